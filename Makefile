@@ -1,0 +1,34 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both create or update the
+# virtualenv in .venv first (re-installed when pyproject.toml changes).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+YEAR   ?= 2025
+export GX_ANALYTICS_ENABLED := false
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required (set PYTHON=python3.11)"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: demo landing data for 2022-2025, then the 2025 settlement, then its summary
+demo: install
+	$(BIN)/settlement demo-data --out landing --years 2022-$(YEAR)
+	$(BIN)/settlement run --year $(YEAR) --landing landing --out out
+
+## test: the whole test suite (PostgreSQL tests are skipped, with the reason, when no server answers)
+test: install
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check settlement tests dags
+
+clean:
+	rm -rf landing out var .pytest_cache

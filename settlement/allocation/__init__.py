@@ -1,0 +1,213 @@
+"""Deciding what is actually paid (settlement-semantics "Caps", "No double benefit",
+"Budget scale-down", "Funding split"), for all lines of a year at once.
+
+Order: the clause caps are already applied by the engine; here come cap groups, then no
+double benefit across and within policies, then each policy's budget scale-down, then the
+split between city and district. Every step adds its words to the line's explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from ..engine import text as tx
+from ..engine.context import YearContext
+from ..money import div_half_up, largest_remainder
+from ..policies import Catalog
+
+
+@dataclass
+class Allocation:
+    lines: pd.DataFrame
+    scale_factors: dict[str, dict] = field(default_factory=dict)  # policy -> {budget, total, factor}
+
+
+def _orders(lines: pd.DataFrame, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
+    policy_order = {p.id: i for i, p in enumerate(catalog.policies)}
+    clause_order = {(p.id, c.id): j for p in catalog.policies for j, c in enumerate(p.clauses)}
+    po = lines["policy_id"].map(policy_order).fillna(99).to_numpy(dtype=np.int64)
+    co = pd.Series(list(zip(lines["policy_id"], lines["clause_id"], strict=True)), dtype=object).map(clause_order).fillna(999).to_numpy(dtype=np.int64)
+    return po, co
+
+
+def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    po, co = _orders(lines, catalog)
+    lines = lines.assign(_po=po, _co=co)
+    lines = lines.sort_values(["_po", "_co", "payee_uscc", "subject_uscc", "park_id"], kind="stable")
+    return lines.drop(columns=["_po", "_co"]).reset_index(drop=True)
+
+
+def _append(expl: pd.Series, mask: np.ndarray, words) -> pd.Series:
+    words = pd.Series(np.broadcast_to(np.asarray(words, dtype=object), len(expl)), index=expl.index)
+    return expl.where(~mask, expl + "；" + words)
+
+
+def apply_cap_groups(lines: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    for policy in catalog.policies:
+        for group in policy.cap_groups:
+            members = (lines["policy_id"] == policy.id) & lines["clause_id"].isin(group.clauses) & (lines["status"] == "candidate")
+            if not members.any():
+                continue
+            sub = lines.loc[members]
+            totals = sub.groupby("payee_uscc")["capped_amount"].transform("sum")
+            over_rows = sub[totals > int(group.cap)]
+            if not len(over_rows):
+                continue
+            _, co = _orders(over_rows, catalog)
+            over_rows = over_rows.assign(_co=co).sort_values(["payee_uscc", "_co", "subject_uscc"], kind="stable")
+            new = np.empty(len(over_rows), dtype=np.int64)
+            # one largest-remainder allocation per payee over its lines of the group
+            starts = np.flatnonzero(np.r_[True, over_rows["payee_uscc"].to_numpy()[1:] != over_rows["payee_uscc"].to_numpy()[:-1]])
+            bounds = list(starts) + [len(over_rows)]
+            amounts = over_rows["capped_amount"].to_numpy(dtype=np.int64)
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+                new[a:b] = largest_remainder(amounts[a:b], int(group.cap), [over_rows["_co"].to_numpy()[a:b]])
+            lines.loc[over_rows.index, "capped_amount"] = new
+            mask = lines.index.isin(over_rows.index)
+            lines["explanation"] = _append(
+                lines["explanation"], mask,
+                f"共同上限：第{'、'.join(group.clauses)}条合计每年不超过{tx.amount_words(group.cap)}，按比例分摊后计" + tx.fen_column_words(lines["capped_amount"]).to_numpy(dtype=object),
+            )
+    lines["status"] = np.where((lines["status"] == "candidate") & (lines["capped_amount"] <= 0), "zero", lines["status"])
+    return lines
+
+
+def apply_no_double_benefit(lines: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Per (payee, matter, subject[, park for park-total awards]) keep the highest amount after
+    caps; ties: catalog order of policies, then clause order. Losers become ``superseded``."""
+    cand = lines["status"] == "candidate"
+    if not cand.any():
+        lines["superseded_by"] = ""
+        return lines
+    po, co = _orders(lines, catalog)
+    park_total = (lines["park_id"] != "") & (lines["payee_uscc"] == lines["subject_uscc"]) & lines["_park_total"]
+    key_park = np.where(park_total, lines["park_id"], "")
+    work = pd.DataFrame(
+        {
+            "payee": lines["payee_uscc"], "matter": lines["matter"], "subject": lines["subject_uscc"], "kpark": key_park,
+            "neg_amount": -lines["capped_amount"].astype(np.int64), "po": po, "co": co, "cand": cand,
+        },
+        index=lines.index,
+    )[cand]
+    work = work.sort_values(["payee", "matter", "subject", "kpark", "neg_amount", "po", "co"], kind="stable")
+    first = ~work.duplicated(["payee", "matter", "subject", "kpark"], keep="first")
+    group_winner = pd.Series(np.where(first, work.index, -1), index=work.index).replace(-1, np.nan).ffill().astype(np.int64)
+    losers = work.index[~first.to_numpy()]
+    label = "《" + lines["policy_id"].map({p.id: p.short_name for p in catalog.policies}).fillna(lines["policy_id"]) + "》第" + lines["clause_id"] + "条"
+    lines["superseded_by"] = ""
+    if len(losers):
+        win_of_loser = group_winner.loc[losers].to_numpy()
+        lines.loc[losers, "superseded_by"] = (lines.loc[win_of_loser, "policy_id"] + "/" + lines.loc[win_of_loser, "clause_id"]).to_numpy()
+        lines.loc[losers, "status"] = "superseded"
+        winner_words = label.loc[win_of_loser].to_numpy(dtype=object) + "（" + tx.fen_column_words(lines.loc[win_of_loser, "capped_amount"]).to_numpy(dtype=object) + "）"
+        mask = lines.index.isin(losers)
+        words = pd.Series("", index=lines.index, dtype=object)
+        words.loc[losers] = "就高不重复：同一事项“" + lines.loc[losers, "matter"].to_numpy(dtype=object) + "”已按" + winner_words + "奖励，本项不再兑现"
+        lines["explanation"] = _append(lines["explanation"], mask, words.to_numpy(dtype=object))
+        beaten = pd.Series(losers, index=win_of_loser).groupby(level=0).size()
+        wmask = lines.index.isin(beaten.index)
+        wwords = pd.Series("", index=lines.index, dtype=object)
+        wwords.loc[beaten.index] = "就高不重复：本项金额最高（或并列时政策排序在先），同一事项的其他" + beaten.astype(str).to_numpy(dtype=object) + "项不再兑现"
+        lines["explanation"] = _append(lines["explanation"], wmask, wwords.to_numpy(dtype=object))
+        rwords = pd.Series("", index=lines.index, dtype=object)
+        rwords.loc[beaten.index] = "就高不重复（同一事项另有" + beaten.astype(str).to_numpy(dtype=object) + "项不再兑现）"
+        lines["remark"] = _join_remark(lines["remark"], rwords)
+    return lines
+
+
+def _join_remark(remark: pd.Series, words: pd.Series) -> pd.Series:
+    both = (remark != "") & (words != "")
+    return pd.Series(np.where(both, remark + "；" + words, remark + words), index=remark.index, dtype=object)
+
+
+def apply_budgets(lines: pd.DataFrame, ctx: YearContext) -> tuple[pd.DataFrame, dict[str, dict]]:
+    factors: dict[str, dict] = {}
+    lines["final_amount"] = np.where(lines["status"] == "candidate", lines["capped_amount"], 0).astype(np.int64)
+    lines["scale_factor"] = "1"
+    for policy in ctx.catalog.policies:
+        if not policy.budget.scale_down:
+            continue
+        budget = ctx.budget_for(policy.id)
+        source = "budgets.csv"
+        if budget is None:
+            budget = int(policy.budget.default) if policy.budget.default is not None else None
+            source = "政策文本总预算"
+        if budget is None:
+            continue
+        kept = (lines["policy_id"] == policy.id) & (lines["status"] == "candidate")
+        total = int(lines.loc[kept, "capped_amount"].sum())
+        factor = Fraction(budget, total) if total > budget else Fraction(1)
+        factors[policy.id] = {
+            "budget": budget, "budget_source": source, "total_before": total,
+            "factor": f"{factor.numerator}/{factor.denominator}", "factor_decimal": _factor_text(factor),
+            "scaled": total > budget,
+        }
+        if total <= budget:
+            continue
+        sub = lines.loc[kept]
+        _, co = _orders(sub, ctx.catalog)
+        scaled = largest_remainder(sub["capped_amount"].to_numpy(dtype=np.int64), budget, [sub["payee_uscc"].to_numpy(dtype=str), co, sub["subject_uscc"].to_numpy(dtype=str)])
+        lines.loc[kept, "final_amount"] = scaled
+        lines.loc[kept, "scale_factor"] = _factor_text(factor)
+        rwords = pd.Series(np.where(kept, f"按预算比例下调（系数{_factor_text(factor)}）", ""), index=lines.index, dtype=object)
+        lines["remark"] = _join_remark(lines["remark"], rwords)
+        lines["explanation"] = _append(
+            lines["explanation"], kept.to_numpy(),
+            f"预算按比例下调：本政策{ctx.year}年预算{tx.amount_words(budget)}（{source}），应兑现合计{tx.amount_words(total)}，系数{_factor_text(factor)}，按最大余数法精确到分，实付" + tx.fen_column_words(lines["final_amount"]).to_numpy(dtype=object),
+        )
+    return lines, factors
+
+
+def _factor_text(f: Fraction) -> str:
+    if f == 1:
+        return "1"
+    q = (f * 10**8).numerator // (f * 10**8).denominator
+    return f"0.{q:08d}" if f < 1 else str(float(f))
+
+
+def apply_funding(lines: pd.DataFrame, ctx: YearContext) -> pd.DataFrame:
+    region = pd.Series(ctx.enterprise_column("region_code", lines["payee_uscc"]), index=lines.index).fillna("")
+    num = np.zeros(len(lines), dtype=np.int64)
+    den = np.ones(len(lines), dtype=np.int64)
+    words = np.full(len(lines), "", dtype=object)
+    for policy in ctx.catalog.policies:
+        mine = (lines["policy_id"] == policy.id).to_numpy()
+        if not mine.any():
+            continue
+        share = pd.Series(Fraction(policy.funding.city_share), index=lines.index, dtype=object)
+        for code, s in policy.funding.by_region.items():
+            share = share.where(region != code, Fraction(s))
+        for clause in policy.clauses:
+            if clause.city_share is not None:
+                share = share.where(~((lines["policy_id"] == policy.id) & (lines["clause_id"] == clause.id)), Fraction(clause.city_share))
+        num = np.where(mine, share.map(lambda f: f.numerator).to_numpy(dtype=np.int64), num)
+        den = np.where(mine, share.map(lambda f: f.denominator).to_numpy(dtype=np.int64), den)
+        words = np.where(mine, share.map(lambda f: f"市级承担{tx.ratio_words(f)}").to_numpy(dtype=object), words)
+    final = lines["final_amount"].to_numpy(dtype=np.int64)
+    city = np.asarray(div_half_up(final * num, den), dtype=np.int64)
+    lines["city_share"] = city
+    lines["district_share"] = final - city
+    paid = final > 0
+    lines["explanation"] = _append(
+        lines["explanation"], paid,
+        "资金分担：" + words + "，市级" + tx.fen_column_words(city).to_numpy(dtype=object) + "、区（县）级" + tx.fen_column_words(final - city).to_numpy(dtype=object),
+    )
+    return lines
+
+
+def allocate(lines: pd.DataFrame, ctx: YearContext) -> Allocation:
+    catalog = ctx.catalog
+    lines = sort_lines(lines.copy(), catalog)
+    lines["remark"] = ""
+    park_total = {(p.id, c.id) for p in catalog.policies for c in p.clauses if c.payee == "park_operator"}
+    lines["_park_total"] = pd.Series(list(zip(lines["policy_id"], lines["clause_id"], strict=True)), index=lines.index, dtype=object).isin(park_total)
+    lines = apply_cap_groups(lines, catalog)
+    lines = apply_no_double_benefit(lines, catalog)
+    lines, factors = apply_budgets(lines, ctx)
+    lines = apply_funding(lines, ctx)
+    lines["status"] = np.where(lines["status"] == "candidate", np.where(lines["final_amount"] > 0, "paid", "zero"), lines["status"])
+    return Allocation(lines.drop(columns=["_park_total"]), factors)

@@ -1,0 +1,419 @@
+"""Synthetic but realistic landing folders (``settlement demo-data``), deterministic per seed.
+
+Enterprises of the five jurisdictions with valid USCCs, townships, parks with operators,
+several years of statistics with growth, an fx rate per year, budgets, prior awards and
+applications for every clause that needs one (read from the policy files, so a new policy
+gets its applications without code). Files come in the formats the bureau really receives:
+GBK with Chinese headers, UTF-8 with BOM, UTF-8 with English codes, and one .xlsx.
+A folder per year holds that year's files; annual_stats carries the history back to the
+first year.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .ingest.contract import FILES_BY_NAME, LEVEL_LABELS
+from .policies import Catalog, load_catalog
+from .policies.schema import Clause, Policy
+from .uscc import ALPHABET, make_uscc
+
+REGIONS = {
+    # code: (name, weight, townships)
+    "330108": ("滨江区", 0.22, ["西兴街道", "长河街道", "浦沿街道"]),
+    "330106": ("西湖区", 0.06, ["文新街道", "蒋村街道"]),
+    "330110": ("余杭区", 0.06, ["仓前街道", "五常街道"]),
+    "330109": ("萧山区", 0.05, ["北干街道", "宁围街道"]),
+    "331122": ("缙云县", 0.20, ["五云街道", "壶镇镇", "新建镇"]),
+    "330282": ("慈溪市", 0.24, ["浒山街道", "白沙路街道", "观海卫镇", "周巷镇"]),
+    "331102": ("莲都区", 0.17, ["紫金街道", "岩泉街道", "南明山街道"]),
+}
+NAME_WORDS = ["云帆", "星河", "绿源", "恒达", "凯越", "锦程", "博远", "瑞丰", "华茂", "晨光", "青禾", "泓达", "正和", "众诚", "嘉润", "鼎新", "铭泰", "悦享", "优品", "匠心"]
+NAME_TRADES = ["电子商务", "网络科技", "供应链管理", "贸易", "跨境电商", "数字科技", "直播科技", "品牌管理"]
+BANKS = ["中国工商银行", "中国农业银行", "中国银行", "中国建设银行", "浙江农商银行", "宁波银行", "杭州银行"]
+FX = {2020: "6.8976", 2021: "6.4515", 2022: "6.7261", 2023: "7.0467", 2024: "7.1217", 2025: "7.1884", 2026: "7.1500"}
+WAN = 10_000 * 100  # fen
+
+
+@dataclass
+class DemoSpec:
+    out: Path
+    years: tuple[int, int] = (2022, 2025)
+    enterprises: int = 300
+    seed: int = 20250101
+    with_errors: bool = True
+
+
+def _yuan(fen) -> np.ndarray:
+    """fen -> '1234.56' text (exact)."""
+    arr = np.asarray(fen, dtype=np.int64)
+    return np.char.add(np.char.add((arr // 100).astype(str), "."), np.char.zfill((arr % 100).astype(str), 2))
+
+
+def _thousands(fen: int) -> str:
+    return f"{int(fen) // 100:,}.{int(fen) % 100:02d}"
+
+
+def _uscc_codes(rng: np.random.Generator, regions: np.ndarray) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    letters = np.array(list(ALPHABET))
+    for region in regions:
+        while True:
+            body = "MA" + "".join(rng.choice(letters, 7))
+            code = make_uscc("9", "1", str(region), body)
+            if code not in seen:
+                seen.add(code)
+                out.append(code)
+                break
+    return out
+
+
+def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str, pd.DataFrame]]:
+    """The landing frames per year (text cells, as they will be written)."""
+    catalog = catalog or load_catalog()
+    rng = np.random.default_rng(spec.seed)
+    first, last = spec.years
+    n = spec.enterprises
+    codes = np.array(list(REGIONS))
+    weights = np.array([REGIONS[c][1] for c in codes])
+    region = rng.choice(codes, n, p=weights / weights.sum())
+    uscc = _uscc_codes(rng, region)
+    township = np.array([rng.choice(REGIONS[r][2]) for r in region])
+    names = [f"{REGIONS[r][0][:2]}{rng.choice(NAME_WORDS)}{rng.choice(NAME_TRADES)}有限公司" for r in region]
+    # make names unique the way registries do: add a place word when taken
+    seen: dict[str, int] = {}
+    for i, nm in enumerate(names):
+        if nm in seen:
+            seen[nm] += 1
+            names[i] = nm.replace("有限公司", f"（{township[i]}）有限公司") if seen[nm] == 1 else nm.replace("有限公司", f"{seen[nm]}号有限公司")
+        else:
+            seen[nm] = 0
+    reg_days = rng.integers(0, (date(last, 6, 30) - date(2012, 1, 1)).days, n)
+    registered = np.array([date(2012, 1, 1) + timedelta(days=int(d)) for d in reg_days])
+    # new registrations in the last year (binjiang 5.3, lishui 4): a few large newcomers
+    newcomers = np.flatnonzero((region == "330108") | (region == "331102"))[:4]
+    registered[newcomers] = date(last, 2, 1)
+    blacklisted = rng.random(n) < 0.015
+    accounts = ["62" + "".join(rng.choice(list("0123456789"), 17)) for _ in range(n)]
+    bank = rng.choice(BANKS, n)
+
+    # scale: lognormal online retail in the last year, median ~ 2000万元
+    size = rng.lognormal(mean=np.log(2.0e7), sigma=1.3, size=n)
+    size[: max(3, n // 40)] *= 8  # a few large players per run
+    rng.shuffle(size)
+    size[newcomers] = rng.uniform(6e7, 1.5e8, len(newcomers))
+    crossborder = rng.random(n) < 0.35
+    independent = crossborder & (rng.random(n) < 0.4)
+    contribution_rate = rng.uniform(0.002, 0.006, n)  # local contribution per 元 of revenue
+
+    # parks: two per jurisdiction with parks in the policies (jinyun, lishui) and one in cixi
+    parks = []
+    members = np.full(n, "", dtype=object)
+    entry = np.full(n, None, dtype=object)
+    park_specs = [("331122", "ecommerce", "缙云电商产业园"), ("331122", "crossborder", "缙云跨境电商园"),
+                  ("331102", "ecommerce", "丽水电商小微园"), ("331102", "crossborder", "丽水跨境电商小微园"),
+                  ("330282", "ecommerce", "慈溪新电商小镇")]
+    for k, (reg, kind, pname) in enumerate(park_specs):
+        local = np.flatnonzero((region == reg) & ~blacklisted)
+        if len(local) < 4:
+            continue
+        operator = local[np.argmin(size[local])]  # operators are service companies, small retail
+        candidates = [i for i in local if i != operator]
+        picked = rng.choice(candidates, min(len(candidates), max(3, len(candidates) // 3)), replace=False)
+        pid = f"P{reg}{k + 1:02d}"
+        members[picked] = pid
+        for i in picked:
+            entry[i] = date(2025, 1, 1) + timedelta(days=int(rng.integers(0, 300))) if rng.random() < 0.5 else date(2021, 3, 1) + timedelta(days=int(rng.integers(0, 900)))
+        parks.append(
+            {
+                "park_id": pid, "name": pname, "operator_uscc": uscc[operator], "kind": kind,
+                "building_area_m2": str(int(rng.integers(8, 30)) * 1000), "occupancy_rate": f"{rng.integers(62, 96) / 100:.2f}",
+                "online_shops": str(int(rng.integers(35, 160))), "established_on": date(2025, 3, 1).isoformat() if reg == "331102" else date(2019, 5, 1).isoformat(),
+            }
+        )
+        size[picked] *= 3.0  # park members are active sellers
+        if reg == "331102":
+            # new parks (2025) must reach their milestones: concentrate volume in members
+            size[picked[: min(3, len(picked))]] = np.maximum(size[picked[: min(3, len(picked))]], 2.2e8)
+            if kind == "crossborder":
+                crossborder[picked] = True
+
+    years = list(range(first - 2, last + 1))  # two more years of history before the first
+    growth = rng.normal(0.10, 0.15, size=(len(years), n)).clip(-0.5, 1.5)
+    level = np.empty((len(years), n))
+    level[-1] = size
+    for y in range(len(years) - 2, -1, -1):
+        level[y] = level[y + 1] / (1 + growth[y + 1])
+    stats_rows = []
+    for yi, y in enumerate(years):
+        exists = np.array([registered[i].year <= y for i in range(n)])
+        online = np.round(level[yi] * 100).astype(np.int64)  # fen
+        retail = online + np.round(online * rng.uniform(0.05, 0.8, n)).astype(np.int64)
+        wholesale = np.round(online * rng.uniform(0, 1.5, n)).astype(np.int64)
+        revenue = retail + wholesale + np.round(online * rng.uniform(0.1, 0.5, n)).astype(np.int64)
+        online_sales = online + np.round(wholesale * 0.3).astype(np.int64)
+        exports = np.where(crossborder, np.round(online * rng.uniform(0.3, 1.2, n)).astype(np.int64), 0)
+        site = np.where(independent, np.round(exports * rng.uniform(0.05, 0.3, n)).astype(np.int64), 0)
+        contribution = np.round(revenue * contribution_rate * rng.uniform(0.95, 1.05, n)).astype(np.int64)
+        limit_above = (retail >= 500 * WAN) & (rng.random(n) < 0.9)
+        prev = level[yi - 1] if yi > 0 else None
+        for i in np.flatnonzero(exists):
+            row = {
+                "uscc": uscc[i], "year": str(y), "online_retail": online[i], "retail_sales": retail[i],
+                "wholesale_sales": wholesale[i], "operating_revenue": revenue[i],
+                "online_sales": online_sales[i] if rng.random() < 0.6 else None,
+                "crossborder_exports": exports[i], "independent_site_sales": site[i] if independent[i] else None,
+                "local_contribution": contribution[i] if rng.random() < 0.95 else None,
+                "limit_above": "1" if limit_above[i] else "0",
+                "retail_growth": None, "online_retail_growth": None,
+            }
+            if prev is not None and rng.random() < 0.3:
+                row["online_retail_growth"] = f"{level[yi][i] / prev[i] - 1:.4f}"
+            stats_rows.append(row)
+    stats = pd.DataFrame(stats_rows)
+    for col in ("online_retail", "retail_sales", "wholesale_sales", "operating_revenue", "online_sales", "crossborder_exports", "independent_site_sales", "local_contribution"):
+        vals = stats[col]
+        known = vals.notna()
+        text = pd.Series("", index=stats.index, dtype=object)
+        text[known] = _yuan(vals[known].astype(np.int64))
+        stats[col] = text
+    stats["retail_growth"] = stats["retail_growth"].fillna("")
+    stats["online_retail_growth"] = stats["online_retail_growth"].fillna("")
+
+    enterprises = pd.DataFrame(
+        {
+            "uscc": uscc, "name": names, "region_code": region, "township": township,
+            "registered_on": [d.isoformat() for d in registered], "park_id": members,
+            "park_entry_on": [d.isoformat() if d else "" for d in entry],
+            "credit_blacklisted": np.where(blacklisted, "是", "否"), "bank_name": bank, "bank_account": accounts,
+        }
+    )
+    frames_by_year: dict[int, dict[str, pd.DataFrame]] = {}
+    ent_index = pd.Series(range(n), index=uscc)
+    stats_num = stats.copy()
+    for y in range(first, last + 1):
+        frames: dict[str, pd.DataFrame] = {}
+        frames["enterprises"] = enterprises
+        frames["annual_stats"] = stats[stats["year"].astype(int) <= y].reset_index(drop=True)
+        frames["parks"] = pd.DataFrame(parks)
+        frames["fx_rates"] = pd.DataFrame([{"year": str(k), "usd_cny": v, "source": "国家外汇管理局公布的年平均汇率（演示数据）"} for k, v in FX.items() if first - 2 <= k <= y])
+        frames["applications"] = _applications(rng, catalog, y, enterprises, stats_num, ent_index, pd.DataFrame(parks))
+        budgets = []
+        for p in catalog.policies:
+            if p.budget.scale_down and p.in_force(y):
+                budget = 1000 * WAN
+                budgets.append({"policy_id": p.id, "year": str(y), "budget": _thousands(budget)})
+        frames["budgets"] = pd.DataFrame(budgets, columns=["policy_id", "year", "budget"])
+        frames_by_year[y] = frames
+    _prior_awards(frames_by_year, catalog, first, last, stats_num, enterprises)
+    if spec.with_errors:
+        _inject_errors(frames_by_year[last], rng)
+    return frames_by_year
+
+
+def _policy_regions(policy: Policy) -> set[str]:
+    return set(policy.regions)
+
+
+def _applications(rng, catalog: Catalog, year: int, enterprises: pd.DataFrame, stats: pd.DataFrame, ent_index, parks: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    cur = stats[stats["year"].astype(int) == year].set_index("uscc")
+    online = pd.to_numeric(cur["online_retail"], errors="coerce").reindex(enterprises["uscc"]).fillna(0).to_numpy()
+    exports = pd.to_numeric(cur["crossborder_exports"], errors="coerce").reindex(enterprises["uscc"]).fillna(0).to_numpy()
+    counter = 0
+    for policy in catalog.policies:
+        if not policy.in_force(year):
+            continue
+        regions = _policy_regions(policy)
+        local = np.flatnonzero(enterprises["region_code"].isin(regions).to_numpy() & (enterprises["credit_blacklisted"] == "否").to_numpy())
+        if not len(local):
+            continue
+        for clause in policy.clauses:
+            if not clause.application:
+                continue
+            k = min(len(local), int(rng.integers(2, 5)))
+            if clause.payee == "park_operator":
+                ops = parks[parks["operator_uscc"].isin(enterprises.loc[local, "uscc"])]
+                if clause.park_kind:
+                    ops = ops[ops["kind"] == clause.park_kind]
+                chosen = [int(ent_index[u]) for u in ops["operator_uscc"]][:k]
+            else:
+                key = exports if "usd" in str(clause.units.fact if clause.units else "") or "cbec" in (clause.matter or "") else online
+                order = local[np.argsort(-key[local], kind="stable")]
+                top = order[: max(k, len(order) // 3)]
+                chosen = list(rng.choice(top, k, replace=False))
+            for i in chosen:
+                counter += 1
+                rows.append(_application_row(rng, policy, clause, year, enterprises.loc[i, "uscc"], counter, "approved"))
+            if rng.random() < 0.3:
+                counter += 1
+                i = int(rng.choice(local))
+                rows.append(_application_row(rng, policy, clause, year, enterprises.loc[i, "uscc"], counter, str(rng.choice(["rejected", "pending"]))))
+    columns = [c.code for c in FILES_BY_NAME["applications"].columns]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _threshold_base(clause: Clause) -> int:
+    """The smallest base_amount (fen) the clause's conditions ask for."""
+    need = 0
+    cond = clause.conditions
+    stack = [cond] if cond else []
+    while stack:
+        c = stack.pop()
+        if c.fact == "application.base_amount":
+            from .money import yuan_to_fen
+
+            need = max(need, yuan_to_fen(str(c.value)) if not isinstance(c.value, int) else c.value * 100)
+        stack += (c.all or []) + (c.any or []) + ([c.not_] if c.not_ else [])
+    return need
+
+
+def _application_row(rng, policy: Policy, clause: Clause, year: int, uscc: str, counter: int, status: str) -> dict:
+    base = approved = quantity = level = None
+    months = None
+    need = _threshold_base(clause)
+    if clause.kind == "rate":
+        base = max(need, int(rng.integers(5, 400)) * WAN // 10) + int(rng.integers(0, 100)) * 100
+    elif clause.kind == "approved":
+        cap = int(clause.cap or clause.item_cap or 100 * WAN)
+        shares = [0.3, 0.6, 1.0, 1.2] if cap <= 100 * WAN else [0.02, 0.05, 0.1, 0.2]
+        approved = int(cap * float(rng.choice(shares))) // 100 * 100
+        base = max(need, approved)
+        quantity = int(rng.integers(1, 4))
+    elif clause.kind == "unit":
+        quantity = int(rng.integers(1, 4))
+        if clause.units and clause.units.times_months:
+            quantity = int(rng.integers(300, 3000))
+            months = int(rng.choice([6, 12, 12, 12]))
+    elif clause.kind in ("fixed", "tiered", "step"):
+        quantity = 1
+    levels = list(clause.unit_amount_by_level or clause.item_cap_by_level or {})
+    if clause.tiers and clause.tiers[0].level is not None:
+        levels = [t.level for t in clause.tiers]
+    if levels:
+        level = str(rng.choice(levels))
+    if clause.kind == "tiered" and clause.metric == "application.quantity":
+        thresholds = [Fraction(t.threshold) for t in clause.tiers if t.threshold is not None]
+        quantity = int(thresholds[int(rng.integers(0, len(thresholds)))]) + int(rng.integers(0, 1000))
+    return {
+        "application_id": f"{policy.id.split('-')[0].upper()}-{year}-{counter:05d}",
+        "uscc": uscc, "year": str(year), "policy_id": policy.id, "clause_id": clause.id,
+        "base_amount": "" if base is None else _thousands(base),
+        "approved_amount": "" if approved is None else _thousands(approved),
+        "quantity": "" if quantity is None else str(quantity),
+        "months": "" if months is None else str(months),
+        "level": "" if level is None else LEVEL_LABELS.get(level, level),
+        "status": {"approved": "approved", "rejected": "rejected", "pending": "pending"}[status],
+    }
+
+
+def _prior_awards(frames_by_year, catalog: Catalog, first: int, last: int, stats, enterprises) -> None:
+    """Awards paid before the ledger existed: one cixi 4.1 tier for an enterprise that grows."""
+    rows = []
+    cixi = [p for p in catalog.policies if p.id == "cixi-2024-8"]
+    if cixi:
+        apps = frames_by_year[last]["applications"]
+        own_brand = apps[(apps["policy_id"] == "cixi-2024-8") & (apps["clause_id"] == "4.1") & (apps["status"] == "approved")]
+        for u in own_brand["uscc"].head(1):
+            rows.append({"uscc": u, "year": str(last - 1), "policy_id": "cixi-2024-8", "clause_id": "4.1", "amount": _thousands(5 * WAN), "subject_uscc": ""})
+    frame = pd.DataFrame(rows, columns=["uscc", "year", "policy_id", "clause_id", "amount", "subject_uscc"])
+    frames_by_year[last]["prior_awards"] = frame
+
+
+def _inject_errors(frames: dict[str, pd.DataFrame], rng) -> None:
+    """Two realistic mistakes, to show quarantine at work: a stats row whose online retail
+    exceeds its retail sales, and an application naming a clause the policy does not have."""
+    st = frames["annual_stats"]
+    last_year = st["year"].astype(int).max()
+    idx = st.index[st["year"].astype(int) == last_year][-1]
+    st.loc[idx, "online_retail"] = _yuan([int(round(float(st.loc[idx, "retail_sales"]) * 100)) + 100])[0]
+    apps = frames["applications"]
+    if len(apps):
+        bad = apps.iloc[[0]].copy()
+        bad["application_id"] = bad["application_id"] + "-X"
+        bad["clause_id"] = "99"
+        frames["applications"] = pd.concat([apps, bad], ignore_index=True)
+
+
+# ------------------------------------------------------------------------- writing
+
+LABELS = {f.name: {c.code: c.label for c in f.columns} for f in FILES_BY_NAME.values()}
+
+
+def _csv_bytes(frame: pd.DataFrame, encoding: str, chinese: bool, name: str) -> bytes:
+    out = frame.rename(columns=LABELS[name]) if chinese else frame
+    buf = io.StringIO()
+    out.to_csv(buf, index=False, lineterminator="\r\n" if encoding != "utf-8" else "\n", quoting=csv.QUOTE_MINIMAL)
+    text = buf.getvalue()
+    if encoding == "utf-8-sig":
+        return b"\xef\xbb\xbf" + text.encode("utf-8")
+    return text.encode(encoding)
+
+
+def _write_xlsx(path: Path, frame: pd.DataFrame, chinese: bool, name: str, year: int) -> None:
+    """An .xlsx as a desk officer would save it: numbers typed as numbers, dates as text."""
+    from openpyxl import Workbook
+
+    from .reports.excel import save_deterministic
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "申报事项" if name == "applications" else name
+    ws.append([LABELS[name][c] if chinese else c for c in frame.columns])
+    numeric = {"base_amount", "approved_amount", "quantity", "months", "year"}
+    for row in frame.itertuples(index=False):
+        values = []
+        for col, v in zip(frame.columns, row, strict=True):
+            if col in numeric and v not in ("", None):
+                text = str(v).replace(",", "")
+                values.append(int(text) if text.isdigit() else float(text))
+            else:
+                values.append(v)
+        ws.append(values)
+    save_deterministic(wb, path, f"{year}-12-31T00:00:00Z")
+
+
+# file -> (format, chinese headers)
+FORMATS = {
+    "enterprises": ("gb18030", True),
+    "annual_stats": ("utf-8", False),
+    "applications": ("xlsx", True),
+    "parks": ("utf-8-sig", True),
+    "fx_rates": ("utf-8", False),
+    "budgets": ("utf-8", False),
+    "prior_awards": ("utf-8", False),
+}
+
+
+def write(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, list[Path]]:
+    frames_by_year = build(spec, catalog)
+    written: dict[int, list[Path]] = {}
+    from .reports.files import write_bytes_atomic
+
+    for year, frames in frames_by_year.items():
+        folder = Path(spec.out) / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*"):
+            if stale.is_file() and stale.stem in FORMATS:
+                stale.unlink()
+        paths = []
+        for name, frame in frames.items():
+            fmt, chinese = FORMATS[name]
+            if fmt == "xlsx":
+                path = folder / f"{name}.xlsx"
+                _write_xlsx(path, frame, chinese, name, year)
+            else:
+                path = folder / f"{name}.csv"
+                write_bytes_atomic(path, _csv_bytes(frame, fmt, chinese, name))
+            paths.append(path)
+        written[year] = paths
+    return written

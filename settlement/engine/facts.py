@@ -1,0 +1,210 @@
+"""Derived facts: computed once per settlement year, for all enterprises at once, as columns.
+
+:func:`enterprise_facts` turns the ledger's frames (enterprises, every year's stats, fx rates)
+into a :class:`FactTable` with one row per enterprise: this year's figures, growth (reported
+or computed from last year's row), two-year average growth (geometric and arithmetic), USD
+amounts, years since registration, first limit-above year, and the region's average growth.
+Application and park facts are added on the rows that need them (:func:`application_facts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from ..ingest.contract import NUMBER_SCALE, RATIO_SCALE
+from .exact import Rational, as_int_array, mul
+
+MONEY_METRICS = (
+    "online_retail", "retail_sales", "wholesale_sales", "operating_revenue", "online_sales",
+    "crossborder_exports", "independent_site_sales", "local_contribution",
+)
+GROWTH = {"retail_growth": "retail_sales", "online_retail_growth": "online_retail"}
+
+
+class FactError(Exception):
+    """A fact a clause needs cannot be computed for the whole run (e.g. no fx rate for the year)."""
+
+
+@dataclass
+class FactTable:
+    """Columns of facts for a set of rows. Numeric facts are :class:`Rational`; others are arrays."""
+
+    n: int
+    year: int
+    rationals: dict[str, Rational] = field(default_factory=dict)
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # fact -> why it is unavailable
+    years: dict[str, int] = field(default_factory=dict)  # fact -> year of the figure it shows
+
+    def rational(self, name: str) -> Rational:
+        if name in self.errors:
+            raise FactError(self.errors[name])
+        return self.rationals[name]
+
+    def value(self, name: str) -> np.ndarray:
+        if name in self.errors:
+            raise FactError(self.errors[name])
+        return self.values[name]
+
+    def has(self, name: str) -> bool:
+        return name in self.rationals or name in self.values or name in self.errors
+
+    def take(self, indexer: np.ndarray) -> FactTable:
+        """Rows by position (-1: no such row -> unknown / False / None)."""
+        missing = indexer < 0
+        safe = np.where(missing, 0, indexer)
+        out = FactTable(len(indexer), self.year, errors=dict(self.errors), years=dict(self.years))
+        for k, r in self.rationals.items():
+            out.rationals[k] = r.take(indexer)
+        for k, v in self.values.items():
+            if len(v) == 0:
+                taken = np.zeros(len(indexer), dtype=v.dtype)
+            else:
+                taken = v[safe]
+            if taken.dtype == bool:
+                taken = taken & ~missing
+            elif taken.dtype == object:
+                taken = np.where(missing, None, taken)
+            out.values[k] = taken
+        return out
+
+
+def _reindexed(stats: pd.DataFrame, year: int, index: pd.Index) -> pd.DataFrame:
+    rows = stats[stats["year"] == year].drop_duplicates("uscc").set_index("uscc")
+    return rows.reindex(index)
+
+
+def _growth(reported: pd.Series, cur: pd.Series, prev: pd.Series) -> Rational:
+    """Reported rate where given (nano-units), else cur / prev - 1; unknown when prev <= 0."""
+    rep_known = reported.notna().to_numpy()
+    rep = as_int_array(reported)
+    c = as_int_array(cur)
+    p = as_int_array(prev)
+    computable = cur.notna().to_numpy() & prev.notna().to_numpy() & (p > 0)
+    num = np.where(rep_known, rep, c - p)
+    den = np.where(rep_known, RATIO_SCALE, np.where(computable, p, 1))
+    return Rational(num.astype(np.int64), den.astype(np.int64), rep_known | computable)
+
+
+def _two_year(g1: Rational, g0: Rational, reported_any: np.ndarray, cur, prev2) -> tuple[Rational, Rational]:
+    """Geometric factor (1+g1)(1+g0) (from levels v(Y)/v(Y-2) when no rate is reported) and the
+    arithmetic mean (g1+g0)/2, both exact."""
+    d1 = np.asarray(g1.den, dtype=np.int64)
+    d0 = np.asarray(g0.den, dtype=np.int64)
+    f_num = mul(g1.num + d1, g0.num + d0)
+    f_den = mul(d1, d0)
+    c = as_int_array(cur)
+    p2 = as_int_array(prev2)
+    levels_known = cur.notna().to_numpy() & prev2.notna().to_numpy() & (p2 > 0)
+    use_levels = ~reported_any
+    f_num = np.where(use_levels, np.asarray(c, dtype=object), np.asarray(f_num, dtype=object))
+    f_den = np.where(use_levels, np.asarray(np.where(levels_known, p2, 1), dtype=object), np.asarray(f_den, dtype=object))
+    f_known = np.where(use_levels, levels_known, g1.known & g0.known)
+    geometric = Rational(f_num, f_den, f_known)
+    a_num = mul(g1.num, d0) + mul(g0.num, d1)
+    a_den = mul(mul(d1, d0), 2)
+    arithmetic = Rational(np.asarray(a_num, dtype=object), np.asarray(a_den, dtype=object), g1.known & g0.known)
+    return geometric, arithmetic
+
+
+def enterprise_facts(
+    year: int, enterprises: pd.DataFrame, stats: pd.DataFrame, fx_rates: pd.DataFrame | None
+) -> FactTable:
+    """Facts of every enterprise (rows in the order of ``enterprises``) for ``year``."""
+    index = pd.Index(enterprises["uscc"])
+    n = len(index)
+    ft = FactTable(n, year)
+    cur = _reindexed(stats, year, index)
+    prev = _reindexed(stats, year - 1, index)
+    prev2 = _reindexed(stats, year - 2, index)
+    for frame in (cur, prev, prev2):
+        if "online_sales" in frame:
+            frame["online_sales"] = frame["online_sales"].fillna(frame["online_retail"])
+    for metric in MONEY_METRICS:
+        ft.rationals[metric] = Rational.of_ints(cur[metric].astype("Int64"))
+        ft.years[metric] = year
+    ft.values["limit_above"] = cur["limit_above"].fillna(False).to_numpy(dtype=bool)
+    ft.values["has_stats"] = cur["year"].notna().to_numpy()
+
+    for growth_name, metric in GROWTH.items():
+        g1 = _growth(cur[growth_name].astype("Int64"), cur[metric].astype("Int64"), prev[metric].astype("Int64"))
+        g0 = _growth(prev[growth_name].astype("Int64"), prev[metric].astype("Int64"), prev2[metric].astype("Int64"))
+        ft.rationals[growth_name] = g1
+        reported_any = cur[growth_name].notna().to_numpy() | prev[growth_name].notna().to_numpy()
+        geo, ari = _two_year(g1, g0, reported_any, cur[metric].astype("Int64"), prev2[metric].astype("Int64"))
+        ft.rationals[f"{growth_name}_2y"] = geo
+        ft.rationals[f"{growth_name}_2y:arithmetic"] = ari
+
+    # USD: 元 / usd_cny. In cents: fen * 10^9 / rate_nano.
+    rate = None
+    if fx_rates is not None and len(fx_rates):
+        match = fx_rates[fx_rates["year"] == year]
+        if len(match):
+            rate = int(match["usd_cny"].iloc[0])
+    exports = ft.rationals["crossborder_exports"]
+    if rate and rate > 0:
+        ft.rationals["crossborder_exports_usd"] = Rational(mul(exports.num, RATIO_SCALE), rate, exports.known)
+    else:
+        ft.errors["crossborder_exports_usd"] = f"fx_rates 中没有 {year} 年的美元汇率，而有条款按美元计算（请在 fx_rates.csv 中补充 {year} 年的 usd_cny）"
+
+    registered = pd.to_datetime(enterprises["registered_on"]).reset_index(drop=True)
+    reg_year = registered.dt.year.astype("Int64")
+    ft.rationals["years_since_registration"] = Rational.of_ints(year - reg_year)
+    ft.values["registered_this_year"] = (reg_year == year).fillna(False).to_numpy(dtype=bool)
+
+    earlier_limit = stats[(stats["year"] < year) & stats["limit_above"].astype(bool)]["uscc"].unique()
+    ft.values["first_limit_above_this_year"] = ft.values["limit_above"] & ~index.isin(earlier_limit)
+
+    if "park_entry_on" in enterprises:
+        ft.values["park_entry_on"] = pd.to_datetime(enterprises["park_entry_on"]).to_numpy()
+    ft.values["park_id"] = enterprises.get("park_id", pd.Series([""] * n)).fillna("").to_numpy(dtype=object)
+    ft.values["region_code"] = enterprises["region_code"].to_numpy(dtype=object)
+
+    # region average retail growth: sum(retail Y) / sum(retail Y-1) - 1 over the enterprises of
+    # the region with both years' figures; compared exactly with each enterprise's growth.
+    both = cur["retail_sales"].notna().to_numpy() & prev["retail_sales"].notna().to_numpy()
+    regions = enterprises["region_code"].to_numpy(dtype=object)
+    sums = pd.DataFrame(
+        {
+            "region": regions[both],
+            "cur": as_int_array(cur["retail_sales"].astype("Int64"))[both].astype(object),
+            "prev": as_int_array(prev["retail_sales"].astype("Int64"))[both].astype(object),
+        }
+    ).groupby("region")[["cur", "prev"]].sum()
+    r_cur = pd.Series(regions).map(sums["cur"]).to_numpy(dtype=object)
+    r_prev = pd.Series(regions).map(sums["prev"]).to_numpy(dtype=object)
+    region_known = pd.notna(r_prev) & (np.where(pd.isna(r_prev), 0, r_prev) > 0)
+    r_cur = np.where(region_known, r_cur, 0)
+    r_prev = np.where(region_known, r_prev, 1)
+    g = ft.rationals["retail_growth"]
+    g_den = np.asarray(g.den, dtype=object) if not np.isscalar(g.den) else g.den
+    # g > R/P - 1  <=>  (num + den) * P > R * den
+    lhs = mul(np.asarray(g.num, dtype=object) + g_den, r_prev)
+    rhs = mul(r_cur, g_den)
+    ft.values["retail_growth_above_region_average"] = np.asarray(lhs > rhs, dtype=bool) & g.known & region_known
+    ft.values["region_average_growth"] = np.where(
+        region_known, np.asarray(r_cur, dtype=float) / np.asarray(r_prev, dtype=float) - 1, np.nan
+    )
+    return ft
+
+
+def application_facts(apps: pd.DataFrame, ent_facts: FactTable, ent_index: pd.Index) -> FactTable:
+    """Facts for application rows: the enterprise's facts plus ``application.*``."""
+    indexer = ent_index.get_indexer(apps["uscc"])
+    ft = ent_facts.take(indexer)
+    ft.rationals["application.base_amount"] = Rational.of_ints(apps["base_amount"].astype("Int64"))
+    ft.rationals["application.approved_amount"] = Rational.of_ints(apps["approved_amount"].astype("Int64"))
+    qty = apps["quantity"].astype("Int64")
+    ft.rationals["application.quantity"] = Rational(as_int_array(qty), NUMBER_SCALE, qty.notna().to_numpy())
+    months = apps["months"].astype("Int64").fillna(12) if "months" in apps else pd.Series(12, index=apps.index)
+    ft.rationals["application.months"] = Rational.of_ints(months)
+    ft.values["application.level"] = apps["level"].to_numpy(dtype=object)
+    return ft
+
+
+def fraction_of_count(value) -> Fraction:
+    return Fraction(value)

@@ -1,0 +1,83 @@
+"""Chinese wording for explanations: amounts, thresholds, comparisons. Whole columns at once
+where the text is per row."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from ..ingest.contract import LEVEL_LABELS
+from ..policies.schema import Condition, check_value
+from .fact_registry import FACTS
+
+OP_WORDS = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜", "==": "为", "!=": "不为"}
+
+
+def amount_words(fen: int) -> str:
+    """An amount as the policy texts write it: 1亿元, 0.5亿元, 20万元, 1.5万元, 199,999.99元."""
+    fen = int(fen)
+    yuan = Fraction(fen, 100)
+    for unit, size in (("亿", 100_000_000), ("万", 10_000)):
+        if abs(yuan) >= size:
+            q = yuan / size
+            if (q * 10000).denominator == 1:  # at most 4 decimals in that unit
+                text = f"{float(q):.4f}".rstrip("0").rstrip(".")
+                return f"{text}{unit}元"
+    if yuan.denominator == 1:
+        return f"{int(yuan):,}元"
+    return f"{fen // 100:,}.{fen % 100:02d}元"
+
+
+def usd_words(cents: int) -> str:
+    return amount_words(cents).replace("元", "美元")
+
+
+def ratio_words(value: Fraction) -> str:
+    pct = Fraction(value) * 100
+    if pct.denominator == 1:
+        return f"{int(pct)}%"
+    return f"{float(pct):.4f}".rstrip("0").rstrip(".") + "%"
+
+
+def value_words(fact_name: str, raw_value) -> str:
+    info = FACTS[fact_name]
+    value = check_value(fact_name, raw_value)
+    if info.type == "money":
+        return amount_words(value)
+    if info.type == "usd":
+        return usd_words(value)
+    if info.type in ("ratio", "growth2"):
+        return ratio_words(value)
+    if info.type == "bool":
+        return "是" if value else "否"
+    if info.type == "level":
+        return LEVEL_LABELS.get(value, str(value))
+    return str(value)
+
+
+def describe_comparison(cond: Condition) -> str:
+    info = FACTS[cond.fact]
+    if info.type == "bool":
+        return info.label if cond.value else f"非{info.label}"
+    return f"{info.label}{OP_WORDS[cond.op]}{value_words(cond.fact, cond.value)}"
+
+
+def fen_column_words(fen: np.ndarray | pd.Series) -> pd.Series:
+    """Whole column of fen as '1,234,567.89元' (display only)."""
+    arr = pd.Series(np.asarray(fen, dtype=object))
+    return arr.map(lambda v: f"{int(v) // 100:,}.{int(v) % 100:02d}元")
+
+
+def pct_column_words(values: np.ndarray) -> pd.Series:
+    s = pd.Series(values, dtype=float)
+    return s.map(lambda v: "未知" if np.isnan(v) else f"{v * 100:.2f}%")
+
+
+def scaled_column_words(values: np.ndarray, scale: int) -> pd.Series:
+    """Integers in units of 1/scale as plain decimals: 2500000 (micro) -> '2.5'."""
+    arr = np.asarray(values, dtype=np.int64)
+    whole = pd.Series(arr // scale).astype(str)
+    frac = pd.Series(arr % scale).astype(str).str.zfill(len(str(scale)) - 1).str.rstrip("0")
+    return whole + np.where(frac != "", "." + frac, "")

@@ -1,0 +1,262 @@
+"""Typed parsing of one landing file: text cells to integer fen, nano-ratios, dates, booleans.
+
+Everything is column-at-a-time (pandas string methods). A cell that cannot be parsed is not
+guessed at: it becomes a *cell problem* (row, column, value, reason) and the row is later
+quarantined. A required column that is absent fails the whole file.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .contract import ABSURD_YUAN, BOOL_FALSE, BOOL_TRUE, ENUMS, NUMBER_SCALE, RATIO_SCALE, LandingFile
+from .readers import LandingError, RawTable, normalise_header
+
+PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason", "message"]
+
+# reason code -> Chinese message shown to users (the code is stable, for scripts and tests)
+MESSAGES = {
+    "blank": "必填值为空",
+    "bad_number": "不是有效的数字",
+    "not_finite": "数值不是有限数（NaN/inf）",
+    "negative": "金额为负数",
+    "absurd": "金额大得不合理（10^15元及以上）",
+    "too_many_decimals": "小数位数超过允许位数",
+    "bad_int": "不是有效的整数",
+    "bad_date": "日期无法识别（应为YYYY-MM-DD或YYYY/MM/DD）",
+    "bad_bool": "是/否值无法识别（可用1/0、true/false、是/否、Y/N）",
+    "bad_enum": "取值不在允许范围内",
+    "bad_region": "行政区划代码应为6位数字",
+    "number_cell": "该列应为文本，Excel中存为数字会丢失位数或前导零",
+    "scientific": "疑似被转换为科学计数法（如1.23E+18），原值已丢失",
+}
+
+_NUMBER_RE = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+
+
+@dataclass
+class ParsedTable:
+    spec: LandingFile
+    path: Path
+    sha256: str
+    encoding: str
+    frame: pd.DataFrame  # typed columns + "_row" (row number in the file) + "_extra" (JSON or "")
+    problems: pd.DataFrame  # PROBLEM_COLUMNS
+    extra_columns: list[str] = field(default_factory=list)
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+
+def map_header(spec: LandingFile, raw: RawTable) -> dict[str, int]:
+    """Contract code -> column position. English codes or Chinese labels, any order."""
+    lookup: dict[str, str] = {}
+    for col in spec.columns:
+        lookup[normalise_header(col.code)] = col.code
+        lookup[normalise_header(col.label)] = col.code
+    positions: dict[str, int] = {}
+    for pos, cell in enumerate(raw.header):
+        code = lookup.get(normalise_header(cell))
+        if code is None:
+            continue
+        if code in positions:
+            first = raw.header[positions[code]]
+            raise LandingError(
+                f"{raw.path.name}：列“{spec.column(code).label}”（{code}）出现了两次（“{first}”和“{cell}”）",
+                file=raw.path.name,
+                column=code,
+            )
+        positions[code] = pos
+    for col in spec.columns:
+        if col.required and col.code not in positions:
+            raise LandingError(
+                f"{raw.path.name}：缺少必需的列“{col.label}”（{col.code}）",
+                file=raw.path.name,
+                column=col.code,
+            )
+    return positions
+
+
+def _problem_frame(file: str, column: str, values: pd.Series, mask: pd.Series, reason: str) -> pd.DataFrame:
+    hit = values[mask]
+    return pd.DataFrame(
+        {
+            "file": file,
+            "row": hit.index.astype(np.int64),
+            "column": column,
+            "value": hit.astype(str).str.slice(0, 200).to_numpy(),
+            "reason": reason,
+            "message": MESSAGES[reason],
+        }
+    )
+
+
+class _Problems:
+    def __init__(self, file: str):
+        self.file = file
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, column: str, values: pd.Series, mask, reason: str) -> None:
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=values.index)
+        if mask.any():
+            self.parts.append(_problem_frame(self.file, column, values, mask, reason))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=PROBLEM_COLUMNS)
+        return pd.concat(self.parts, ignore_index=True)
+
+
+def _decimal_parts(text: pd.Series):
+    """Sign, whole digits and fraction digits of texts that already match a plain number."""
+    clean = text.str.replace(",", "", regex=False)
+    negative = clean.str.startswith("-")
+    unsigned = clean.str.lstrip("+-")
+    split = unsigned.str.partition(".")
+    whole = split[0].str.lstrip("0").replace("", "0")
+    frac = split[2].str.rstrip("0")
+    return negative, whole, frac
+
+
+def parse_money(text: pd.Series, problems: _Problems, column: str) -> pd.Series:
+    """元 text -> nullable Int64 fen. Blank is unknown (NA)."""
+    blank = text == ""
+    lowered = text.str.lower()
+    not_finite = lowered.str.fullmatch(r"[+-]?(nan|inf|infinity|#num!|#div/0!)")
+    is_number = text.str.fullmatch(_NUMBER_RE)
+    problems.add(column, text, ~blank & not_finite, "not_finite")
+    problems.add(column, text, ~blank & ~not_finite & ~is_number, "bad_number")
+    negative, whole, frac = _decimal_parts(text.where(is_number, "0"))
+    too_many = frac.str.len() > 2
+    absurd = whole.str.len() > len(str(ABSURD_YUAN)) - 1
+    problems.add(column, text, is_number & negative & (whole + frac != "0"), "negative")
+    problems.add(column, text, is_number & ~negative & too_many, "too_many_decimals")
+    problems.add(column, text, is_number & ~negative & ~too_many & absurd, "absurd")
+    ok = is_number & ~negative & ~too_many & ~absurd
+    whole_ok = whole.where(ok, "0").astype(np.int64)
+    frac_ok = frac.where(ok, "0").str.ljust(2, "0").astype(np.int64)
+    fen = pd.Series(whole_ok * 100 + frac_ok, index=text.index, dtype="Int64")
+    return fen.where(ok, pd.NA)
+
+
+def parse_scaled(text: pd.Series, problems: _Problems, column: str, scale: int, allow_negative: bool) -> pd.Series:
+    """Decimal text (``0.125`` or ``12.5%``) -> nullable Int64 in units of 1/scale."""
+    digits = len(str(scale)) - 1
+    blank = text == ""
+    percent = text.str.endswith("%")
+    body = text.str.rstrip("%").str.strip()
+    not_finite = body.str.lower().str.fullmatch(r"[+-]?(nan|inf|infinity)")
+    is_number = body.str.fullmatch(_NUMBER_RE)
+    problems.add(column, text, ~blank & not_finite, "not_finite")
+    problems.add(column, text, ~blank & ~not_finite & ~is_number, "bad_number")
+    negative, whole, frac = _decimal_parts(body.where(is_number, "0"))
+    # a percentage moves the point two places
+    shift = np.where(percent, 2, 0)
+    frac_len = frac.str.len() + shift
+    too_many = frac_len > digits
+    too_big = whole.str.len() > 9
+    bad_sign = negative & (whole + frac != "0") if not allow_negative else pd.Series(False, index=text.index)
+    problems.add(column, text, is_number & bad_sign, "negative")
+    problems.add(column, text, is_number & ~bad_sign & too_many, "too_many_decimals")
+    problems.add(column, text, is_number & ~bad_sign & ~too_many & too_big, "absurd")
+    ok = is_number & ~bad_sign & ~too_many & ~too_big
+    whole_ok = whole.where(ok, "0").astype(np.int64)
+    frac_ok = frac.where(ok, "").str.ljust(digits, "0").str.slice(0, digits).astype(np.int64)
+    value = (whole_ok * scale + frac_ok).astype(np.int64)
+    value = np.where(percent, value // 100, value)  # exact: too_many excluded >digits-2 decimals
+    value = np.where(negative, -value, value)
+    return pd.Series(value, index=text.index, dtype="Int64").where(ok, pd.NA)
+
+
+def parse_int(text: pd.Series, problems: _Problems, column: str) -> pd.Series:
+    blank = text == ""
+    ok = text.str.fullmatch(r"\d{1,9}")
+    problems.add(column, text, ~blank & ~ok, "bad_int")
+    return pd.Series(text.where(ok, "0").astype(np.int64), index=text.index, dtype="Int64").where(ok, pd.NA)
+
+
+def parse_date(text: pd.Series, problems: _Problems, column: str) -> pd.Series:
+    blank = text == ""
+    cleaned = text.str.replace("/", "-", regex=False).str.replace(r"\s+00:00(:00)?$", "", regex=True)
+    shaped = cleaned.str.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}")
+    parsed = pd.to_datetime(cleaned.where(shaped, None), format="%Y-%m-%d", errors="coerce")
+    ok = shaped & parsed.notna()
+    problems.add(column, text, ~blank & ~ok, "bad_date")
+    return parsed.where(ok).astype("datetime64[s]")
+
+
+def parse_bool(text: pd.Series, problems: _Problems, column: str) -> pd.Series:
+    norm = text.map(lambda s: unicodedata.normalize("NFKC", s).strip().lower()) if len(text) else text
+    true = norm.isin(BOOL_TRUE)
+    false = norm.isin(BOOL_FALSE)
+    problems.add(column, text, ~true & ~false, "bad_bool")
+    return pd.Series(true.to_numpy(), index=text.index, dtype=bool)
+
+
+def parse_enum(text: pd.Series, problems: _Problems, column: str, kind: str) -> pd.Series:
+    mapping = ENUMS[kind]
+    norm = text.str.strip().str.lower()
+    mapped = norm.map(mapping)
+    problems.add(column, text, (text != "") & mapped.isna(), "bad_enum")
+    return mapped.astype(object).where(mapped.notna(), None)
+
+
+def parse_table(spec: LandingFile, raw: RawTable) -> ParsedTable:
+    positions = map_header(spec, raw)
+    name = raw.path.name
+    problems = _Problems(name)
+    cells = raw.cells
+    out: dict[str, pd.Series] = {}
+    for col in spec.columns:
+        if col.code not in positions:
+            text = pd.Series("", index=cells.index, dtype=object)
+        else:
+            text = cells[positions[col.code]].astype(str).str.strip()
+        if col.not_blank:
+            problems.add(col.code, text, text == "", "blank")
+        if raw.numeric is not None and col.code in positions and col.type in ("uscc", "account", "region", "text"):
+            numeric = raw.numeric[positions[col.code]]
+            if col.type in ("uscc", "account"):
+                # Excel keeps 15 significant digits: a longer number-typed code is already damaged
+                problems.add(col.code, text, numeric & (text.str.len() > 15), "number_cell")
+        if col.type == "money":
+            out[col.code] = parse_money(text, problems, col.code)
+        elif col.type == "ratio":
+            out[col.code] = parse_scaled(text, problems, col.code, RATIO_SCALE, allow_negative=True)
+        elif col.type == "number":
+            out[col.code] = parse_scaled(text, problems, col.code, NUMBER_SCALE, allow_negative=False)
+        elif col.type == "int":
+            out[col.code] = parse_int(text, problems, col.code)
+        elif col.type == "date":
+            out[col.code] = parse_date(text, problems, col.code)
+        elif col.type == "bool":
+            out[col.code] = parse_bool(text, problems, col.code)
+        elif col.type in ENUMS:
+            out[col.code] = parse_enum(text, problems, col.code, col.type)
+        elif col.type == "region":
+            problems.add(col.code, text, (text != "") & ~text.str.fullmatch(r"\d{6}"), "bad_region")
+            out[col.code] = text
+        elif col.type == "account":
+            problems.add(col.code, text, text.str.fullmatch(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+"), "scientific")
+            out[col.code] = text
+        else:  # text, uscc (checked by validation, never altered here)
+            out[col.code] = text
+    frame = pd.DataFrame(out, index=cells.index)
+    extra_positions = [p for p in range(len(raw.header)) if p not in positions.values() and str(raw.header[p]).strip()]
+    extra_names = [str(raw.header[p]).strip() for p in extra_positions]
+    if extra_positions:
+        extras = cells[extra_positions].astype(str)
+        extras.columns = extra_names
+        frame["_extra"] = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in extras.to_dict("records")]
+    else:
+        frame["_extra"] = ""
+    frame["_row"] = frame.index.astype(np.int64)
+    frame = frame.reset_index(drop=True)
+    return ParsedTable(spec, raw.path, raw.sha256, raw.encoding, frame, problems.frame(), extra_names)

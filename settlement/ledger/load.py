@@ -1,0 +1,208 @@
+"""Loading a year's clean landing rows into the ledger, idempotently.
+
+Rows are matched by their natural keys. Loading the same folder twice changes nothing; a
+corrected file replaces that year's rows (changed rows updated, new rows inserted, and rows of
+the settlement year that are gone from the file deleted), and the counts of what changed are
+returned so that the run can record them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select
+
+from .models import AnnualStat, Application, Budget, Enterprise, FxRate, Park, PriorAward, QuarantinedRow
+
+# landing file -> (model, key columns, delete-absent scope: "year" = rows of the settlement year)
+TABLES = {
+    "enterprises": (Enterprise, ("uscc",), None),
+    "parks": (Park, ("park_id",), None),
+    "annual_stats": (AnnualStat, ("uscc", "year"), "year"),
+    "applications": (Application, ("application_id",), "year"),
+    "fx_rates": (FxRate, ("year",), None),
+    "budgets": (Budget, ("policy_id", "year"), "year"),
+    "prior_awards": (PriorAward, ("uscc", "year", "policy_id", "clause_id", "subject_uscc"), None),
+}
+
+
+@dataclass
+class Changes:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"inserted": self.inserted, "updated": self.updated, "deleted": self.deleted, "unchanged": self.unchanged}
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.updated or self.deleted)
+
+
+def _db_columns(model) -> list[str]:
+    return [c.name for c in model.__table__.columns]
+
+
+def to_records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows as dicts of plain Python values (int, str, bool, date, None) for the database."""
+    out = {}
+    for col in columns:
+        s = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            values = np.array([None if pd.isna(v) else v.date() for v in s], dtype=object)
+        elif isinstance(s.dtype, pd.Int64Dtype) or pd.api.types.is_integer_dtype(s):
+            arr = s.astype(object).to_numpy()
+            values = np.where(pd.isna(arr), None, arr)
+            values = np.array([None if v is None else int(v) for v in values], dtype=object)
+        elif pd.api.types.is_bool_dtype(s):
+            values = s.to_numpy(dtype=object)
+            values = np.array([bool(v) for v in values], dtype=object)
+        else:
+            arr = s.astype(object).to_numpy()
+            values = np.where(pd.isna(arr), None, arr)
+        out[col] = values
+    # plain dicts, not a DataFrame: pandas would turn None in a text column back into NaN
+    arrays = [out[c] for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*arrays, strict=True)]
+
+
+def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Every value as text, so that rows from a file and rows from the database compare equal."""
+    out = {}
+    for col in columns:
+        s = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = s.dt.strftime("%Y-%m-%d").fillna("")
+        elif pd.api.types.is_bool_dtype(s):
+            out[col] = np.where(s.to_numpy(dtype=bool), "1", "0")
+        elif isinstance(s.dtype, pd.Int64Dtype) or pd.api.types.is_integer_dtype(s):
+            out[col] = s.astype("string").fillna("").astype(object)
+        else:
+            values = s.to_numpy(dtype=object)
+            missing = pd.isna(values)
+            text = values.astype(str).astype(object)
+            text[missing] = ""
+            out[col] = text
+    return pd.DataFrame(out, index=frame.index)
+
+
+def prepare(name: str, frame: pd.DataFrame, file_name: str) -> pd.DataFrame:
+    """The parsed frame in the table's columns (source file, row, extra columns kept)."""
+    model = TABLES[name][0]
+    frame = frame.copy()
+    frame["source_file"] = file_name
+    frame["source_row"] = frame["_row"].astype(np.int64)
+    frame["extra"] = frame["_extra"]
+    if name == "prior_awards":
+        frame["subject_uscc"] = frame["subject_uscc"].fillna("").astype(str)
+    for col in ("park_id", "township", "bank_name", "bank_account"):
+        if col in frame:
+            frame[col] = frame[col].fillna("").astype(str)
+    return frame[_db_columns(model)]
+
+
+def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Changes:
+    """Make the table's rows for these keys (and the year's scope) equal to ``incoming``."""
+    model, keys, scope = TABLES[name]
+    table = model.__table__
+    columns = _db_columns(model)
+    keys = list(keys)
+    incoming = incoming.drop_duplicates(keys, keep="first").reset_index(drop=True)
+    existing = _existing(conn, model, keys, incoming, year if scope == "year" else None)
+    compare_cols = [c for c in columns if c not in ("source_file", "source_row")]
+    inc_cmp = _comparable(incoming, compare_cols)
+    ex_cmp = _comparable(existing, compare_cols) if len(existing) else pd.DataFrame(columns=compare_cols)
+    inc_key = inc_cmp[keys].agg("\x1f".join, axis=1) if len(inc_cmp) else pd.Series(dtype=str)
+    ex_key = ex_cmp[keys].agg("\x1f".join, axis=1) if len(ex_cmp) else pd.Series(dtype=str)
+    inc_row = inc_cmp.agg("\x1f".join, axis=1) if len(inc_cmp) else pd.Series(dtype=str)
+    ex_row = ex_cmp.agg("\x1f".join, axis=1) if len(ex_cmp) else pd.Series(dtype=str)
+    ex_map = pd.Series(ex_row.to_numpy(), index=ex_key.to_numpy())
+    known = inc_key.isin(ex_map.index)
+    same = known & (inc_key.map(ex_map) == inc_row)
+    changed = known & ~same
+    new = ~known
+    removed = ~ex_key.isin(set(inc_key)) if scope == "year" else pd.Series(False, index=ex_key.index)
+    changes = Changes(int(new.sum()), int(changed.sum()), int(removed.sum()), int(same.sum()))
+    to_delete = pd.concat([incoming.loc[changed, keys], existing.loc[removed.to_numpy(), keys]], ignore_index=True)
+    if len(to_delete):
+        cond = and_(*[table.c[k] == bindparam(f"k_{k}") for k in keys])
+        params = [{f"k_{k}": v for k, v in r.items()} for r in to_records(to_delete, keys)]
+        conn.execute(delete(table).where(cond), params)
+    to_insert = incoming.loc[changed | new]
+    bulk_insert(conn, table, to_records(to_insert, columns))
+    return changes
+
+
+def _existing(conn: Connection, model, keys: list[str], incoming: pd.DataFrame, scope_year: int | None) -> pd.DataFrame:
+    """The ledger rows that share a key with ``incoming``, plus (with a scope) the year's rows."""
+    table = model.__table__
+    parts = []
+    if scope_year is not None:
+        parts.append(read_table(conn, model, year=scope_year))
+    if len(keys) == 1:
+        parts.append(read_table(conn, model, keys=incoming[keys]))
+    elif "year" in keys:
+        years = sorted({int(y) for y in incoming["year"].dropna()})
+        if years:
+            parts.append(read_table(conn, model, where=table.c.year.in_(years)))
+    else:
+        parts.append(read_table(conn, model))
+    frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
+    return frame.drop_duplicates(keys).reset_index(drop=True)
+
+
+def bulk_insert(conn: Connection, table, records: list[dict], batch: int = 20_000) -> None:
+    for start in range(0, len(records), batch):
+        conn.execute(insert(table), records[start : start + batch])
+
+
+def read_table(conn: Connection, model, year: int | None = None, keys: pd.DataFrame | None = None, where=None) -> pd.DataFrame:
+    """Rows as a typed frame: BIGINT columns become nullable Int64 (never float), dates datetime64."""
+    table = model.__table__
+    stmt = select(table)
+    if year is not None:
+        stmt = stmt.where(table.c.year == year)
+    if where is not None:
+        stmt = stmt.where(where)
+    if keys is not None and len(keys.columns) == 1:
+        col = keys.columns[0]
+        values = [v for v in keys[col].tolist() if v is not None]
+        rows = []
+        for start in range(0, len(values), 5000):
+            rows += conn.execute(stmt.where(table.c[col].in_(values[start : start + 5000]))).all()
+    else:
+        rows = conn.execute(stmt).all()
+    return typed_frame(table, rows)
+
+
+def typed_frame(table, rows) -> pd.DataFrame:
+    from sqlalchemy import BigInteger, Boolean, Date, Integer
+
+    names = [c.name for c in table.columns]
+    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    data = {}
+    for c, values in zip(table.columns, cols, strict=True):
+        arr = np.array(values, dtype=object)
+        if isinstance(c.type, (BigInteger, Integer)):
+            data[c.name] = pd.array(arr, dtype="Int64") if len(arr) else pd.array([], dtype="Int64")
+        elif isinstance(c.type, Boolean):
+            data[c.name] = pd.Series(arr, dtype=object).fillna(False).astype(bool).to_numpy()
+        elif isinstance(c.type, Date):
+            data[c.name] = pd.to_datetime(pd.Series(arr, dtype=object)).astype("datetime64[s]").to_numpy()
+        else:
+            data[c.name] = arr
+    return pd.DataFrame(data, columns=names)
+
+
+def replace_quarantine(conn: Connection, year: int, problems: pd.DataFrame, hashes: dict[str, str]) -> None:
+    table = QuarantinedRow.__table__
+    conn.execute(delete(table).where(table.c.year == year))
+    if not len(problems):
+        return
+    frame = problems.assign(year=year, file_sha256=problems["file"].map(hashes).fillna(""))
+    frame = frame.sort_values(["file", "row", "column", "reason"], kind="stable")
+    bulk_insert(conn, table, to_records(frame, ["year", "file", "row", "column", "value", "reason", "message", "file_sha256"]))

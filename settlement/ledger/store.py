@@ -1,0 +1,153 @@
+"""Reading the ledger into the engine's frames, and writing runs and award lines."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, delete, select, update
+
+from ..engine.context import YearContext
+from ..policies import Catalog
+from .load import (
+    TABLES,
+    Changes,
+    bulk_insert,
+    prepare,
+    read_table,
+    replace_quarantine,
+    sync,
+    to_records,
+    typed_frame,
+)
+from .models import (
+    AnnualStat,
+    Application,
+    AwardLine,
+    Budget,
+    Enterprise,
+    FxRate,
+    Park,
+    PriorAward,
+    SettlementRun,
+)
+
+LOAD_ORDER = ("enterprises", "parks", "annual_stats", "applications", "fx_rates", "budgets", "prior_awards")
+PAID_HISTORY_COLUMNS = ["payee_uscc", "subject_uscc", "policy_id", "clause_id", "year", "amount"]
+
+
+class YearLocked(Exception):
+    """The year cannot be settled now (it is final, or another run holds it)."""
+
+
+def load_clean(conn: Connection, year: int, clean: dict[str, pd.DataFrame], files: dict[str, str], problems: pd.DataFrame, hashes: dict[str, str]) -> dict[str, dict]:
+    changes: dict[str, dict] = {}
+    for name in LOAD_ORDER:
+        if name not in clean:
+            continue
+        frame = prepare(name, clean[name], files[name])
+        changes[name] = sync(conn, name, frame, year).as_dict()
+    replace_quarantine(conn, year, problems, hashes)
+    return changes
+
+
+def paid_history(conn: Connection, year: int) -> pd.DataFrame:
+    """What was paid before ``year``: lines of final runs and prior_awards (settlement-semantics)."""
+    runs = SettlementRun.__table__
+    lines = AwardLine.__table__
+    stmt = (
+        select(lines.c.payee_uscc, lines.c.subject_uscc, lines.c.policy_id, lines.c.clause_id, runs.c.year, lines.c.final_amount)
+        .join(runs, runs.c.id == lines.c.run_id)
+        .where(runs.c.status == "final", runs.c.year < year, lines.c.status == "paid", lines.c.final_amount > 0)
+    )
+    ledger_rows = conn.execute(stmt).all()
+    ledger = pd.DataFrame(ledger_rows, columns=PAID_HISTORY_COLUMNS)
+    prior = read_table(conn, PriorAward, where=PriorAward.__table__.c.year < year)
+    prior = pd.DataFrame(
+        {
+            "payee_uscc": prior["uscc"].astype(object),
+            "subject_uscc": prior["subject_uscc"].astype(object).where(prior["subject_uscc"].astype(str) != "", prior["uscc"]),
+            "policy_id": prior["policy_id"].astype(object),
+            "clause_id": prior["clause_id"].astype(object),
+            "year": prior["year"].astype("Int64"),
+            "amount": prior["amount"].astype("Int64"),
+        }
+    )
+    out = pd.concat([ledger.astype({"year": "Int64", "amount": "Int64"}), prior], ignore_index=True)
+    return out[out["amount"].fillna(0) > 0].reset_index(drop=True)
+
+
+def read_context(conn: Connection, year: int, catalog: Catalog) -> YearContext:
+    stats_table = AnnualStat.__table__
+    enterprises = read_table(conn, Enterprise)
+    stats = typed_frame(stats_table, conn.execute(select(stats_table).where(stats_table.c.year <= year)).all())
+    apps = read_table(conn, Application, year=year)
+    parks = read_table(conn, Park)
+    fx = read_table(conn, FxRate)
+    budgets = read_table(conn, Budget, year=year)
+    paid = paid_history(conn, year)
+    return YearContext(
+        year=year, catalog=catalog, enterprises=enterprises, stats=stats, applications=apps, parks=parks,
+        fx_rates=fx, budgets=budgets, paid=paid,
+    )
+
+
+def final_run(conn: Connection, year: int):
+    runs = SettlementRun.__table__
+    return conn.execute(select(runs).where(runs.c.year == year, runs.c.status == "final")).first()
+
+
+def current_run(conn: Connection, year: int):
+    """The newest draft or publicity run of the year."""
+    runs = SettlementRun.__table__
+    return conn.execute(
+        select(runs).where(runs.c.year == year, runs.c.status.in_(("draft", "publicity"))).order_by(runs.c.id.desc())
+    ).first()
+
+
+def save_draft(conn: Connection, run_uid: str, year: int, lines: pd.DataFrame, meta: dict) -> int:
+    """Record the draft run and its lines. The same inputs give the same ``run_uid``: the run's
+    lines are replaced (same values), and any other draft of the year is superseded."""
+    runs = SettlementRun.__table__
+    now = datetime.now(UTC)
+    existing = conn.execute(select(runs).where(runs.c.run_uid == run_uid)).first()
+    values = {
+        "year": year,
+        "kind": "draft",
+        "input_sha256": json.dumps(meta["inputs"], sort_keys=True),
+        "policy_sha256": json.dumps(meta["policies"], sort_keys=True),
+        "code_version": meta["code_version"],
+        "finished_at": now,
+        "timings": json.dumps(meta.get("timings", {}), sort_keys=True),
+        "load_changes": json.dumps(meta.get("load_changes", {}), sort_keys=True),
+        "totals": json.dumps(meta.get("totals", {}), sort_keys=True, ensure_ascii=False),
+        "quarantined": int(meta.get("quarantined", 0)),
+    }
+    if existing is None:
+        result = conn.execute(runs.insert().values(run_uid=run_uid, status="draft", started_at=meta.get("started_at", now), **values))
+        run_id = int(result.inserted_primary_key[0])
+    else:
+        run_id = int(existing.id)
+        conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
+        conn.execute(delete(AwardLine.__table__).where(AwardLine.__table__.c.run_id == run_id))
+    conn.execute(
+        update(runs).where(runs.c.year == year, runs.c.id != run_id, runs.c.status.in_(("draft", "publicity"))).values(status="superseded")
+    )
+    frame = lines.assign(run_id=run_id, line_no=np.arange(1, len(lines) + 1), uscc=lines["payee_uscc"])
+    cols = [c.name for c in AwardLine.__table__.columns if c.name != "id"]
+    bulk_insert(conn, AwardLine.__table__, to_records(frame, cols))
+    return run_id
+
+
+def read_lines(conn: Connection, run_id: int) -> pd.DataFrame:
+    table = AwardLine.__table__
+    rows = conn.execute(select(table).where(table.c.run_id == run_id).order_by(table.c.line_no)).all()
+    return typed_frame(table, rows)
+
+
+__all__ = [
+    "TABLES", "Changes", "YearLocked", "load_clean", "paid_history", "read_context", "final_run", "current_run",
+    "save_draft", "read_lines",
+]

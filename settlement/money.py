@@ -1,0 +1,130 @@
+"""Money is integer fen (分) end to end; this module is the only place that turns text into fen
+and fen back into text.
+
+Ratios that turn into money go through :func:`mul_ratio_half_up` (ROUND_HALF_UP to the fen);
+shares of a fixed total go through :func:`largest_remainder`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+
+import numpy as np
+
+FEN_PER_YUAN = 100
+WAN = 10_000  # 万, in 元
+YI = 100_000_000  # 亿, in 元
+
+# "1,234.50", "1234", "-3.5", "12万", "0.5亿", "500万元"; the unit suffix is for policy files.
+_AMOUNT_RE = re.compile(r"^\s*([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(万|亿)?\s*(元)?\s*$")
+
+
+class AmountError(ValueError):
+    """A text that is not an amount of money in 元 with at most two decimals."""
+
+
+def parse_decimal_text(text: str) -> Decimal:
+    """Exact decimal of a number written with optional thousands separators and 万/亿."""
+    m = _AMOUNT_RE.match(str(text))
+    if not m:
+        raise AmountError(f"不是有效的数字：{text!r}")
+    sign, whole, frac, unit, _ = m.groups()
+    value = Decimal(whole.replace(",", "") + ("." + frac if frac else ""))
+    if unit == "万":
+        value *= WAN
+    elif unit == "亿":
+        value *= YI
+    return -value if sign == "-" else value
+
+
+def yuan_to_fen(value: str | int | Decimal) -> int:
+    """元 (text like ``"5万"``, ``"1,234.50"``, an int or a Decimal) to integer fen, exactly.
+
+    More than two decimals after conversion is an error, never a silent rounding.
+    """
+    if isinstance(value, bool):
+        raise AmountError(f"不是金额：{value!r}")
+    if isinstance(value, int):
+        return value * FEN_PER_YUAN
+    dec = value if isinstance(value, Decimal) else parse_decimal_text(value)
+    fen = dec * FEN_PER_YUAN
+    if fen != fen.to_integral_value():
+        raise AmountError(f"金额超过两位小数：{value}")
+    return int(fen)
+
+
+def fen_to_yuan_text(fen: int) -> str:
+    """Integer fen as 元 with two decimals, e.g. 123456 -> ``"1234.56"``."""
+    sign = "-" if fen < 0 else ""
+    q, r = divmod(abs(int(fen)), FEN_PER_YUAN)
+    return f"{sign}{q}.{r:02d}"
+
+
+def fen_to_wan_text(fen: int) -> str:
+    """Integer fen as 万元 with four decimals, ROUND_HALF_UP (the publicity list's second column)."""
+    value = (Decimal(int(fen)) / Decimal(FEN_PER_YUAN * WAN)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return f"{value:.4f}"
+
+
+def fen_to_decimal_yuan(fen: int) -> Decimal:
+    return Decimal(int(fen)) / FEN_PER_YUAN
+
+
+def to_fraction(value: str | int | Decimal | Fraction) -> Fraction:
+    """Exact fraction of a ratio written as a decimal (``"0.125"``), a percentage (``"12.5%"``)
+    or a fraction (``"1/3"``). Floats are refused: they are not exact."""
+    if isinstance(value, float):
+        raise TypeError("ratios must not be floats")
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
+    if isinstance(value, Decimal):
+        return Fraction(value)
+    text = str(value).strip()
+    try:
+        if text.endswith("%"):
+            return Fraction(Decimal(text[:-1])) / 100
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError, InvalidOperation) as exc:
+        raise ValueError(f"不是有效的比率：{value!r}") from exc
+
+
+def div_half_up(num, den):
+    """Integer division rounded half up (away from zero for the .5 case on positive numbers).
+
+    Works elementwise on int64/object numpy arrays and on Python ints. ``den`` must be > 0 and
+    ``num`` >= 0 (money here is never negative).
+    """
+    return (2 * num + den) // (2 * den)
+
+
+def mul_ratio_half_up(fen, ratio: Fraction):
+    """fen x ratio, rounded ROUND_HALF_UP to the fen. Elementwise on arrays."""
+    ratio = Fraction(ratio)
+    return div_half_up(fen * ratio.numerator, ratio.denominator)
+
+
+def largest_remainder(amounts, target: int, order_keys: list | None = None) -> np.ndarray:
+    """Scale integer ``amounts`` (fen) so that they add up to exactly ``target`` fen.
+
+    Each amount gets floor(amount x target / total); the fens left over go one each to the
+    largest fractional remainders; ties go by ``order_keys`` (first key first, ascending), then
+    by position. Requires 0 <= target <= total. Vectorized; products are exact Python ints.
+    """
+    amounts = np.asarray(amounts, dtype=np.int64)
+    n = len(amounts)
+    total = int(amounts.sum()) if n else 0
+    if total == 0:
+        return np.zeros(n, dtype=np.int64)
+    if not 0 <= target <= total:
+        raise ValueError("target must be between 0 and the total")
+    products = amounts.astype(object) * int(target)
+    base = (products // total).astype(np.int64)
+    remainder = (products % total).astype(np.int64)
+    left = int(target) - int(base.sum())
+    if left:
+        keys = [np.arange(n)] + [np.asarray(k) for k in reversed(order_keys or [])] + [-remainder]
+        order = np.lexsort(tuple(keys))
+        base[order[:left]] += 1
+    return base

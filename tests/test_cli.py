@@ -1,0 +1,52 @@
+"""The command line: exit codes and messages for people (no tracebacks)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from landing_helpers import STATS, csv_bytes, drop_column, write_landing
+
+BIN = Path(sys.executable).parent / "settlement"
+
+
+def _run(*args, cwd=None):
+    return subprocess.run([str(BIN), *args], capture_output=True, text=True, cwd=cwd, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "HOME": "/tmp"})
+
+
+def test_missing_column_exits_2_with_a_clear_message(tmp_path):
+    data = drop_column(csv_bytes("annual_stats", STATS), "limit_above")
+    write_landing(tmp_path / "landing", annual_stats__csv=data)
+    proc = _run("run", "--year", "2025", "--landing", str(tmp_path / "landing"), "--out", str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path}/l.db")
+    assert proc.returncode == 2, proc.stderr
+    assert "annual_stats.csv" in proc.stderr and "limit_above" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_missing_landing_folder_exits_2(tmp_path):
+    proc = _run("run", "--year", "2025", "--landing", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path}/l.db")
+    assert proc.returncode == 2
+    assert "着陆目录不存在" in proc.stderr
+
+
+def test_validation_failure_exits_2_and_names_the_report(tmp_path):
+    write_landing(tmp_path / "landing", annual_stats__csv=csv_bytes("annual_stats", [STATS[0]]))
+    proc = _run("run", "--year", "2025", "--landing", str(tmp_path / "landing"), "--out", str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path}/l.db")
+    assert proc.returncode == 2
+    assert "validation_2025.json" in proc.stderr
+    assert (tmp_path / "out" / "2025" / "validation_2025.json").exists()
+
+
+def test_demo_then_run_then_explain(tmp_path):
+    landing = tmp_path / "landing"
+    assert _run("demo-data", "--out", str(landing), "--enterprises", "60", "--seed", "3").returncode == 0
+    db = f"sqlite:///{tmp_path}/l.db"
+    proc = _run("run", "--year", "2025", "--landing", str(landing), "--out", str(tmp_path / "out"), "--db", db)
+    assert proc.returncode == 0, proc.stderr
+    assert "慈溪电商新十条" in proc.stdout and "awards.csv" in proc.stdout
+    import pandas as pd
+
+    awards = pd.read_csv(tmp_path / "out" / "2025" / "awards.csv", dtype=str)
+    uscc = awards.loc[awards["status"] == "paid", "uscc"].iloc[0]
+    proc = _run("explain", "--year", "2025", "--uscc", uscc, "--db", db)
+    assert proc.returncode == 0, proc.stderr
+    assert "第" in proc.stdout and "条" in proc.stdout and "元" in proc.stdout

@@ -1,0 +1,131 @@
+"""Ingest: encodings, xlsx, Chinese headers in any order, thousands separators, dates and
+booleans, amounts to integer fen, and clear messages for missing files and columns."""
+
+import pandas as pd
+import pytest
+
+from settlement.ingest import LandingError, read_landing
+
+from landing_helpers import ENTERPRISES, STATS, A, B, csv_bytes, drop_column, write_landing, write_xlsx
+
+
+def _stats(landing):
+    return landing.frame("annual_stats").set_index(["uscc", "year"])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_each_encoding_with_chinese_headers(tmp_path, encoding):
+    write_landing(tmp_path, enterprises__csv=csv_bytes("enterprises", ENTERPRISES, encoding=encoding, chinese=True))
+    landing = read_landing(tmp_path, 2025)
+    ent = landing.frame("enterprises")
+    assert list(ent["name"]) == [e["name"] for e in ENTERPRISES]
+    assert landing.tables["enterprises"].encoding in ({"gbk": "gb18030"}.get(encoding, encoding),)
+    assert landing.tables["enterprises"].problems.empty
+
+
+def test_headers_in_any_order_and_mixed_languages(tmp_path):
+    order = ["bank_account", "year", "limit_above", "uscc", "online_retail", "retail_sales", "operating_revenue", "wholesale_sales", "crossborder_exports"]
+    write_landing(tmp_path, annual_stats__csv=csv_bytes("annual_stats", STATS, chinese=True, order=order))
+    stats = _stats(read_landing(tmp_path, 2025))
+    assert stats.loc[(A, 2025), "online_retail"] == 6_000_000_050  # 60,000,000.50 元 in fen
+
+
+def test_thousands_separators_and_fen(tmp_path):
+    write_landing(tmp_path)
+    stats = _stats(read_landing(tmp_path, 2025))
+    assert stats.loc[(A, 2024), "online_retail"] == 4_000_000_000
+    assert stats.loc[(A, 2025), "crossborder_exports"] == 720_000_000
+    assert stats.loc[(B, 2025), "online_retail"] == 123_456
+    assert pd.isna(stats.loc[(B, 2025), "wholesale_sales"])  # blank is unknown, not zero
+
+
+def test_booleans_and_dates(tmp_path):
+    write_landing(tmp_path)
+    landing = read_landing(tmp_path, 2025)
+    stats = _stats(landing)
+    assert bool(stats.loc[(A, 2024), "limit_above"]) is True  # 是
+    assert bool(stats.loc[(A, 2025), "limit_above"]) is True  # true
+    assert bool(stats.loc[(B, 2025), "limit_above"]) is False  # 0
+    ent = landing.frame("enterprises").set_index("uscc")
+    assert ent.loc[B, "registered_on"] == pd.Timestamp("2019-06-15")  # YYYY/MM/DD
+    assert ent.loc[B, "credit_blacklisted"] == False  # noqa: E712  (N)
+
+
+def test_xlsx_with_chinese_headers_and_number_cells(tmp_path):
+    write_landing(tmp_path, annual_stats__csv=None)
+    write_xlsx(tmp_path / "2025" / "annual_stats.xlsx", "annual_stats", STATS)
+    landing = read_landing(tmp_path, 2025)
+    assert landing.tables["annual_stats"].encoding == "xlsx"
+    stats = _stats(landing)
+    assert stats.loc[(A, 2025), "online_retail"] == 6_000_000_050
+    assert stats.loc[(B, 2025), "online_retail"] == 123_456
+    assert landing.tables["annual_stats"].problems.empty
+
+
+def test_xlsx_excel_dates(tmp_path):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    write_landing(tmp_path, enterprises__csv=None)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["统一社会信用代码", "企业名称", "行政区划代码", "所属街道/乡镇", "注册(落户)日期", "是否列入严重失信名单", "开户银行", "银行账号"])
+    for e in ENTERPRISES:
+        ws.append([e["uscc"], e["name"], e["region_code"], e["township"], datetime(2018, 3, 1), "否", e["bank_name"], e["bank_account"]])
+    wb.save(tmp_path / "2025" / "enterprises.xlsx")
+    ent = read_landing(tmp_path, 2025).frame("enterprises")
+    assert (ent["registered_on"] == pd.Timestamp("2018-03-01")).all()
+
+
+def test_missing_column_names_file_and_column(tmp_path):
+    data = drop_column(csv_bytes("annual_stats", STATS), "retail_sales")
+    write_landing(tmp_path, annual_stats__csv=data)
+    with pytest.raises(LandingError) as info:
+        read_landing(tmp_path, 2025)
+    assert "annual_stats.csv" in str(info.value)
+    assert "retail_sales" in str(info.value) and "零售额" in str(info.value)
+    assert info.value.column == "retail_sales"
+
+
+def test_ragged_row_names_the_line(tmp_path):
+    data = csv_bytes("annual_stats", STATS) + b"x,y,z,1,2,3,4,5,6,7,8,9\r\n"
+    write_landing(tmp_path, annual_stats__csv=data)
+    with pytest.raises(LandingError, match="第6行"):
+        read_landing(tmp_path, 2025)
+
+
+def test_missing_required_file(tmp_path):
+    write_landing(tmp_path, enterprises__csv=None)
+    with pytest.raises(LandingError) as info:
+        read_landing(tmp_path, 2025)
+    assert "enterprises.csv" in str(info.value)
+
+
+def test_both_csv_and_xlsx_is_ambiguous(tmp_path):
+    write_landing(tmp_path)
+    write_xlsx(tmp_path / "2025" / "annual_stats.xlsx", "annual_stats", STATS)
+    with pytest.raises(LandingError, match="只保留一个"):
+        read_landing(tmp_path, 2025)
+
+
+def test_cell_problems_are_collected_not_fixed(tmp_path):
+    rows = [dict(STATS[0], online_retail="12.345"), dict(STATS[1], retail_sales="-5"), dict(STATS[2], operating_revenue="abc"), dict(STATS[3], limit_above="maybe")]
+    write_landing(tmp_path, annual_stats__csv=csv_bytes("annual_stats", rows))
+    problems = read_landing(tmp_path, 2025).tables["annual_stats"].problems
+    got = set(zip(problems["row"], problems["column"], problems["reason"], strict=True))
+    assert got == {
+        (2, "online_retail", "too_many_decimals"),
+        (3, "retail_sales", "negative"),
+        (4, "operating_revenue", "bad_number"),
+        (5, "limit_above", "bad_bool"),
+    }
+
+
+def test_extra_columns_are_kept(tmp_path):
+    data = csv_bytes("enterprises", ENTERPRISES).decode().splitlines()
+    data = [data[0] + ",备注"] + [line + ",保留" for line in data[1:]]
+    write_landing(tmp_path, enterprises__csv="\r\n".join(data).encode())
+    table = read_landing(tmp_path, 2025).tables["enterprises"]
+    assert table.extra_columns == ["备注"]
+    assert table.frame["_extra"].iloc[0] == '{"备注": "保留"}'
