@@ -140,6 +140,7 @@ def explain(
     """逐条打印一家企业当年的每一笔奖励及其计算说明。"""
 
     def body():
+        from .engine.matters import matter_label
         from .explain import lines_for
 
         lines, run = lines_for(year, uscc, db)
@@ -150,7 +151,7 @@ def explain(
             return
         console.print(f"[bold]{lines['name'].iloc[0]}（{uscc}）{year}年 · 结算 {run.run_uid}（{run.status}）[/]", highlight=False)
         for r in lines.itertuples(index=False):
-            console.print(f"\n[bold]{r.policy_id} 第{r.clause_id}条 · {r.matter} · {STATUS_WORDS.get(r.status, r.status)} · 实付 {r.final_amount / 100:,.2f} 元[/]", highlight=False)
+            console.print(f"\n[bold]{r.policy_id} 第{r.clause_id}条 · {matter_label(r.matter)} · {STATUS_WORDS.get(r.status, r.status)} · 实付 {r.final_amount / 100:,.2f} 元[/]", highlight=False)
             console.print(r.explanation, highlight=False, soft_wrap=True)
 
     _guard(body)

@@ -126,6 +126,7 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
         local = np.flatnonzero((region == reg) & ~blacklisted)
         if len(local) < 4:
             continue
+        local = np.array([i for i in local if uscc[i] not in {p["operator_uscc"] for p in parks}])
         operator = local[np.argmin(size[local])]  # operators are service companies, small retail
         candidates = [i for i in local if i != operator]
         picked = rng.choice(candidates, min(len(candidates), max(3, len(candidates) // 3)), replace=False)
@@ -136,7 +137,7 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
         parks.append(
             {
                 "park_id": pid, "name": pname, "operator_uscc": uscc[operator], "kind": kind,
-                "building_area_m2": str(int(rng.integers(8, 30)) * 1000), "occupancy_rate": f"{rng.integers(62, 96) / 100:.2f}",
+                "building_area_m2": str(int(rng.integers(12, 30)) * 1000), "occupancy_rate": f"{rng.integers(62, 96) / 100:.2f}",
                 "online_shops": str(int(rng.integers(35, 160))), "established_on": date(2025, 3, 1).isoformat() if reg == "331102" else date(2019, 5, 1).isoformat(),
             }
         )
@@ -153,18 +154,38 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
     level[-1] = size
     for y in range(len(years) - 2, -1, -1):
         level[y] = level[y + 1] / (1 + growth[y + 1])
+    # each enterprise keeps its shape from year to year (retail vs online, wholesale, exports)
+    retail_ratio = rng.uniform(1.05, 1.8, n)
+    wholesale_ratio = rng.uniform(0, 1.5, n)
+    revenue_extra = rng.uniform(0.1, 0.5, n)
+    export_ratio = np.where(crossborder, rng.uniform(0.3, 1.2, n), 0.0)
+    site_ratio = np.where(independent, rng.uniform(0.05, 0.3, n), 0.0)
+    limit_forced = np.zeros(n, dtype=bool)
+    reports = rng.random(n) < 0.9  # qualifying enterprises that report as 限上 (stable over years)
+    first_limit_last = np.zeros(n, dtype=bool)  # never limit-above before the last year
+    overrides: dict[tuple[int, str], dict[int, int]] = {}
+    preferred: dict[tuple[str, str], list[int]] = {}
+    showcase = _plant(rng, years, region, blacklisted, members, entry, parks, uscc, level, retail_ratio, wholesale_ratio, export_ratio, site_ratio, crossborder, independent, limit_forced, first_limit_last, overrides, registered, last)
+    preferred.update(showcase)
     stats_rows = []
     for yi, y in enumerate(years):
         exists = np.array([registered[i].year <= y for i in range(n)])
+        noise = rng.uniform(0.97, 1.03, (5, n))
         online = np.round(level[yi] * 100).astype(np.int64)  # fen
-        retail = online + np.round(online * rng.uniform(0.05, 0.8, n)).astype(np.int64)
-        wholesale = np.round(online * rng.uniform(0, 1.5, n)).astype(np.int64)
-        revenue = retail + wholesale + np.round(online * rng.uniform(0.1, 0.5, n)).astype(np.int64)
+        retail = np.maximum(online, np.round(online * retail_ratio * noise[0]).astype(np.int64))
+        wholesale = np.round(online * wholesale_ratio * noise[1]).astype(np.int64)
+        revenue = retail + wholesale + np.round(online * revenue_extra * noise[2]).astype(np.int64)
         online_sales = online + np.round(wholesale * 0.3).astype(np.int64)
-        exports = np.where(crossborder, np.round(online * rng.uniform(0.3, 1.2, n)).astype(np.int64), 0)
-        site = np.where(independent, np.round(exports * rng.uniform(0.05, 0.3, n)).astype(np.int64), 0)
+        exports = np.round(online * export_ratio * noise[3]).astype(np.int64)
+        site = np.round(exports * site_ratio * noise[4]).astype(np.int64)
         contribution = np.round(revenue * contribution_rate * rng.uniform(0.95, 1.05, n)).astype(np.int64)
-        limit_above = (retail >= 500 * WAN) & (rng.random(n) < 0.9)
+        limit_above = (retail >= 500 * WAN) & (reports | limit_forced)
+        if y < last:
+            limit_above &= ~first_limit_last
+        values = {"exports": exports, "site": site}
+        for (i, metric), by_year in overrides.items():
+            if y in by_year:
+                values[metric][i] = by_year[y]
         prev = level[yi - 1] if yi > 0 else None
         for i in np.flatnonzero(exists):
             row = {
@@ -206,7 +227,7 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
         frames["annual_stats"] = stats[stats["year"].astype(int) <= y].reset_index(drop=True)
         frames["parks"] = pd.DataFrame(parks)
         frames["fx_rates"] = pd.DataFrame([{"year": str(k), "usd_cny": v, "source": "国家外汇管理局公布的年平均汇率（演示数据）"} for k, v in FX.items() if first - 2 <= k <= y])
-        frames["applications"] = _applications(rng, catalog, y, enterprises, stats_num, ent_index, pd.DataFrame(parks))
+        frames["applications"] = _applications(rng, catalog, y, enterprises, stats_num, ent_index, pd.DataFrame(parks), preferred if y == last else {})
         budgets = []
         for p in catalog.policies:
             if p.budget.scale_down and p.in_force(y):
@@ -224,7 +245,7 @@ def _policy_regions(policy: Policy) -> set[str]:
     return set(policy.regions)
 
 
-def _applications(rng, catalog: Catalog, year: int, enterprises: pd.DataFrame, stats: pd.DataFrame, ent_index, parks: pd.DataFrame) -> pd.DataFrame:
+def _applications(rng, catalog: Catalog, year: int, enterprises: pd.DataFrame, stats: pd.DataFrame, ent_index, parks: pd.DataFrame, preferred: dict) -> pd.DataFrame:
     rows = []
     cur = stats[stats["year"].astype(int) == year].set_index("uscc")
     online = pd.to_numeric(cur["online_retail"], errors="coerce").reindex(enterprises["uscc"]).fillna(0).to_numpy()
@@ -241,16 +262,18 @@ def _applications(rng, catalog: Catalog, year: int, enterprises: pd.DataFrame, s
             if not clause.application:
                 continue
             k = min(len(local), int(rng.integers(2, 5)))
-            if clause.payee == "park_operator":
-                ops = parks[parks["operator_uscc"].isin(enterprises.loc[local, "uscc"])]
-                if clause.park_kind:
+            if clause.payee == "park":
+                ops = parks[parks["operator_uscc"].isin(enterprises.loc[local, "uscc"])] if len(parks) else parks
+                if clause.park_kind and len(ops):
                     ops = ops[ops["kind"] == clause.park_kind]
-                chosen = [int(ent_index[u]) for u in ops["operator_uscc"]][:k]
+                chosen = [int(ent_index[u]) for u in ops["operator_uscc"]][:k] if len(ops) else []
             else:
                 key = exports if "usd" in str(clause.units.fact if clause.units else "") or "cbec" in (clause.matter or "") else online
                 order = local[np.argsort(-key[local], kind="stable")]
                 top = order[: max(k, len(order) // 3)]
-                chosen = list(rng.choice(top, k, replace=False))
+                first = [i for i in preferred.get((policy.id, clause.id), []) if i in set(local)]
+                rest = [i for i in rng.choice(top, k, replace=False) if i not in first]
+                chosen = (first + rest)[:k]
             for i in chosen:
                 counter += 1
                 rows.append(_application_row(rng, policy, clause, year, enterprises.loc[i, "uscc"], counter, "approved"))
@@ -262,32 +285,47 @@ def _applications(rng, catalog: Catalog, year: int, enterprises: pd.DataFrame, s
     return pd.DataFrame(rows, columns=columns)
 
 
-def _threshold_base(clause: Clause) -> int:
-    """The smallest base_amount (fen) the clause's conditions ask for."""
-    need = 0
-    cond = clause.conditions
-    stack = [cond] if cond else []
+def _needs(clause: Clause, rng) -> dict[str, object]:
+    """Values of application fields that satisfy the clause's conditions on the application
+    (``all`` branches; the first branch of an ``any``), and reach one of its tiers."""
+    from .policies.schema import check_value
+
+    needs: dict[str, object] = {}
+    stack = [clause.conditions] if clause.conditions else []
     while stack:
         c = stack.pop()
-        if c.fact == "application.base_amount":
-            from .money import yuan_to_fen
-
-            need = max(need, yuan_to_fen(str(c.value)) if not isinstance(c.value, int) else c.value * 100)
-        stack += (c.all or []) + (c.any or []) + ([c.not_] if c.not_ else [])
-    return need
+        if c.all:
+            stack += c.all
+        elif c.any:
+            stack.append(c.any[0])
+        elif c.fact and c.fact.startswith("application."):
+            field = c.fact.split(".", 1)[1]
+            value = check_value(c.fact, c.value)
+            if field == "level":
+                needs["level"] = value
+            elif c.op in (">=", ">"):
+                bump = Fraction(int(rng.integers(100, 160)), 100)
+                needs[field] = max(needs.get(field, 0), Fraction(value) * bump + (1 if c.op == ">" else 0))
+    if clause.tiers and clause.metric and clause.metric.startswith("application.") and clause.tiers[0].level is None:
+        tier = clause.tiers[int(rng.integers(0, len(clause.tiers)))]
+        field = clause.metric.split(".", 1)[1]
+        value = Fraction(check_value(clause.metric, tier.threshold)) * Fraction(int(rng.integers(100, 130)), 100)
+        needs[field] = max(needs.get(field, 0), value + (1 if tier.op == ">" else 0))
+    return needs
 
 
 def _application_row(rng, policy: Policy, clause: Clause, year: int, uscc: str, counter: int, status: str) -> dict:
     base = approved = quantity = level = None
     months = None
-    need = _threshold_base(clause)
+    needs = _needs(clause, rng)
+    need_base = int(needs.get("base_amount", 0))  # fen
     if clause.kind == "rate":
-        base = max(need, int(rng.integers(5, 400)) * WAN // 10) + int(rng.integers(0, 100)) * 100
+        base = max(need_base, int(rng.integers(5, 400)) * WAN // 10) + int(rng.integers(0, 100)) * 100
     elif clause.kind == "approved":
-        cap = int(clause.cap or clause.item_cap or 100 * WAN)
+        cap = int(clause.cap or clause.item_cap or clause.item_cap_per_unit or 100 * WAN)
         shares = [0.3, 0.6, 1.0, 1.2] if cap <= 100 * WAN else [0.02, 0.05, 0.1, 0.2]
         approved = int(cap * float(rng.choice(shares))) // 100 * 100
-        base = max(need, approved)
+        base = max(need_base, approved) if need_base else None
         quantity = int(rng.integers(1, 4))
     elif clause.kind == "unit":
         quantity = int(rng.integers(1, 4))
@@ -296,14 +334,21 @@ def _application_row(rng, policy: Policy, clause: Clause, year: int, uscc: str, 
             months = int(rng.choice([6, 12, 12, 12]))
     elif clause.kind in ("fixed", "tiered", "step"):
         quantity = 1
-    levels = list(clause.unit_amount_by_level or clause.item_cap_by_level or {})
+        if need_base:
+            base = need_base
+    if "quantity" in needs:
+        quantity = int(Fraction(needs["quantity"]))
+    if "base_amount" in needs and base is None:
+        base = need_base
+    levels = list(clause.unit_amount_by_level or clause.item_cap_by_level or clause.step_by_level or {})
     if clause.tiers and clause.tiers[0].level is not None:
         levels = [t.level for t in clause.tiers]
     if levels:
         level = str(rng.choice(levels))
-    if clause.kind == "tiered" and clause.metric == "application.quantity":
-        thresholds = [Fraction(t.threshold) for t in clause.tiers if t.threshold is not None]
-        quantity = int(thresholds[int(rng.integers(0, len(thresholds)))]) + int(rng.integers(0, 1000))
+    if clause.step_by_level and "retail" in clause.step_by_level and rng.random() < 0.8:
+        level = "retail"
+    if "level" in needs:
+        level = str(needs["level"])
     return {
         "application_id": f"{policy.id.split('-')[0].upper()}-{year}-{counter:05d}",
         "uscc": uscc, "year": str(year), "policy_id": policy.id, "clause_id": clause.id,
@@ -314,6 +359,153 @@ def _application_row(rng, policy: Policy, clause: Clause, year: int, uscc: str, 
         "level": "" if level is None else LEVEL_LABELS.get(level, level),
         "status": {"approved": "approved", "rejected": "rejected", "pending": "pending"}[status],
     }
+
+
+def _plant(rng, years, region, blacklisted, members, entry, parks, uscc, level, retail_ratio, wholesale_ratio, export_ratio, site_ratio,
+           crossborder, independent, limit_forced, first_limit_last, overrides, registered, last) -> dict[tuple[str, str], list[int]]:
+    """Shape a few enterprises so that every data-driven clause has a real case in the demo,
+    and return the enterprises that should apply for the clauses that need such figures."""
+    n = len(region)
+    yi_last = len(years) - 1
+    operators = {p["operator_uscc"] for p in parks}
+    free = np.array([not blacklisted[i] and uscc[i] not in operators for i in range(n)])
+
+    def pick(mask) -> int | None:
+        idx = np.flatnonzero(mask & free)
+        return int(idx[0]) if len(idx) else None
+
+    def series(i: int, last_value: float, prev_value: float, growth: float = 0.12) -> None:
+        level[yi_last, i] = last_value
+        level[yi_last - 1, i] = prev_value
+        for yi in range(yi_last - 2, -1, -1):
+            level[yi, i] = level[yi + 1, i] / (1 + growth)
+
+    chosen: dict[tuple[str, str], list[int]] = {}
+    # binjiang 6.1 / 6.2: a 腰部 enterprise crossing 10亿 retail sales this year, growing fast
+    g = pick((region == "330108") & (members == ""))
+    if g is not None:
+        series(g, 11.0e8, 7.5e8)
+        retail_ratio[g], wholesale_ratio[g] = 1.1, 0.2
+        limit_forced[g] = True
+        registered[g] = min(registered[g], date(2015, 1, 1))
+        chosen[("binjiang-2024-14", "6.1")] = [g]
+        free[g] = False
+    # jinyun 1.1: a member of the e-commerce park adds 1.3亿 of limit-above online retail
+    jpark = next((p["park_id"] for p in parks if p["park_id"].startswith("P331122") and p["kind"] == "ecommerce"), None)
+    if jpark:
+        m = pick(members == jpark)
+        if m is not None:
+            series(m, 4.0e8, 1.5e8)
+            limit_forced[m] = True
+            free[m] = False
+        # jinyun 2: an enterprise brought into the park this year, limit-above for the first time
+        j = pick(members == jpark)
+        if j is not None:
+            series(j, 0.6e8, 0.1e8, growth=0.05)
+            retail_ratio[j] = 1.2
+            entry[j] = date(last, 3, 1) if last >= 2025 else entry[j]
+            limit_forced[j] = True
+            first_limit_last[j] = True
+            free[j] = False
+    # binjiang 5.3: registered this year, 7000万 retail sales, limit-above
+    r = pick((region == "330108") & (members == ""))
+    if r is not None:
+        registered[r] = date(last, 2, 1)
+        series(r, 0.7e8, 0.6e8)
+        retail_ratio[r] = 1.1
+        limit_forced[r] = True
+        free[r] = False
+    # binjiang 5.2: retail sales pass 500万 for the first time
+    q = pick((region == "330108") & (members == ""))
+    if q is not None:
+        series(q, 0.4e7, 0.3e7, growth=0.1)
+        retail_ratio[q] = 1.5
+        limit_forced[q] = True
+        registered[q] = min(registered[q], date(2016, 1, 1))
+        free[q] = False
+    # jinyun 12: independent-site sales pass 200万 for the first time
+    s = pick((region == "331122") & (members == ""))
+    if s is not None:
+        crossborder[s] = independent[s] = True
+        export_ratio[s] = max(export_ratio[s], 0.5)
+        site_ratio[s] = 0.1
+        for k, y in enumerate(years):
+            overrides[(s, "site")] = {**overrides.get((s, "site"), {}), y: int((120 + 10 * k) * WAN)}
+        overrides[(s, "site")][last] = 260 * WAN
+        overrides[(s, "site")][last - 1] = 150 * WAN
+        chosen[("jinyun-2025", "12")] = [s]
+        chosen[("jinyun-2025", "9")] = [s]
+        free[s] = False
+    # cixi 4.2: an own-brand exporter of 3000万元 this year
+    c = pick((region == "330282") & (members == ""))
+    if c is not None:
+        crossborder[c] = True
+        export_ratio[c] = max(export_ratio[c], 0.4)
+        overrides[(c, "exports")] = {last: 3000 * WAN}
+        chosen[("cixi-2024-8", "4.2")] = [c]
+        free[c] = False
+    # lishui 4: a newcomer registered last year that already sells 6000万 online
+    nl = pick((region == "331102") & (members == ""))
+    if nl is not None:
+        registered[nl] = date(last - 1, 9, 1)
+        series(nl, 0.6e8, 0.1e8)
+        chosen[("lishui-2024-64", "4")] = [nl]
+        free[nl] = False
+    # jinyun 3 / 5: an own-platform retailer growing 15% a year, limit-above
+    jr = pick((region == "331122") & (members == ""))
+    if jr is not None:
+        series(jr, 0.8e8, 0.8e8 / 1.15, growth=0.15)
+        limit_forced[jr] = True
+        registered[jr] = min(registered[jr], date(2016, 1, 1))
+        chosen[("jinyun-2025", "3")] = [jr]
+        chosen[("jinyun-2025", "5")] = [jr]
+        free[jr] = False
+    # cixi 3: online sales pass 1亿 in the policy's period
+    cc = pick((region == "330282") & (members == ""))
+    if cc is not None:
+        series(cc, 1.6e8, 1.3e8, growth=0.1)
+        registered[cc] = min(registered[cc], date(2016, 1, 1))
+        free[cc] = False
+    # lishui 6.1 / 6.2: the new parks' anchor tenants
+    for park in parks:
+        if not park["park_id"].startswith("P331102"):
+            continue
+        t = pick(members == park["park_id"])
+        if t is None:
+            continue
+        if park["kind"] == "ecommerce":
+            series(t, 6.0e8, 4.0e8)
+        else:
+            crossborder[t] = True
+            export_ratio[t] = max(export_ratio[t], 0.8)
+            overrides[(t, "exports")] = {last: 4 * 10**8 * 100}
+        free[t] = False
+    # binjiang 5.1: wholesale passes 2000万 for the first time (limit-above)
+    w = pick((region == "330108") & (members == ""))
+    if w is not None:
+        series(w, 0.18e8, 0.15e8)
+        wholesale_ratio[w] = 1.22
+        limit_forced[w] = True
+        registered[w] = min(registered[w], date(2016, 1, 1))
+        free[w] = False
+    # binjiang 12.2: a 国潮 brand growing 30% a year
+    b = pick((region == "330108") & (members == ""))
+    if b is not None:
+        series(b, 0.3e8, 0.3e8 / 1.3, growth=0.3)
+        registered[b] = min(registered[b], date(2016, 1, 1))
+        chosen[("binjiang-2024-14", "12.2")] = [b]
+        free[b] = False
+    # lishui 9 / 10: an own-brand exporter with an independent site
+    x = pick((region == "331102") & (members == ""))
+    if x is not None:
+        crossborder[x] = independent[x] = True
+        export_ratio[x], site_ratio[x] = max(export_ratio[x], 0.5), 0.2
+        overrides[(x, "exports")] = {last: 500 * WAN}
+        overrides[(x, "site")] = {last: 180 * WAN}
+        chosen[("lishui-2024-64", "10")] = [x]
+        chosen[("lishui-2024-64", "9")] = [x]
+        free[x] = False
+    return chosen
 
 
 def _prior_awards(frames_by_year, catalog: Catalog, first: int, last: int, stats, enterprises) -> None:

@@ -79,3 +79,72 @@ def test_no_double_benefit_within_a_policy(catalog):
     assert by_clause.loc["7", "status"] == "superseded"
     assert by_clause.loc["7", "superseded_by"] == "cixi-2024-8/9.1"
     assert by_clause.loc["7", "final_amount"] == 0
+
+
+def _generic_lines(rows):
+    frame = pd.DataFrame(rows)
+    for col, default in (("subject_uscc", None), ("park_id", ""), ("status", "candidate"), ("application_ids", ""), ("explanation", "说明"), ("trace", "{}")):
+        if col not in frame:
+            frame[col] = frame["payee_uscc"] if default is None else default
+    frame["standard_amount"] = frame["capped_amount"]
+    return frame
+
+
+def _ctx_regions(catalog, payees_regions, year=2025):
+    from settlement.policies.cases import case_frames
+
+    policy = catalog.policy("cixi-2024-8")
+    frames = case_frames(policy, policy.clause("2.1"), policy.clause("2.1").tests[0])
+    base = frames["enterprises"].iloc[0]
+    frames["enterprises"] = pd.DataFrame([dict(base, uscc=u, region_code=r) for u, r in payees_regions])
+    return YearContext(year=year, catalog=catalog, **frames)
+
+
+def test_no_double_benefit_across_policies_highest_wins(catalog):
+    u = make_uscc("9", "1", "330108", "MA0000009")
+    lines = _generic_lines([
+        {"payee_uscc": u, "policy_id": "binjiang-2024-14", "clause_id": "9", "matter": "cbec_customs_mode", "capped_amount": 150_0000_00},
+        {"payee_uscc": u, "policy_id": "hangzhou-crossborder-2023-9", "clause_id": "1.2", "matter": "cbec_customs_mode", "capped_amount": 180_0000_00},
+    ])
+    result = allocate(lines, _ctx_regions(catalog, [(u, "330108")])).lines.set_index("policy_id")
+    assert result.loc["hangzhou-crossborder-2023-9", "status"] == "paid"
+    assert result.loc["binjiang-2024-14", "status"] == "superseded"
+    assert result.loc["binjiang-2024-14", "superseded_by"] == "hangzhou-crossborder-2023-9/1.2"
+
+
+def test_no_double_benefit_tie_goes_to_catalog_order(catalog):
+    u = make_uscc("9", "1", "330108", "MA0000009")
+    lines = _generic_lines([
+        {"payee_uscc": u, "policy_id": "hangzhou-crossborder-2023-9", "clause_id": "1.2", "matter": "cbec_customs_mode", "capped_amount": 100},
+        {"payee_uscc": u, "policy_id": "binjiang-2024-14", "clause_id": "9", "matter": "cbec_customs_mode", "capped_amount": 100},
+    ])
+    result = allocate(lines, _ctx_regions(catalog, [(u, "330108")])).lines.set_index("policy_id")
+    assert result.loc["binjiang-2024-14", "status"] == "paid"  # binjiang is listed first in the catalog
+
+
+def test_cap_group_scales_members_to_the_shared_cap(catalog):
+    u = make_uscc("9", "1", "331102", "MA0000010")
+    lines = _generic_lines([
+        {"payee_uscc": u, "policy_id": "lishui-2024-64", "clause_id": "12.1", "matter": "exhibition", "capped_amount": 15_0000_00},
+        {"payee_uscc": u, "policy_id": "lishui-2024-64", "clause_id": "12.2", "matter": "exhibition_self", "capped_amount": 10_0000_01},
+    ])
+    result = allocate(lines, _ctx_regions(catalog, [(u, "331102")])).lines
+    assert int(result["capped_amount"].sum()) == 20_0000_00
+    assert int(result["final_amount"].sum()) == 20_0000_00
+    assert all("共同上限" in e for e in result["explanation"])
+
+
+def test_funding_split_rounds_city_half_up_and_district_takes_the_rest(catalog):
+    u1 = make_uscc("9", "1", "330109", "MA0000011")  # 萧山: 25 / 75
+    u2 = make_uscc("9", "1", "330106", "MA0000012")  # 西湖: 50 / 50
+    lines = _generic_lines([
+        {"payee_uscc": u1, "policy_id": "hangzhou-crossborder-2023-9", "clause_id": "4.1", "matter": "cbec_promotion", "capped_amount": 10_01},
+        {"payee_uscc": u2, "policy_id": "hangzhou-crossborder-2023-9", "clause_id": "4.1", "matter": "cbec_promotion", "capped_amount": 3},
+        {"payee_uscc": u2, "policy_id": "hangzhou-crossborder-2023-9", "clause_id": "6.1", "matter": "talent_incubation", "capped_amount": 999},
+    ])
+    result = allocate(lines, _ctx_regions(catalog, [(u1, "330109"), (u2, "330106")])).lines.set_index(["payee_uscc", "clause_id"])
+    assert result.loc[(u1, "4.1"), "city_share"] == 250  # 1001 x 25% = 250.25 -> 250
+    assert result.loc[(u1, "4.1"), "district_share"] == 751
+    assert result.loc[(u2, "4.1"), "city_share"] == 2  # 1.5 -> 2 (half up)
+    assert result.loc[(u2, "4.1"), "district_share"] == 1
+    assert result.loc[(u2, "6.1"), "city_share"] == 999 and result.loc[(u2, "6.1"), "district_share"] == 0

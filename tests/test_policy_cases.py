@@ -23,7 +23,7 @@ def test_clause_case(policy, clause, case):
     if case.expect_status is not None:
         assert lines["status"].tolist() == [case.expect_status]
     elif case.expect > 0:
-        assert lines["status"].tolist() == ["candidate"]
+        assert set(lines["status"]) == {"candidate"}
     else:
         assert lines.empty or set(lines["status"]) <= {"zero"}
     # every line explains itself in Chinese, naming the policy and the clause

@@ -73,3 +73,11 @@ def test_yaml_is_loaded_safely(tmp_path):
         fh.write("\nexploit: !!python/object/apply:os.system ['echo hacked']\n")
     with pytest.raises(PolicyLoadError, match="YAML"):
         load_catalog(folder)
+
+
+def test_every_matter_has_a_chinese_name():
+    from settlement.engine.matters import MATTERS
+
+    catalog = load_catalog()
+    unnamed = sorted({c.matter for p in catalog.policies for c in p.clauses if c.matter and c.matter not in MATTERS})
+    assert unnamed == []

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..engine import text as tx
 from ..engine.context import YearContext
+from ..engine.matters import matter_label
 from ..money import div_half_up, largest_remainder
 from ..policies import Catalog
 
@@ -106,7 +107,8 @@ def apply_no_double_benefit(lines: pd.DataFrame, catalog: Catalog) -> pd.DataFra
         winner_words = label.loc[win_of_loser].to_numpy(dtype=object) + "（" + tx.fen_column_words(lines.loc[win_of_loser, "capped_amount"]).to_numpy(dtype=object) + "）"
         mask = lines.index.isin(losers)
         words = pd.Series("", index=lines.index, dtype=object)
-        words.loc[losers] = "就高不重复：同一事项“" + lines.loc[losers, "matter"].to_numpy(dtype=object) + "”已按" + winner_words + "奖励，本项不再兑现"
+        matters = lines.loc[losers, "matter"].map(matter_label).to_numpy(dtype=object)
+        words.loc[losers] = "就高不重复：同一事项“" + matters + "”已按" + winner_words + "奖励，本项不再兑现"
         lines["explanation"] = _append(lines["explanation"], mask, words.to_numpy(dtype=object))
         beaten = pd.Series(losers, index=win_of_loser).groupby(level=0).size()
         wmask = lines.index.isin(beaten.index)

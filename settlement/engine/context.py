@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..policies import Catalog
-from .facts import FactTable, enterprise_facts
+from .facts import FactTable, enterprise_facts, park_facts
 
 
 @dataclass
@@ -29,6 +29,8 @@ class YearContext:
         self.enterprises = self.enterprises.sort_values("uscc", kind="stable").reset_index(drop=True)
         self.index = pd.Index(self.enterprises["uscc"])
         self.facts = enterprise_facts(self.year, self.enterprises, self.stats, self.fx_rates)
+        self.parks = self.parks.sort_values("park_id", kind="stable").reset_index(drop=True)
+        self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats)
         self.stats_history = self.stats[self.stats["year"] < self.year]
         paid = self.paid[self.paid["year"] < self.year]
         self.paid_summary = (

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..ingest.contract import LEVEL_LABELS, NUMBER_SCALE
 from ..money import div_half_up
-from ..policies.schema import Clause, Policy, Tier
+from ..policies.schema import Clause, Policy, Tier, Units
 from . import text as tx
 from .conditions import Leaf, compare, evaluate
 from .context import YearContext
@@ -133,9 +133,11 @@ def _exclusions(policy: Policy, ctx: YearContext, apps: pd.DataFrame, ft: FactTa
     return reason
 
 
-def _item_amounts(clause: Clause, ft: FactTable, apps: pd.DataFrame, two_year: str):
-    """Per application: amount (fen), computable mask, a note, and (tiered) the tier index."""
+def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: pd.DataFrame, ctx: YearContext, ent_indexer: np.ndarray):
+    """Per application: amount (fen), computable mask, a note, a reason when not computable, and
+    (tiered) the tier index. Several applications of one payee are summed afterwards."""
     n = len(apps)
+    two_year = policy.two_year_average
     tier_idx = np.full(n, -1, dtype=np.int64)
     ok = np.ones(n, dtype=bool)
     note = np.full(n, "", dtype=object)
@@ -149,26 +151,59 @@ def _item_amounts(clause: Clause, ft: FactTable, apps: pd.DataFrame, two_year: s
         ok = base.known.copy()
         why_not = np.where(ok, why_not, f"申报缺少{FACTS[clause.base].label}")
         rate = Fraction(clause.rate)
-        amount = np.asarray(div_half_up(mul(as_int_array(base.num), rate.numerator), rate.denominator), dtype=np.int64)
-        note = (tx.fen_column_words(base.num) + f"×{tx.ratio_words(rate)}=" + tx.fen_column_words(amount)).to_numpy(dtype=object)
+        num = mul(as_int_array(base.num), rate.numerator)
+        den = np.full(n, rate.denominator, dtype=np.int64)
+        note = (tx.fen_column_words(base.num) + f"×{tx.ratio_words(rate)}").to_numpy(dtype=object)
+        if clause.units is not None and clause.units.max_units is not None:
+            # e.g. 展位费的70%，不超过6个标准展位: base x rate x min(q, 6) / q
+            qty = ft.rational("application.quantity")
+            q = np.where(qty.known & (as_int_array(qty.num) > 0), as_int_array(qty.num), NUMBER_SCALE)
+            limit = np.minimum(q, clause.units.max_units * NUMBER_SCALE)
+            num = mul(num, limit)
+            den = mul(den, q)
+            over = q > limit
+            note = np.where(over, note + "×" + tx.scaled_column_words(limit, NUMBER_SCALE).to_numpy(dtype=object) + "/" + tx.scaled_column_words(q, NUMBER_SCALE).to_numpy(dtype=object) + f"（最多{clause.units.max_units}个）", note)
+        amount = np.asarray(div_half_up(num, den), dtype=np.int64)
+        note = note + "=" + tx.fen_column_words(amount).to_numpy(dtype=object)
     elif kind == "unit":
-        amount, ok, note, why_not = _unit_amounts(clause, ft, apps)
+        amount, ok, note, why_not = _unit_amounts(policy, clause, ft, apps, ctx, ent_indexer)
     elif kind == "approved":
         approved = ft.rational("application.approved_amount")
         ok = approved.known.copy()
         why_not = np.where(ok, why_not, "申报缺少审定金额")
         amount = as_int_array(approved.num).astype(np.int64)
         note = ("审定金额" + tx.fen_column_words(amount)).to_numpy(dtype=object)
+        if clause.tiers:
+            # the cap depends on a tier of a metric (hangzhou 5.3: 物流收入 1亿/3亿/5亿 -> 50/100/200万)
+            tier_idx = tier_index(clause, ft, two_year=two_year)
+            caps = tier_amounts(clause.tiers, tier_idx, "cap")
+            words = _pick(tier_words(clause.tiers, clause.metric), tier_idx)
+            reached = tier_idx >= 0
+            over = reached & (amount > caps)
+            note = np.where(reached, note + "，达到“" + words + "”档，上限" + tx.fen_column_words(caps).to_numpy(dtype=object), note)
+            note = np.where(over, note + "，按上限计", note)
+            amount = np.where(reached, np.minimum(amount, caps), 0)
+            why_not = np.where(reached | ~ok, why_not, "未达到任何档位")
+            ok &= reached
     elif kind == "tiered":
-        tier_idx = tier_index(clause, ft, two_year=two_year)
-        amount = tier_amounts(clause.tiers, tier_idx)
-        ok = tier_idx >= 0
-        words = _pick(tier_words(clause.tiers, clause.metric), tier_idx)
-        note = np.where(ok, "达到“" + words + "”档，标准" + tx.fen_column_words(amount).to_numpy(dtype=object), "")
-        if clause.metric and not clause.metric.startswith("application."):
-            facts = metric_words(ft, clause.metric, ft.year).to_numpy(dtype=object)
-            note = facts + "，" + np.where(ok, note, "未达到任何档位")
-        why_not = np.where(ok, why_not, "未达到任何档位")
+        if clause.metric.startswith("application."):
+            tier_idx = tier_index(clause, ft, two_year=two_year)
+            amount = tier_amounts(clause.tiers, tier_idx)
+            words = _pick(tier_words(clause.tiers, clause.metric), tier_idx)
+            ok = tier_idx >= 0
+            note = np.where(ok, "达到“" + words + "”档，标准" + tx.fen_column_words(amount).to_numpy(dtype=object), "")
+            why_not = np.where(ok, why_not, "未达到任何档位")
+        else:
+            # a tier of the enterprise's own figures, decided once per enterprise
+            _, ent_amount, ent_idx, ent_text, ent_reason = _tiered_enterprises(policy, clause, ctx, np.ones(ctx.facts.n, dtype=bool))
+            safe = np.where(ent_indexer < 0, 0, ent_indexer)
+            tier_idx = np.where(ent_indexer < 0, -1, ent_idx[safe]) if len(ent_idx) else np.full(n, -1)
+            amount = np.where(tier_idx >= 0, ent_amount[safe], 0) if len(ent_amount) else np.zeros(n, dtype=np.int64)
+            ok = tier_idx >= 0
+            note = ent_text[safe] if len(ent_text) else np.full(n, "", dtype=object)
+            why_not = np.where(ok, why_not, np.where(ent_reason[safe] != "", ent_reason[safe], "未达到任何档位") if len(ent_reason) else "未达到任何档位")
+    elif kind == "step":
+        amount, ok, note, why_not = _step_amounts(policy, clause, ft, apps["uscc"].to_numpy(dtype=object), ctx)
     else:
         raise ValueError(f"kind {kind} has no application formula")
     if clause.item_cap_by_level:
@@ -177,10 +212,17 @@ def _item_amounts(clause: Clause, ft: FactTable, apps: pd.DataFrame, two_year: s
         known_cap = caps.notna().to_numpy()
         capv = caps.fillna(0).to_numpy(dtype=np.int64)
         over = known_cap & (amount > capv)
-        note = np.where(over, note + "，超过单项上限" + tx.fen_column_words(capv).to_numpy(dtype=object) + "按上限计", note)
+        note = np.where(over, note + "，超过" + levels.map(LEVEL_LABELS).fillna("").to_numpy(dtype=object) + "上限" + tx.fen_column_words(capv).to_numpy(dtype=object) + "按上限计", note)
         amount = np.where(known_cap, np.minimum(amount, capv), amount)
+        why_not = np.where(known_cap | ~ok, why_not, "级别不在本条适用范围")
         ok &= known_cap
-        why_not = np.where(known_cap, why_not, "级别不在本条适用范围")
+    if clause.item_cap_per_unit is not None:
+        qty = ft.rational("application.quantity")
+        units = np.where(qty.known, as_int_array(qty.num) // NUMBER_SCALE, 1)
+        capv = units * int(clause.item_cap_per_unit)
+        over = amount > capv
+        note = np.where(over, note + f"，超过每项上限{tx.amount_words(clause.item_cap_per_unit)}×" + units.astype(str).astype(object) + "项，按" + tx.fen_column_words(capv).to_numpy(dtype=object) + "计", note)
+        amount = np.minimum(amount, capv)
     if clause.item_cap is not None:
         over = amount > int(clause.item_cap)
         note = np.where(over, note + f"，超过单项上限{tx.amount_words(clause.item_cap)}按上限计", note)
@@ -189,28 +231,82 @@ def _item_amounts(clause: Clause, ft: FactTable, apps: pd.DataFrame, two_year: s
     return amount, ok, note, why_not, tier_idx
 
 
-def _unit_amounts(clause: Clause, ft: FactTable, apps: pd.DataFrame):
-    n = len(apps)
-    units = clause.units
+def _step_amounts(policy: Policy, clause: Clause, ft: FactTable, payees: np.ndarray, ctx: YearContext):
+    """每增长X给予Y: full steps of the rise of a metric over last year, times the step amount.
+    With ``first_award``: the first award under the clause (nothing paid before) is that amount
+    when the metric passes ``first_above``; later years pay the steps (jinyun-2025 clause 3)."""
+    n = ft.n
+    amount = np.zeros(n, dtype=np.int64)
+    ok = np.zeros(n, dtype=bool)
+    note = np.full(n, "", dtype=object)
     why_not = np.full(n, "", dtype=object)
+    configs = []
+    if clause.step_by_level:
+        levels = ft.value("application.level")
+        for level, cfg in clause.step_by_level.items():
+            configs.append((np.asarray(levels == level, dtype=bool), cfg.metric, cfg.step, cfg.first_above, LEVEL_LABELS.get(level, level)))
+        why_not = np.where(pd.Series(levels).isin(list(clause.step_by_level)).to_numpy(), why_not, "级别不在本条适用范围")
+    else:
+        configs.append((np.ones(n, dtype=bool), clause.metric, clause.step, None, ""))
+    paid = _paid_for(ctx, policy, clause, payees)["paid_total"].to_numpy(dtype=np.int64) if clause.first_award is not None else np.zeros(n, dtype=np.int64)
+    for mask, metric, step, first_above, label in configs:
+        cur = ft.rational(metric)
+        prev = ft.rational(f"{metric}@prev")
+        c = as_int_array(cur.num)
+        p = as_int_array(prev.num)
+        step_fen = Fraction(_fact_value(metric, step))
+        rise = np.where(cur.known & prev.known, c - p, 0)
+        units = np.maximum(0, np.asarray(mul(rise, step_fen.denominator) // step_fen.numerator, dtype=np.int64))
+        steps_amount = units * int(clause.step_amount)
+        info = FACTS[metric]
+        fact_words = (f"{ctx.year}年{info.label}" + tx.fen_column_words(c).to_numpy(dtype=object) + f"，{ctx.year - 1}年" + tx.fen_column_words(p).to_numpy(dtype=object) + "，增长" + tx.fen_column_words(np.maximum(rise, 0)).to_numpy(dtype=object))
+        step_note = fact_words + f"，每满{tx.value_words(metric, step)}奖励{tx.amount_words(clause.step_amount)}，计" + units.astype(str).astype(object) + "档"
+        if first_above is not None and clause.first_award is not None:
+            first = paid == 0
+            passes = compare(ft, metric, ">", first_above)
+            first_amount = np.where(passes, int(clause.first_award), 0)
+            first_note = f"{label}首年：{ctx.year}年{info.label}" + tx.fen_column_words(c).to_numpy(dtype=object) + np.where(passes, f"＞{tx.value_words(metric, first_above)}，首年奖励{tx.amount_words(clause.first_award)}", f"未超过{tx.value_words(metric, first_above)}")
+            this_amount = np.where(first, first_amount, steps_amount)
+            this_note = np.where(first, first_note, f"{label}后续年度：" + step_note)
+            this_ok = np.where(first, cur.known, cur.known & prev.known)
+        else:
+            this_amount, this_note, this_ok = steps_amount, step_note, cur.known & prev.known
+        amount = np.where(mask, this_amount, amount)
+        note = np.where(mask, this_note, note)
+        ok = np.where(mask, this_ok, ok)
+        why_not = np.where(mask & ~this_ok, f"{info.label}或上年数据缺失", why_not)
+    return amount.astype(np.int64), ok, note, why_not
+
+
+def _unit_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: pd.DataFrame, ctx: YearContext, ent_indexer: np.ndarray):
+    n = len(apps)
+    units = clause.units or Units()
+    why_not = np.full(n, "", dtype=object)
+    prefix = np.full(n, "", dtype=object)
     if clause.unit_amount_by_level:
         levels = pd.Series(ft.value("application.level"))
         per = levels.map({k: int(v) for k, v in clause.unit_amount_by_level.items()})
         known = per.notna().to_numpy().copy()
         per_unit = per.fillna(0).to_numpy(dtype=np.int64)
         why_not = np.where(known, why_not, "级别不在本条适用范围")
-        level_words = levels.map(LEVEL_LABELS).fillna("").to_numpy(dtype=object)
+        prefix = levels.map(LEVEL_LABELS).fillna("").to_numpy(dtype=object)
+    elif clause.tiers:
+        # the amount per unit depends on a tier of a metric (jinyun 5: 网络零售额超2000万 6元/m²/月)
+        idx = tier_index(clause, ft, two_year=policy.two_year_average)
+        known = idx >= 0
+        per_unit = tier_amounts(clause.tiers, idx)
+        words = _pick(tier_words(clause.tiers, clause.metric), idx)
+        prefix = metric_words(ft, clause.metric, ctx.year).to_numpy(dtype=object) + "，“" + words + "”档每单位" + tx.fen_column_words(per_unit).to_numpy(dtype=object) + "："
+        why_not = np.where(known, why_not, "未达到任何档位")
     else:
         known = np.ones(n, dtype=bool)
         per_unit = np.full(n, int(clause.unit_amount), dtype=np.int64)
-        level_words = np.full(n, "", dtype=object)
     if units.source == "fact":
         r = ft.rational(units.fact)
         size = Fraction(_fact_value(units.fact, units.size))
-        count = r.floor_div(size) if units.full else None
+        count = np.asarray(r.floor_div(size), dtype=np.int64)
+        why_not = np.where(r.known | ~known, why_not, f"{FACTS[units.fact].label}缺失")
         known &= r.known
-        why_not = np.where(r.known, why_not, f"{FACTS[units.fact].label}缺失")
-        count = np.asarray(count, dtype=np.int64)
         if units.max_units is not None:
             count = np.minimum(count, units.max_units)
         amount = per_unit * count
@@ -219,8 +315,8 @@ def _unit_amounts(clause: Clause, ft: FactTable, apps: pd.DataFrame):
         note = facts + f"，每满{size_words}计1个单位，共" + count.astype(str).astype(object) + "个×" + tx.fen_column_words(per_unit).to_numpy(dtype=object)
     else:
         qty = ft.rational("application.quantity")
+        why_not = np.where(qty.known | ~known, why_not, "申报缺少数量")
         known &= qty.known
-        why_not = np.where(qty.known, why_not, "申报缺少数量")
         micro = as_int_array(qty.num)
         if units.full:
             micro = (micro // NUMBER_SCALE) * NUMBER_SCALE
@@ -229,7 +325,7 @@ def _unit_amounts(clause: Clause, ft: FactTable, apps: pd.DataFrame):
         months = as_int_array(ft.rational("application.months").num) if units.times_months else np.ones(n, dtype=np.int64)
         amount = np.asarray(div_half_up(mul(mul(per_unit, micro), months), NUMBER_SCALE), dtype=np.int64)
         qty_words = tx.scaled_column_words(micro, NUMBER_SCALE).to_numpy(dtype=object)
-        note = level_words + "数量" + qty_words + "×" + tx.fen_column_words(per_unit).to_numpy(dtype=object)
+        note = prefix + "数量" + qty_words + "×" + tx.fen_column_words(per_unit).to_numpy(dtype=object)
         if units.times_months:
             note = note + "×" + months.astype(str).astype(object) + "个月"
     note = note + "=" + tx.fen_column_words(amount).to_numpy(dtype=object)
@@ -243,36 +339,59 @@ def _fact_value(fact_name: str, raw) -> Fraction:
     return Fraction(check_value(fact_name, raw))
 
 
+def _operator_parks(ctx: YearContext, operators: np.ndarray, kind: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """For each operator USCC: the park it runs (of ``kind``; the lowest park id when several),
+    as (park_id, position in ctx.parks or -1)."""
+    parks = ctx.parks
+    if kind is not None:
+        parks = parks[parks["kind"] == kind]
+    first = parks.sort_values("park_id").drop_duplicates("operator_uscc")
+    pos_of = pd.Series(first.index.to_numpy(), index=first["operator_uscc"].to_numpy())
+    pos = pd.Series(operators).map(pos_of).fillna(-1).to_numpy(dtype=np.int64)
+    ids = np.where(pos >= 0, ctx.parks["park_id"].to_numpy(dtype=object)[np.where(pos >= 0, pos, 0)] if len(ctx.parks) else "", "")
+    return ids.astype(object), pos
+
+
 def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force: bool) -> pd.DataFrame:
     apps = ctx.applications
     apps = apps[(apps["policy_id"] == policy.id) & (apps["clause_id"] == clause.id)]
     if not len(apps):
         return empty_lines()
     apps = apps.sort_values("application_id", kind="stable").reset_index(drop=True)
+    ent_indexer = ctx.index.get_indexer(apps["uscc"])
     ft = application_facts(apps, ctx.facts, ctx.index)
+    n = len(apps)
+    park_id = np.full(n, "", dtype=object)
     reason = _exclusions(policy, ctx, apps, ft, in_force)
+    if clause.payee == "park":
+        # filed by the park's operator: the park's facts join the application's
+        park_id, pos = _operator_parks(ctx, apps["uscc"].to_numpy(dtype=object), clause.park_kind)
+        merge_facts(ft, ctx.park_facts.take(pos))
+        reason = np.where((reason == "") & (pos < 0), f"申报企业不是{PARK_KIND_WORDS.get(clause.park_kind, '')}园区的运营主体", reason)
     eligible = reason == ""
+    leaves: list[Leaf] = []
     if clause.kind in ("none", "external") or not in_force or not eligible.any():
-        amount = np.zeros(len(apps), dtype=np.int64)
-        ok = np.zeros(len(apps), dtype=bool)
-        note = np.full(len(apps), "", dtype=object)
-        why_not = np.full(len(apps), "", dtype=object)
-        tier_idx = np.full(len(apps), -1, dtype=np.int64)
-        leaves: list[Leaf] = []
-        cond = np.zeros(len(apps), dtype=bool)
+        amount = np.zeros(n, dtype=np.int64)
+        ok = np.zeros(n, dtype=bool)
+        note = np.full(n, "", dtype=object)
+        why_not = np.full(n, "", dtype=object)
+        tier_idx = np.full(n, -1, dtype=np.int64)
+        cond = np.zeros(n, dtype=bool)
         if clause.kind in ("none", "external"):
             reason = np.where(eligible, "本条款无可计算的奖励金额（" + ("由其他文件规定" if clause.kind == "external" else "无金额") + "）", reason)
+            eligible = reason == ""
     else:
         cond, leaves = evaluate(clause.conditions, ft, policy.two_year_average)
-        amount, ok, note, why_not, tier_idx = _item_amounts(clause, ft, apps, policy.two_year_average)
-    fail_cond = failed_words(leaves, len(apps))
+        amount, ok, note, why_not, tier_idx = _item_amounts(policy, clause, ft, apps, ctx, ent_indexer)
+    fail_cond = failed_words(leaves, n)
     zero_reason = np.where(~cond, fail_cond, np.where(~ok, why_not, ""))
     good = eligible & cond & ok
-    cond_words = leaves_words(leaves, len(apps)).to_numpy(dtype=object)
+    cond_words = leaves_words(leaves, n).to_numpy(dtype=object)
     app_words = "申报" + apps["application_id"].astype(str).to_numpy(dtype=object) + "：" + np.where(good, note, np.where(eligible, zero_reason, reason))
     per_app = pd.DataFrame(
         {
             "payee_uscc": apps["uscc"].to_numpy(dtype=object),
+            "park_id": park_id,
             "application_id": apps["application_id"].astype(str).to_numpy(dtype=object),
             "eligible": eligible,
             "good": good,
@@ -284,8 +403,7 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
             "cond_words": cond_words,
         }
     )
-    grouped = per_app.groupby("payee_uscc", sort=True)
-    agg = grouped.agg(
+    agg = per_app.groupby(["payee_uscc", "park_id"], sort=True).agg(
         application_ids=("application_id", "、".join),
         eligible=("eligible", "any"),
         good=("good", "any"),
@@ -293,22 +411,21 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
         amount_max=("amount", "max"),
         tier=("tier", "max"),
         reason=("reason", "first"),
-        zero_reason=("zero_reason", lambda s: next((x for x in s if x), "")),
+        zero_reason=("zero_reason", "max"),
         words=("words", "；".join),
         cond_words=("cond_words", "first"),
     ).reset_index()
-    agg["reason"] = agg["reason"].where(~agg["eligible"], "")
     if clause.kind == "fixed":
         standard = agg["amount_max"].to_numpy(dtype=np.int64)  # once per year, however many applications
     elif clause.kind == "tiered":
-        standard = tier_amounts(clause.tiers, agg["tier"].to_numpy(dtype=np.int64))
+        standard = tier_amounts(clause.tiers, agg["tier"].to_numpy(dtype=np.int64))  # the year's highest tier
     else:
         standard = agg["amount_sum"].to_numpy(dtype=np.int64)
     lines = pd.DataFrame(
         {
             "payee_uscc": agg["payee_uscc"],
             "subject_uscc": agg["payee_uscc"],
-            "park_id": "",
+            "park_id": agg["park_id"],
             "excluded": ~agg["eligible"].to_numpy(),
             "amount": np.where(agg["eligible"], standard, 0).astype(np.int64),
             "tier": agg["tier"].to_numpy(dtype=np.int64),
@@ -320,20 +437,60 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
     return finish(policy, clause, lines, ctx)
 
 
+PARK_KIND_WORDS = {"ecommerce": "电商", "crossborder": "跨境电商"}
+
+
+def merge_facts(into: FactTable, other: FactTable) -> None:
+    into.rationals.update(other.rationals)
+    into.values.update(other.values)
+    into.errors.update(other.errors)
+
+
 # -------------------------------------------------------------- data-driven
 
+def _data_rows(policy: Policy, clause: Clause, ctx: YearContext):
+    """The rows a data-driven clause is evaluated on, with payee, subject and park per row:
+    enterprises (payee itself), parks (payee the operator), or park members (payee the
+    operator of the member's park, subject the member)."""
+    if clause.payee == "park":
+        parks = ctx.parks
+        rows = np.flatnonzero((parks["kind"] == clause.park_kind).to_numpy()) if len(parks) else np.array([], dtype=np.int64)
+        ft = ctx.park_facts.take(rows)
+        operators = parks["operator_uscc"].to_numpy(dtype=object)[rows]
+        return ft, operators, operators, parks["park_id"].to_numpy(dtype=object)[rows], "园区"
+    if clause.payee == "park_member":
+        ent = ctx.enterprises
+        park_of = ent["park_id"].fillna("").to_numpy(dtype=object)
+        rows = np.flatnonzero(park_of != "")
+        ft = ctx.facts.take(rows)
+        entry = pd.to_datetime(ent["park_entry_on"]).to_numpy()[rows]
+        ft.values["entered_park_on_or_after_policy_start"] = pd.notna(entry) & (entry >= np.datetime64(policy.effective.start, "s"))
+        op_of = pd.Series(ctx.parks["operator_uscc"].to_numpy(dtype=object), index=ctx.parks["park_id"].to_numpy(dtype=object)) if len(ctx.parks) else pd.Series(dtype=object)
+        operators = pd.Series(park_of[rows]).map(op_of).fillna("").to_numpy(dtype=object)
+        return ft, operators, ent["uscc"].to_numpy(dtype=object)[rows], park_of[rows], "企业"
+    uscc = ctx.enterprises["uscc"].to_numpy(dtype=object)
+    return ctx.facts, uscc, uscc, np.full(len(uscc), "", dtype=object), "企业"
+
+
 def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame:
-    ft = ctx.facts
+    ft, payee, subject, park_id, _ = _data_rows(policy, clause, ctx)
     n = ft.n
     if n == 0:
         return empty_lines()
-    in_scope = pd.Series(ft.value("region_code")).isin(policy.regions).to_numpy()
+    region = pd.Series(ctx.enterprise_column("region_code", pd.Series(payee)))
+    in_scope = region.isin(policy.regions).to_numpy()
     cond, leaves = evaluate(clause.conditions, ft, policy.two_year_average)
-    if clause.kind == "tiered":
-        fired, amount, tier, facts_text, reason = _tiered_data(policy, clause, ctx, cond)
+    if clause.kind == "tiered" and clause.payee == "enterprise":
+        fired, amount, tier, facts_text, reason = _tiered_enterprises(policy, clause, ctx, cond)
+    elif clause.kind == "tiered":
+        fired, amount, tier, facts_text, reason = _tiered_rows(policy, clause, ft, cond)
     elif clause.kind == "contribution_increment":
         fired, amount, tier, facts_text, reason = _contribution_increment(policy, clause, ctx)
         fired &= cond
+    elif clause.kind == "step":
+        amount, ok, facts_text, reason = _step_amounts(policy, clause, ft, payee, ctx)
+        fired = cond & ok & (amount > 0)
+        tier = np.full(n, -1)
     elif clause.kind == "fixed":
         fired = cond.copy()
         amount = np.full(n, int(clause.amount), dtype=np.int64)
@@ -341,24 +498,28 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
         facts_text = np.full(n, f"奖励{tx.amount_words(clause.amount)}", dtype=object)
         reason = np.full(n, "", dtype=object)
     else:
-        raise ValueError(f"{policy.id} {clause.id}: kind {clause.kind} needs an application in this version")
-    fired &= in_scope
+        raise ValueError(f"{policy.id} {clause.id}: kind {clause.kind} needs an application")
+    fired &= in_scope & (payee != "")
     if not fired.any():
         return empty_lines()
     cond_words = leaves_words(leaves, n).to_numpy(dtype=object)
-    black = ctx.enterprises["credit_blacklisted"].fillna(False).to_numpy(dtype=bool) & policy.excludes_blacklisted
+    black_of = pd.Series(ctx.enterprises["credit_blacklisted"].fillna(False).astype(bool).to_numpy(), index=ctx.enterprises["uscc"].to_numpy())
+    black = pd.Series(payee).map(black_of).fillna(False).to_numpy(dtype=bool) & policy.excludes_blacklisted
     sel = np.flatnonzero(fired)
-    uscc = ctx.enterprises["uscc"].to_numpy(dtype=object)[sel]
+    if clause.payee != "enterprise":
+        who = np.where(clause.payee == "park", "园区" + park_id[sel] + "（运营主体）", "园区" + park_id[sel] + "入驻企业" + subject[sel] + "（奖励运营主体）")
+        facts_text = np.asarray(facts_text, dtype=object).copy()
+        facts_text[sel] = who + "：" + facts_text[sel]
     lines = pd.DataFrame(
         {
-            "payee_uscc": uscc,
-            "subject_uscc": uscc,
-            "park_id": "",
+            "payee_uscc": payee[sel],
+            "subject_uscc": subject[sel],
+            "park_id": park_id[sel],
             "excluded": black[sel],
             "amount": np.where(black[sel], 0, amount[sel]).astype(np.int64),
-            "tier": tier[sel],
+            "tier": np.asarray(tier)[sel],
             "facts_text": np.where(cond_words[sel] != "", facts_text[sel] + "；" + cond_words[sel], facts_text[sel]),
-            "reason": np.where(black[sel], "企业列入严重失信名单，不予奖励", reason[sel]),
+            "reason": np.where(black[sel], "运营主体/企业列入严重失信名单，不予奖励", reason[sel]),
             "application_ids": "",
         }
     )
@@ -366,7 +527,8 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
 
 
 def _history_reached(clause: Clause, ctx: YearContext, tier: Tier) -> np.ndarray:
-    """Per enterprise: was ``tier`` reached in any earlier year of the ledger's history?"""
+    """Per enterprise: was ``tier`` reached in any earlier year of the ledger's history (with
+    limit_above in that year where the clause requires it)?"""
     hist = ctx.stats_history
     if not len(hist):
         return np.zeros(len(ctx.index), dtype=bool)
@@ -391,38 +553,54 @@ def history_facts(rows: pd.DataFrame, year: int) -> FactTable:
     return ft
 
 
-def _tiered_data(policy: Policy, clause: Clause, ctx: YearContext, cond: np.ndarray):
-    ft = ctx.facts
+def _with_limit_above(clause: Clause, ft: FactTable, facts: np.ndarray) -> np.ndarray:
+    if not clause.requires_limit_above or "limit_above" not in ft.values:
+        return facts
+    return facts + np.where(ft.value("limit_above"), f"（{ft.year}年限上✓）", f"（{ft.year}年非限上✗）")
+
+
+def _tiered_rows(policy: Policy, clause: Clause, ft: FactTable, cond: np.ndarray):
+    """highest / differential tiers on any rows (parks, members); differential nets in finish()."""
     n = ft.n
     extra = cond.copy()
     if clause.requires_limit_above:
         extra &= ft.value("limit_above")
     reached = tier_index(clause, ft, extra, policy.two_year_average)
     words = tier_words(clause.tiers, clause.metric)
-    facts = metric_words(ft, clause.metric, ctx.year).to_numpy(dtype=object)
-    if clause.mode == "first_crossing":
-        paid = _paid_for(ctx, policy, clause, ctx.enterprises["uscc"])
-        idx = np.full(n, -1, dtype=np.int64)
-        before_any = np.zeros(n, dtype=bool)
-        for k, tier in enumerate(clause.tiers):
-            now_k = reached >= k
-            before = _history_reached(clause, ctx, tier) | (paid["paid_max"].to_numpy() >= int(tier.amount or 0))
-            first = now_k & ~before
-            idx = np.where(first, k, idx)
-            before_any |= now_k & before
-        first_year = ctx.stats_history.groupby("uscc")["year"].min() if len(ctx.stats_history) else pd.Series(dtype=int)
-        since = ctx.index.map(first_year).to_numpy()
-        since_words = np.where(pd.isna(since), f"无{ctx.year}年以前的历史数据", "查阅" + pd.Series(since).astype("Int64").astype(str).to_numpy(dtype=object) + f"—{ctx.year - 1}年历史数据")
-        fired = reached >= 0
-        amount = tier_amounts(clause.tiers, idx)
-        note = np.where(idx >= 0, "首次达到“" + _pick(words, idx) + "”档，标准" + tx.fen_column_words(amount).to_numpy(dtype=object), "以前年度已达到该档或已奖励，不属首次")
-        facts_text = facts + "，" + note + "（" + since_words + "）"
-        reason = np.where(idx >= 0, "", "以前年度已达到“" + _pick(words, reached) + "”档或已奖励，不属首次")
-        return fired, amount, idx, facts_text, reason
-    fired = reached >= 0
+    facts = _with_limit_above(clause, ft, metric_words(ft, clause.metric, ft.year).to_numpy(dtype=object))
     amount = tier_amounts(clause.tiers, reached)
     facts_text = facts + "，达到“" + _pick(words, reached) + "”档，标准" + tx.fen_column_words(amount).to_numpy(dtype=object)
-    return fired, amount, reached, facts_text, np.full(n, "", dtype=object)
+    return reached >= 0, amount, reached, facts_text, np.full(n, "", dtype=object)
+
+
+def _tiered_enterprises(policy: Policy, clause: Clause, ctx: YearContext, cond: np.ndarray):
+    """Tiers of every enterprise's own figures; ``first_crossing`` looks at all earlier years of
+    the ledger and at what was already paid under the clause."""
+    ft = ctx.facts
+    n = ft.n
+    if clause.mode != "first_crossing":
+        return _tiered_rows(policy, clause, ft, cond)
+    extra = cond.copy()
+    if clause.requires_limit_above:
+        extra &= ft.value("limit_above")
+    reached = tier_index(clause, ft, extra, policy.two_year_average)
+    words = tier_words(clause.tiers, clause.metric)
+    facts = _with_limit_above(clause, ft, metric_words(ft, clause.metric, ctx.year).to_numpy(dtype=object))
+    paid = _paid_for(ctx, policy, clause, ctx.enterprises["uscc"])
+    idx = np.full(n, -1, dtype=np.int64)
+    for k, tier in enumerate(clause.tiers):
+        before = _history_reached(clause, ctx, tier) | (paid["paid_max"].to_numpy() >= int(tier.amount or 0))
+        idx = np.where((reached >= k) & ~before, k, idx)
+    first_year = ctx.stats_history.groupby("uscc")["year"].min() if len(ctx.stats_history) else pd.Series(dtype="Int64")
+    since, has_since = _lookup_int(ctx.index, first_year)
+    since_words = np.where(has_since, "查阅" + since.astype(str).astype(object) + f"—{ctx.year - 1}年历史数据", f"无{ctx.year}年以前的历史数据")
+    amount = tier_amounts(clause.tiers, idx)
+    not_first = "以前年度已达到“" + _pick(words, reached) + "”档或已奖励，不属首次"
+    note = np.where(idx >= 0, "首次达到“" + _pick(words, idx) + "”档，标准" + tx.fen_column_words(amount).to_numpy(dtype=object), not_first)
+    facts_text = facts + "，" + note + "（" + since_words + "）"
+    reason = np.where(idx >= 0, "", np.where(reached >= 0, not_first, "未达到任何档位"))
+    facts_text = np.where(reached >= 0, facts_text, facts + "，未达到任何档位")
+    return reached >= 0, amount, idx, facts_text, reason
 
 
 def _lookup_int(index: pd.Index, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -531,11 +709,16 @@ def finish(policy: Policy, clause: Clause, lines: pd.DataFrame, ctx: YearContext
     status = np.where(excluded, "excluded", np.where(capped > 0, "candidate", "zero"))
     reason = np.where((status == "zero") & (reason == ""), "计算金额为0", reason)
     header = f"《{policy.short_name}》（{policy.document_number}）第{clause.id}条"
+    facts = lines["facts_text"].astype(str).to_numpy(dtype=object)
+    tail = np.where(status == "candidate", "；计" + tx.fen_column_words(capped).to_numpy(dtype=object), "；" + reason)
+    # a reason the application notes already give is not said twice
+    said = np.array([bool(r) and r in f for f, r in zip(facts, reason, strict=True)], dtype=bool)
+    tail = np.where((status != "candidate") & said, "", tail)
     explanation = (
         header + "："
-        + lines["facts_text"].astype(str)
+        + pd.Series(facts)
         + notes.str.replace(r"^；", "", regex=True).map(lambda s: f"；{s}" if s else "")
-        + pd.Series(np.where(status == "candidate", "；计" + tx.fen_column_words(capped).to_numpy(dtype=object), "；" + reason))
+        + pd.Series(tail)
     )
     out = pd.DataFrame(
         {

@@ -60,6 +60,10 @@ _FACTS = [
 ]
 
 FACTS: dict[str, FactInfo] = {f.name: f for f in _FACTS}
+# last year's figure of every money fact: "<name>@prev"
+for _f in list(_FACTS):
+    if _f.type == "money":
+        FACTS[f"{_f.name}@prev"] = FactInfo(f"{_f.name}@prev", "money", f"上年{_f.label}")
 
 
 def fact(name: str) -> FactInfo:

@@ -126,8 +126,10 @@ def enterprise_facts(
             frame["online_sales"] = frame["online_sales"].fillna(frame["online_retail"])
     for metric in MONEY_METRICS:
         ft.rationals[metric] = Rational.of_ints(cur[metric].astype("Int64"))
+        ft.rationals[f"{metric}@prev"] = Rational.of_ints(prev[metric].astype("Int64"))
         ft.years[metric] = year
     ft.values["limit_above"] = cur["limit_above"].fillna(False).to_numpy(dtype=bool)
+    ft.values["limit_above@prev"] = prev["limit_above"].fillna(False).to_numpy(dtype=bool)
     ft.values["has_stats"] = cur["year"].notna().to_numpy()
 
     for growth_name, metric in GROWTH.items():
@@ -189,6 +191,45 @@ def enterprise_facts(
     ft.values["region_average_growth"] = np.where(
         region_known, np.asarray(r_cur, dtype=float) / np.asarray(r_prev, dtype=float) - 1, np.nan
     )
+    return ft
+
+
+def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats: pd.DataFrame) -> FactTable:
+    """Facts of every park (rows in the order of ``parks``): its own figures and the sums over
+    today's member enterprises (``park_id``) of this year and last year, blacklisted members
+    included (settlement-semantics, detail 8). A sum is unknown when no member has a figure."""
+    n = len(parks)
+    ft = FactTable(n, year)
+    ft.values["park.kind"] = parks["kind"].to_numpy(dtype=object)
+    area = parks["building_area_m2"].astype("Int64")
+    ft.rationals["park.building_area_m2"] = Rational(as_int_array(area), NUMBER_SCALE, area.notna().to_numpy())
+    occ = parks["occupancy_rate"].astype("Int64")
+    ft.rationals["park.occupancy_rate"] = Rational(as_int_array(occ), RATIO_SCALE, occ.notna().to_numpy())
+    ft.rationals["park.online_shops"] = Rational.of_ints(parks["online_shops"].astype("Int64"))
+    ft.values["park.established_on"] = pd.to_datetime(parks["established_on"]).to_numpy()
+    members = enterprises[["uscc", "park_id"]]
+    members = members[members["park_id"].fillna("") != ""]
+    rows = stats[stats["year"].isin([year, year - 1])].merge(members, on="uscc", how="inner")
+    index = pd.Index(parks["park_id"])
+    for suffix, y in (("", year), ("@prev", year - 1)):
+        sub = rows[rows["year"] == y]
+        for name, metric, only_limit_above in (
+            ("park.online_retail", "online_retail", False),
+            ("park.limit_above_online_retail", "online_retail", True),
+            ("park.crossborder_exports", "crossborder_exports", False),
+        ):
+            part = sub[sub["limit_above"].astype(bool)] if only_limit_above else sub
+            part = part[part[metric].notna()]
+            sums = part.groupby("park_id")[metric].sum()
+            pos = pd.Index(sums.index).get_indexer(index)
+            known = pos >= 0
+            values = sums.astype("Int64").fillna(0).to_numpy(dtype=np.int64)
+            out = values[np.where(known, pos, 0)] if len(values) else np.zeros(n, dtype=np.int64)
+            # a park whose members reported but none was limit-above has a known sum of 0
+            has_members = pd.Index(sub["park_id"].unique()).get_indexer(index) >= 0
+            ft.rationals[name + suffix] = Rational(np.where(known, out, 0), 1, known | has_members)
+        count = sub.groupby("park_id")["uscc"].nunique()
+        ft.values["park.members" + suffix] = index.map(count).fillna(0).to_numpy(dtype=np.int64)
     return ft
 
 

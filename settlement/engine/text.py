@@ -54,14 +54,33 @@ def value_words(fact_name: str, raw_value) -> str:
         return "是" if value else "否"
     if info.type == "level":
         return LEVEL_LABELS.get(value, str(value))
+    if info.type in ("count", "int"):
+        return count_words(value)
     return str(value)
 
 
+def count_words(value) -> str:
+    """A count as the texts write it: 50, 3000.5, 100万."""
+    v = Fraction(value)
+    for unit, size in (("亿", 100_000_000), ("万", 10_000)):
+        if v >= size and (v / size * 10000).denominator == 1:
+            return f"{float(v / size):.4f}".rstrip("0").rstrip(".") + unit
+    if v.denominator == 1:
+        return str(int(v))
+    return f"{float(v):.6f}".rstrip("0").rstrip(".")
+
+
 def describe_comparison(cond: Condition) -> str:
+    """'网络零售额≥5000万元', with the policy's own words first where the file gives them:
+    '粉丝量超过100万（数量＞100万）'."""
     info = FACTS[cond.fact]
     if info.type == "bool":
-        return info.label if cond.value else f"非{info.label}"
-    return f"{info.label}{OP_WORDS[cond.op]}{value_words(cond.fact, cond.value)}"
+        plain = info.label if cond.value else f"非{info.label}"
+    else:
+        plain = f"{info.label}{OP_WORDS[cond.op]}{value_words(cond.fact, cond.value)}"
+    if cond.words and cond.words != plain:
+        return f"{cond.words}（{plain}）" if info.type != "bool" else cond.words
+    return plain
 
 
 def fen_column_words(fen: np.ndarray | pd.Series) -> pd.Series:

@@ -38,9 +38,9 @@ def stats_frame(rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
-def case_frames(policy: Policy, clause: Clause, case: TestCase) -> dict[str, pd.DataFrame]:
+def _enterprise(policy: Policy, uscc: str, overrides: dict) -> dict:
     ent = {
-        "uscc": CASE_USCC,
+        "uscc": uscc,
         "name": "测试企业",
         "region_code": policy.regions[0],
         "township": "",
@@ -51,19 +51,51 @@ def case_frames(policy: Policy, clause: Clause, case: TestCase) -> dict[str, pd.
         "bank_name": "",
         "bank_account": "",
     }
-    ent.update({k: (pd.Timestamp(v) if k in ("registered_on", "park_entry_on") else v) for k, v in case.enterprise.items()})
-    enterprises = pd.DataFrame([ent])
+    for k, v in overrides.items():
+        if k in ("stats",):
+            continue
+        ent[k] = pd.Timestamp(v) if k in ("registered_on", "park_entry_on") and v is not None else v
+    return ent
+
+
+def _stats_rows(uscc: str, stats: dict, year: int) -> list[dict]:
     rows = []
-    for year, values in sorted(case.stats.items()):
-        row = {"uscc": CASE_USCC, "year": int(year), "limit_above": bool(values.get("limit_above", False))}
+    for y, values in sorted(stats.items()):
+        row = {"uscc": uscc, "year": int(y), "limit_above": bool(values.get("limit_above", False))}
         for k, v in values.items():
             if k in MONEY:
                 row[k] = _fen(v)
             elif k in ("retail_growth", "online_retail_growth"):
                 row[k] = _nano(v)
         rows.append(row)
-    if case.year not in case.stats:
-        rows.append({"uscc": CASE_USCC, "year": case.year, "limit_above": False})
+    if year not in stats:
+        rows.append({"uscc": uscc, "year": year, "limit_above": False})
+    return rows
+
+
+def case_frames(policy: Policy, clause: Clause, case: TestCase) -> dict[str, pd.DataFrame]:
+    """The frames of a case: the payee (and, for park clauses, its park and members; for
+    averages, other enterprises of the region), its stats, applications and earlier payments."""
+    ents = [_enterprise(policy, CASE_USCC, case.enterprise)]
+    rows = _stats_rows(CASE_USCC, case.stats, case.year)
+    parks = []
+    if case.park is not None:
+        park = {"park_id": "PTEST", "name": "测试园区", "operator_uscc": CASE_USCC, "kind": clause.park_kind or "ecommerce",
+                "building_area_m2": None, "occupancy_rate": None, "online_shops": None, "established_on": None}
+        for k, v in case.park.items():
+            park[k] = v
+        park["building_area_m2"] = None if park["building_area_m2"] is None else int(to_fraction(str(park["building_area_m2"])) * NUMBER_SCALE)
+        park["occupancy_rate"] = _nano(park["occupancy_rate"])
+        park["established_on"] = None if park["established_on"] is None else pd.Timestamp(park["established_on"])
+        parks.append(park)
+    for i, member in enumerate(case.members + case.others):
+        uscc = make_uscc("9", "1", "330000", f"MEM{i:06d}")
+        extra = {"name": f"测试企业{i + 1}"}
+        if i < len(case.members):
+            extra["park_id"] = parks[0]["park_id"] if parks else ""
+        ents.append(_enterprise(policy, uscc, {**extra, **member}))
+        rows += _stats_rows(uscc, member.get("stats", {}), case.year)
+    enterprises = pd.DataFrame(ents)
     stats = stats_frame(rows)
     apps = []
     for i, a in enumerate(case.applications):
@@ -76,7 +108,7 @@ def case_frames(policy: Policy, clause: Clause, case: TestCase) -> dict[str, pd.
                 "clause_id": str(a.get("clause_id", clause.id)),
                 "base_amount": _fen(a.get("base_amount")),
                 "approved_amount": _fen(a.get("approved_amount")),
-                "quantity": None if a.get("quantity") is None else int(to_fraction(str(a["quantity"])) * NUMBER_SCALE),
+                "quantity": None if a.get("quantity") is None else int(to_fraction(str(_plain(a["quantity"]))) * NUMBER_SCALE),
                 "months": a.get("months"),
                 "level": a.get("level"),
                 "status": a.get("status", "approved"),
@@ -106,12 +138,21 @@ def case_frames(policy: Policy, clause: Clause, case: TestCase) -> dict[str, pd.
         ],
         columns=["payee_uscc", "subject_uscc", "policy_id", "clause_id", "year", "amount"],
     )
-    parks = pd.DataFrame(columns=["park_id", "name", "operator_uscc", "kind", "building_area_m2", "occupancy_rate", "online_shops", "established_on"])
+    park_frame = pd.DataFrame(parks, columns=["park_id", "name", "operator_uscc", "kind", "building_area_m2", "occupancy_rate", "online_shops", "established_on"])
+    for c in ("building_area_m2", "occupancy_rate", "online_shops"):
+        park_frame[c] = park_frame[c].astype("Int64")
     budgets = pd.DataFrame(columns=["policy_id", "year", "budget"])
     return {
-        "enterprises": enterprises, "stats": stats, "applications": applications, "parks": parks,
+        "enterprises": enterprises, "stats": stats, "applications": applications, "parks": park_frame,
         "fx_rates": fx, "budgets": budgets, "paid": paid,
     }
+
+
+def _plain(value) -> str:
+    """'100万' -> '1000000' (counts in test files may use 万)."""
+    from ..money import parse_decimal_text
+
+    return str(parse_decimal_text(str(value)))
 
 
 def run_case(catalog, policy: Policy, clause: Clause, case: TestCase) -> pd.DataFrame:
@@ -124,6 +165,8 @@ def run_case(catalog, policy: Policy, clause: Clause, case: TestCase) -> pd.Data
     in_force = policy.in_force(case.year)
     if clause.application:
         lines = application_lines(policy, clause, ctx, in_force)
+    elif not in_force:
+        return data_lines(policy, clause, ctx).iloc[0:0]
     else:
         lines = data_lines(policy, clause, ctx)
-    return lines[lines["clause_id"] == clause.id]
+    return lines[(lines["clause_id"] == clause.id) & (lines["payee_uscc"] == CASE_USCC)]

@@ -90,7 +90,11 @@ def check_value(fact_name: str, value: Any) -> Any:
     if kind in ("ratio", "growth2"):
         return _ratio(value)
     if kind == "count":
-        return _ratio(value)
+        if isinstance(value, float):
+            raise ValueError("数量不能写成浮点数，请写成字符串或整数")
+        from ..money import parse_decimal_text
+
+        return Fraction(parse_decimal_text(str(value)))
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"{fact_name} 的比较值应为整数")
@@ -168,6 +172,22 @@ class Units(Strict):
         return self
 
 
+class StepLevel(Strict):
+    """A ``step`` clause whose metric depends on the application's level (jinyun-2025 clause 3)."""
+
+    metric: str
+    first_above: Any
+    step: Any
+
+    @model_validator(mode="after")
+    def _known(self) -> StepLevel:
+        if self.metric not in FACTS:
+            raise ValueError(f"未知的事实名 {self.metric!r}")
+        check_value(self.metric, self.first_above)
+        check_value(self.metric, self.step)
+        return self
+
+
 class TestCase(Strict):
     """An OpenFisca-style case: the facts of one payee, the expected amount (元) of this clause."""
 
@@ -177,7 +197,8 @@ class TestCase(Strict):
     stats: dict[int, dict[str, Any]] = Field(default_factory=dict)
     applications: list[dict[str, Any]] = Field(default_factory=list)
     park: dict[str, Any] | None = None
-    members: list[dict[str, Any]] = Field(default_factory=list)
+    members: list[dict[str, Any]] = Field(default_factory=list)  # park members: {stats: {year: {...}}, park_entry_on, ...}
+    others: list[dict[str, Any]] = Field(default_factory=list)  # other enterprises of the region (averages)
     paid_before: list[dict[str, Any]] = Field(default_factory=list)
     fx_rates: dict[int, str] = Field(default_factory=dict)
     expect: Fen
@@ -192,7 +213,10 @@ class Clause(Strict):
     ]
     matter: str | None = None
     application: bool = False  # needs an approved application row (appl.)
-    payee: Literal["enterprise", "park_operator"] = "enterprise"
+    # enterprise: the enterprise itself; park: the park's operator for the park's own figures
+    # (subject = operator, the park named in the key); park_member: the operator of the park
+    # an enterprise belongs to, for that enterprise (subject = the member)
+    payee: Literal["enterprise", "park", "park_member"] = "enterprise"
     park_kind: str | None = None
     conditions: Condition | None = None
     # fixed / approved
@@ -212,6 +236,7 @@ class Clause(Strict):
     step: Any = None
     step_amount: Fen | None = None
     first_award: Fen | None = None
+    step_by_level: dict[str, StepLevel] | None = None
     # contribution_increment
     qualify: Condition | None = None
     baseline_years: int | None = None
@@ -219,6 +244,7 @@ class Clause(Strict):
     # caps
     item_cap: Fen | None = None
     item_cap_by_level: dict[str, Fen] | None = None
+    item_cap_per_unit: Fen | None = None  # e.g. 20万 per event: the application's quantity x this
     cap: Fen | None = None  # per payee per year
     cumulative_cap: Fen | None = None
     cap_group: str | None = None
@@ -240,7 +266,7 @@ class Clause(Strict):
             "fixed": ("amount",),
             "rate": ("rate",),
             "tiered": ("mode", "metric", "tiers"),
-            "step": ("metric", "step", "step_amount"),
+            "step": ("step_amount",),
             "contribution_increment": ("qualify", "baseline_years", "award_years", "metric", "tiers"),
             "approved": (),
             "unit": (),
@@ -248,8 +274,14 @@ class Clause(Strict):
         for name in need:
             if getattr(self, name) is None:
                 raise ValueError(f"kind {k} 缺少字段 {name}")
-        if k == "unit" and self.unit_amount is None and self.unit_amount_by_level is None:
-            raise ValueError("kind unit 需要 unit_amount 或 unit_amount_by_level")
+        if k == "unit" and self.unit_amount is None and self.unit_amount_by_level is None and not self.tiers:
+            raise ValueError("kind unit 需要 unit_amount、unit_amount_by_level 或按档位的 tiers")
+        if self.tiers and self.metric is None:
+            raise ValueError("有 tiers 时必须写明 metric")
+        if k == "step" and self.step_by_level is None and (self.metric is None or self.step is None):
+            raise ValueError("kind step 需要 metric 和 step，或 step_by_level")
+        if self.payee == "park" and not self.park_kind:
+            raise ValueError("园区奖励（payee: park）必须写明 park_kind")
         if k == "approved" and not self.application:
             raise ValueError("kind approved 必须基于申报（application: true）")
         if self.metric is not None and self.metric not in FACTS:
