@@ -92,18 +92,37 @@ def decorate(lines: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
     info = enterprises.set_index("uscc")
     lines = lines.copy()
     lines["uscc"] = lines["payee_uscc"]
+    if "previously_paid" not in lines:
+        lines["previously_paid"] = 0
     lines["name"] = lines["payee_uscc"].map(info["name"]).fillna("")
     lines["township"] = lines["payee_uscc"].map(info["township"]).fillna("")
     return lines
 
 
-def run(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, progress: Progress = _noop) -> RunResult:
-    """Settle ``year`` as a draft: the whole pipeline, from landing files to output files."""
-    timings: dict[str, float] = {}
-    started = datetime.now(UTC)
-    out_dir = Path(out_root) / str(year)
-    catalog = load_catalog()
+@dataclass
+class Computed:
+    """A year computed from the landing folder, inside the ledger transaction that loaded it."""
 
+    year: int
+    landing: Landing
+    validation: ValidationResult
+    report: Path
+    catalog: Catalog
+    lines: pd.DataFrame
+    scale_factors: dict
+    totals: dict
+    load_changes: dict
+    enterprises: pd.DataFrame
+    timings: dict[str, float]
+
+    @property
+    def quarantined(self) -> int:
+        return int(sum(self.validation.quarantined_rows.values()))
+
+
+def compute(conn, year: int, landing_root: Path, out_dir: Path, catalog: Catalog, progress: Progress = _noop) -> Computed:
+    """ingest → validate → load → compute → allocate, on an open ledger connection."""
+    timings: dict[str, float] = {}
     t = time.perf_counter()
     progress("读取着陆文件")
     landing = ingest(year, landing_root)
@@ -116,52 +135,66 @@ def run(year: int, landing_root: Path, out_root: Path, db_url: str | None = None
     if not result.ok:
         raise InputError("数据校验未通过，本次不写入台账：\n" + "\n".join(f"  - {m}" for m in result.blocking), report)
 
-    engine = make_engine(db_url)
-    migrate(engine)
     files = {name: t.file_name for name, t in landing.tables.items()}
-    run_uid = run_uid_for(year, landing.hashes, catalog.sha256)
-    with engine.begin() as conn:
-        if store.final_run(conn, year) is not None:
-            raise RunRefused(f"{year}年已定稿（final），不能再次结算；如需更正，请使用更正流程。")
-        t = time.perf_counter()
-        progress("写入台账")
-        changes = store.load_clean(conn, year, result.clean, files, result.problems, landing.hashes)
-        timings["load"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        progress("计算各条款")
-        ctx = store.read_context(conn, year, catalog)
-        try:
-            lines = evaluate_year(ctx)
-        except FactError as exc:
-            raise InputError(str(exc), report) from None
-        timings["compute"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        progress("封顶、就高不重复、预算下调、资金分担")
-        allocation: Allocation = allocate(lines, ctx)
-        final_lines = decorate(allocation.lines, ctx.enterprises)
-        timings["allocate"] = time.perf_counter() - t
-
-        totals = policy_totals(final_lines)
-        meta = {
-            "inputs": landing.hashes, "policies": catalog.sha256, "code_version": __version__, "timings": timings,
-            "load_changes": changes, "totals": totals, "quarantined": int(sum(result.quarantined_rows.values())), "started_at": started,
-        }
-        run_id = store.save_draft(conn, run_uid, year, final_lines, meta)
+    t = time.perf_counter()
+    progress("写入台账")
+    changes = store.load_clean(conn, year, result.clean, files, result.problems, landing.hashes)
+    timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    progress("写出文件")
-    outputs = write_outputs(year, out_dir, final_lines, catalog, allocation.scale_factors, totals, run_uid, "draft", landing.hashes, result, window=None)
-    timings["publish"] = time.perf_counter() - t
-    return RunResult(year, run_uid, run_id, out_dir, final_lines, allocation.scale_factors, totals, result.quarantined_rows, len(result.warnings), changes, outputs, timings)
+    progress("计算各条款")
+    ctx = store.read_context(conn, year, catalog)
+    try:
+        lines = evaluate_year(ctx)
+    except FactError as exc:
+        raise InputError(str(exc), report) from None
+    timings["compute"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    progress("封顶、就高不重复、预算下调、资金分担")
+    allocation: Allocation = allocate(lines, ctx)
+    final_lines = decorate(allocation.lines, ctx.enterprises)
+    timings["allocate"] = time.perf_counter() - t
+    return Computed(year, landing, result, report, catalog, final_lines, allocation.scale_factors, policy_totals(final_lines), changes, ctx.enterprises, timings)
 
 
-def write_outputs(year, out_dir, lines, catalog, scale_factors, totals, run_uid, status, inputs, validation, window) -> dict[str, str]:
+def run(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, progress: Progress = _noop) -> RunResult:
+    """Settle ``year`` as a draft: the whole pipeline, from landing files to output files."""
+    started = datetime.now(UTC)
+    out_dir = Path(out_root) / str(year)
+    catalog = load_catalog()
+    engine = make_engine(db_url)
+    migrate(engine)
+    with engine.begin() as conn:
+        if store.final_run(conn, year) is not None:
+            raise RunRefused(f"{year}年已定稿（final），不能再次按草稿结算；如需更正，请使用 settlement correct --year {year}。")
+        c = compute(conn, year, landing_root, out_dir, catalog, progress)
+        run_uid = run_uid_for(year, c.landing.hashes, catalog.sha256)
+        meta = {
+            "inputs": c.landing.hashes, "policies": catalog.sha256, "code_version": __version__, "timings": c.timings,
+            "load_changes": c.load_changes, "totals": c.totals, "quarantined": c.quarantined, "started_at": started,
+        }
+        run_id = store.save_draft(conn, run_uid, year, c.lines, meta)
+        window = store.publicity_window(conn, run_id)
+        status = store.run_status(conn, run_id)
+        # the files are written before the ledger commits: a failed write leaves no run behind
+        t = time.perf_counter()
+        progress("写出文件")
+        outputs = write_outputs(year, out_dir, c.lines, catalog, c.scale_factors, c.totals, run_uid, status, c.landing.hashes,
+                                c.validation.quarantined_rows, len(c.validation.warnings), window=window)
+        c.timings["publish"] = time.perf_counter() - t
+    return RunResult(year, run_uid, run_id, out_dir, c.lines, c.scale_factors, c.totals, c.validation.quarantined_rows,
+                     len(c.validation.warnings), c.load_changes, outputs, c.timings)
+
+
+def write_outputs(year, out_dir, lines, catalog, scale_factors, totals, run_uid, status, inputs, quarantined, warnings, window,
+                  extra: dict | None = None, files: dict[str, str] | None = None) -> dict[str, str]:
+    """awards.csv, the publicity list (unless ``files`` replaces the set) and manifest.json."""
     settings = load_settings()
-    outputs = {}
+    outputs = dict(files or {})
     outputs["awards.csv"] = write_awards(out_dir / "awards.csv", lines)
-    outputs[f"publicity_{year}.xlsx"] = write_publicity(out_dir / f"publicity_{year}.xlsx", year, lines, catalog, settings, window, status, fixed_time(year))
+    if files is None:
+        outputs[f"publicity_{year}.xlsx"] = write_publicity(out_dir / f"publicity_{year}.xlsx", year, lines, catalog, settings, window, status, fixed_time(year))
     manifest = {
         "run_id": run_uid,
         "year": year,
@@ -171,9 +204,12 @@ def write_outputs(year, out_dir, lines, catalog, scale_factors, totals, run_uid,
         "policies": catalog.sha256,
         "totals": totals,
         "scale_factors": scale_factors,
-        "quarantined_rows": validation.quarantined_rows if validation is not None else {},
-        "warnings": int(len(validation.warnings)) if validation is not None else 0,
+        "quarantined_rows": quarantined,
+        "warnings": int(warnings),
         "outputs": dict(sorted(outputs.items())),
     }
+    if window:
+        manifest["publicity"] = {"start": window[0], "deadline": window[1]}
+    manifest.update(extra or {})
     write_manifest(out_dir / "manifest.json", manifest)
     return outputs

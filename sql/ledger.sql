@@ -142,6 +142,7 @@ CREATE TABLE settlement_runs (
 	finalized_at TIMESTAMP WITH TIME ZONE, 
 	supersedes_run_id INTEGER, 
 	message TEXT NOT NULL, 
+	objections TEXT NOT NULL, 
 	PRIMARY KEY (id), 
 	UNIQUE (run_uid), 
 	FOREIGN KEY(supersedes_run_id) REFERENCES settlement_runs (id)
@@ -168,7 +169,9 @@ CREATE TABLE award_lines (
 	city_share BIGINT NOT NULL, 
 	district_share BIGINT NOT NULL, 
 	application_ids TEXT NOT NULL, 
+	previously_paid BIGINT NOT NULL, 
 	superseded_by VARCHAR(160) NOT NULL, 
+	remark TEXT NOT NULL, 
 	explanation TEXT NOT NULL, 
 	trace TEXT NOT NULL, 
 	PRIMARY KEY (id), 

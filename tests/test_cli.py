@@ -50,3 +50,23 @@ def test_demo_then_run_then_explain(tmp_path):
     proc = _run("explain", "--year", "2025", "--uscc", uscc, "--db", db)
     assert proc.returncode == 0, proc.stderr
     assert "第" in proc.stdout and "条" in proc.stdout and "元" in proc.stdout
+
+
+def test_publicize_and_finalize_from_the_command_line(tmp_path):
+    landing = tmp_path / "landing"
+    db = f"sqlite:///{tmp_path}/l.db"
+    out = str(tmp_path / "out")
+    assert _run("demo-data", "--out", str(landing), "--enterprises", "60", "--seed", "3").returncode == 0
+    assert _run("run", "--year", "2025", "--landing", str(landing), "--out", out, "--db", db).returncode == 0
+    proc = _run("finalize", "--year", "2025", "--out", out, "--db", db)
+    assert proc.returncode == 1 and "尚未公示" in proc.stderr
+    proc = _run("publicize", "--year", "2025", "--start", "2025-09-28", "--working-days", "5", "--out", out, "--db", db)
+    assert proc.returncode == 0, proc.stderr
+    assert "2025-10-10" in proc.stdout
+    proc = _run("finalize", "--year", "2025", "--out", out, "--db", db)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "2025" / "disbursement_2025.xlsx").exists()
+    proc = _run("finalize", "--year", "2025", "--out", out, "--db", db)
+    assert proc.returncode == 1 and "不能重复定稿" in proc.stderr
+    proc = _run("publicize", "--year", "2025", "--start", "2025-13-01", "--out", out, "--db", db)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr

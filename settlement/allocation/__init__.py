@@ -171,32 +171,48 @@ def _factor_text(f: Fraction) -> str:
     return f"0.{q:08d}" if f < 1 else str(float(f))
 
 
+def city_fractions(catalog: Catalog, policy_ids, clause_ids, regions) -> tuple[np.ndarray, np.ndarray]:
+    """The city's share of each line as an exact fraction (numerator, denominator): the
+    clause's own share, else the policy's share for the payee's region, else the policy's."""
+    keys = pd.DataFrame({"p": np.asarray(policy_ids, dtype=object), "c": np.asarray(clause_ids, dtype=object), "r": np.asarray(regions, dtype=object)})
+    unique = keys.drop_duplicates().reset_index(drop=True)
+    shares = []
+    for p, c, r in unique.itertuples(index=False):
+        share = Fraction(0)
+        if p in catalog.by_id:
+            policy = catalog.policy(p)
+            share = Fraction(policy.funding.by_region.get(r, policy.funding.city_share))
+            try:
+                clause = policy.clause(c)
+                if clause.city_share is not None:
+                    share = Fraction(clause.city_share)
+            except KeyError:
+                pass
+        shares.append(share)
+    unique["num"] = [s.numerator for s in shares]
+    unique["den"] = [s.denominator for s in shares]
+    merged = keys.merge(unique, on=["p", "c", "r"], how="left")
+    return merged["num"].to_numpy(dtype=np.int64), merged["den"].to_numpy(dtype=np.int64)
+
+
+def split_funding(final: np.ndarray, num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """City share rounded ROUND_HALF_UP to the fen; the district's is the rest."""
+    final = np.asarray(final, dtype=np.int64)
+    city = np.asarray(div_half_up(final * num, den), dtype=np.int64)
+    return city, final - city
+
+
 def apply_funding(lines: pd.DataFrame, ctx: YearContext) -> pd.DataFrame:
     region = pd.Series(ctx.enterprise_column("region_code", lines["payee_uscc"]), index=lines.index).fillna("")
-    num = np.zeros(len(lines), dtype=np.int64)
-    den = np.ones(len(lines), dtype=np.int64)
-    words = np.full(len(lines), "", dtype=object)
-    for policy in ctx.catalog.policies:
-        mine = (lines["policy_id"] == policy.id).to_numpy()
-        if not mine.any():
-            continue
-        share = pd.Series(Fraction(policy.funding.city_share), index=lines.index, dtype=object)
-        for code, s in policy.funding.by_region.items():
-            share = share.where(region != code, Fraction(s))
-        for clause in policy.clauses:
-            if clause.city_share is not None:
-                share = share.where(~((lines["policy_id"] == policy.id) & (lines["clause_id"] == clause.id)), Fraction(clause.city_share))
-        num = np.where(mine, share.map(lambda f: f.numerator).to_numpy(dtype=np.int64), num)
-        den = np.where(mine, share.map(lambda f: f.denominator).to_numpy(dtype=np.int64), den)
-        words = np.where(mine, share.map(lambda f: f"市级承担{tx.ratio_words(f)}").to_numpy(dtype=object), words)
-    final = lines["final_amount"].to_numpy(dtype=np.int64)
-    city = np.asarray(div_half_up(final * num, den), dtype=np.int64)
+    num, den = city_fractions(ctx.catalog, lines["policy_id"], lines["clause_id"], region)
+    city, district = split_funding(lines["final_amount"].to_numpy(dtype=np.int64), num, den)
     lines["city_share"] = city
-    lines["district_share"] = final - city
-    paid = final > 0
+    lines["district_share"] = district
+    paid = lines["final_amount"].to_numpy(dtype=np.int64) > 0
+    pct = pd.Series([tx.ratio_words(Fraction(int(a), int(b))) for a, b in zip(num, den, strict=True)], index=lines.index, dtype=object) if len(lines) else pd.Series(dtype=object)
     lines["explanation"] = _append(
         lines["explanation"], paid,
-        "资金分担：" + words + "，市级" + tx.fen_column_words(city).to_numpy(dtype=object) + "、区（县）级" + tx.fen_column_words(final - city).to_numpy(dtype=object),
+        "资金分担：市级承担" + pct.to_numpy(dtype=object) + "，市级" + tx.fen_column_words(city).to_numpy(dtype=object) + "、区（县）级" + tx.fen_column_words(district).to_numpy(dtype=object),
     )
     return lines
 

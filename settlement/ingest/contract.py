@@ -150,6 +150,22 @@ PRIOR_AWARDS = LandingFile(
 )
 
 FILES: tuple[LandingFile, ...] = (ENTERPRISES, ANNUAL_STATS, APPLICATIONS, PARKS, FX_RATES, BUDGETS, PRIOR_AWARDS)
+
+# Objection outcomes after publicity (settlement finalize --objections FILE); not a landing file.
+OBJECTIONS = LandingFile(
+    "objections",
+    "公示异议处理结果",
+    (
+        Column("uscc", "统一社会信用代码", "uscc", not_blank=True),
+        Column("policy_id", "政策编号", "text", not_blank=True),
+        Column("clause_id", "条款编号", "text", not_blank=True),
+        Column("decision", "处理结果", "decision", not_blank=True),
+        Column("amount", "调整后金额", "money", required=False),
+        Column("reason", "理由", "text", not_blank=True),
+        Column("subject_uscc", "主体信用代码", "uscc", required=False),
+    ),
+    key=("uscc", "policy_id", "clause_id", "subject_uscc"),
+)
 FILES_BY_NAME = {f.name: f for f in FILES}
 
 # Spellings accepted for enumerations (lower-cased, NFKC-normalised before lookup).
@@ -181,4 +197,9 @@ PARK_KINDS = {
     "ecommerce": "ecommerce", "电商": "ecommerce", "电商园区": "ecommerce", "电子商务": "ecommerce",
     "crossborder": "crossborder", "跨境": "crossborder", "跨境电商": "crossborder", "跨境电商园区": "crossborder",
 }
-ENUMS = {"status": STATUS, "level": LEVELS, "park_kind": PARK_KINDS}
+DECISIONS = {
+    "uphold": "uphold", "维持": "uphold", "维持原结果": "uphold", "异议不成立": "uphold",
+    "remove": "remove", "取消": "remove", "撤销": "remove", "取消奖励": "remove",
+    "adjust": "adjust", "调整": "adjust", "调整金额": "adjust",
+}
+ENUMS = {"status": STATUS, "level": LEVELS, "park_kind": PARK_KINDS, "decision": DECISIONS}

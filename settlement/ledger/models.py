@@ -137,6 +137,7 @@ class SettlementRun(Base):
     finalized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     supersedes_run_id: Mapped[int | None] = mapped_column(ForeignKey("settlement_runs.id"))
     message: Mapped[str] = mapped_column(Text, default="")
+    objections: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the objection outcomes applied
 
 
 class AwardLine(Base):
@@ -160,7 +161,10 @@ class AwardLine(Base):
     city_share: Mapped[int] = mapped_column(BigInteger)
     district_share: Mapped[int] = mapped_column(BigInteger)
     application_ids: Mapped[str] = mapped_column(Text, default="")
+    # for a correction run: what earlier final runs of the same year already paid on this line
+    previously_paid: Mapped[int] = mapped_column(BigInteger, default=0)
     superseded_by: Mapped[str] = mapped_column(String(160), default="")
+    remark: Mapped[str] = mapped_column(Text, default="")  # short note for the publicity list (备注)
     explanation: Mapped[str] = mapped_column(Text, default="")
     trace: Mapped[str] = mapped_column(Text, default="{}")
     __table_args__ = (

@@ -141,6 +141,29 @@ def save_draft(conn: Connection, run_uid: str, year: int, lines: pd.DataFrame, m
     return run_id
 
 
+def publicity_window(conn: Connection, run_id: int) -> tuple[str, str] | None:
+    runs = SettlementRun.__table__
+    row = conn.execute(select(runs.c.publicity_start, runs.c.publicity_deadline).where(runs.c.id == run_id)).first()
+    if row is None or row.publicity_start is None:
+        return None
+    return row.publicity_start.isoformat(), row.publicity_deadline.isoformat()
+
+
+def run_status(conn: Connection, run_id: int) -> str:
+    runs = SettlementRun.__table__
+    return conn.execute(select(runs.c.status).where(runs.c.id == run_id)).scalar_one()
+
+
+def quarantine_counts(conn: Connection, year: int) -> dict[str, int]:
+    from sqlalchemy import distinct, func
+
+    from .models import QuarantinedRow
+
+    q = QuarantinedRow.__table__
+    rows = conn.execute(select(q.c.file, func.count(distinct(q.c.row))).where(q.c.year == year).group_by(q.c.file)).all()
+    return {str(f): int(n) for f, n in sorted(rows)}
+
+
 def read_lines(conn: Connection, run_id: int) -> pd.DataFrame:
     table = AwardLine.__table__
     rows = conn.execute(select(table).where(table.c.run_id == run_id).order_by(table.c.line_no)).all()

@@ -325,6 +325,7 @@ class Budget(Strict):
 
 class Funding(Strict):
     payer: str  # who pays, in words (市级财政 / 区级财政 / ...)
+    city_body: str = "市级财政"  # the city-level funding source named on the disbursement list
     city_share: Ratio  # default share of the city; the rest is the district's
     by_region: dict[str, Ratio] = Field(default_factory=dict)  # region code -> city share
     text: str | None = None

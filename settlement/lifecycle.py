@@ -1,0 +1,274 @@
+"""The year's lifecycle after the draft: publicity (公示) with its deadline in Chinese working
+days, finalization with the objection outcomes (the final lists and the change list against
+the draft), and explicit correction runs after a year is final (they pay only the difference).
+
+Only final runs count as "already paid" for later years (see ``ledger.store.paid_history``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select, update
+
+from . import __version__
+from .allocation import city_fractions, split_funding
+from .ingest.contract import OBJECTIONS
+from .ingest.parse import parse_table
+from .ingest.readers import LandingError, read_table
+from .ledger import make_engine, migrate, store
+from .ledger.load import bulk_insert, to_records
+from .ledger.load import read_table as read_ledger_table
+from .ledger.models import AwardLine, Enterprise, SettlementRun
+from .money import fen_to_yuan_text
+from .pipeline import InputError, RunRefused, compute, decorate, fixed_time, run_uid_for, write_outputs
+from .policies import load_catalog
+from .reports.changes import KEY, change_list, write_changes
+from .reports.disbursement import write_disbursement
+from .reports.manifest import policy_totals
+from .uscc import uscc_valid
+from .workdays import CalendarError, nth_workday
+
+DECISION_WORDS = {"uphold": "维持原结果", "remove": "取消奖励", "adjust": "调整金额"}
+
+
+@dataclass
+class LifecycleResult:
+    year: int
+    run_uid: str
+    status: str
+    out_dir: Path
+    outputs: dict[str, str] = field(default_factory=dict)
+    deadline: date | None = None
+    changes: pd.DataFrame | None = None
+    message: str = ""
+
+
+def _engine(db_url):
+    engine = make_engine(db_url)
+    migrate(engine)
+    return engine
+
+
+def _runs():
+    return SettlementRun.__table__
+
+
+# --------------------------------------------------------------------------- publicity
+
+def publicize(year: int, start: date, working_days: int = 5, db_url: str | None = None, out_root: Path = Path("out")) -> LifecycleResult:
+    """Put the year's draft in publicity from ``start`` for ``working_days`` Chinese working days."""
+    try:
+        deadline = nth_workday(start, working_days)
+    except CalendarError as exc:
+        raise InputError(str(exc)) from None
+    catalog = load_catalog()
+    engine = _engine(db_url)
+    runs = _runs()
+    with engine.begin() as conn:
+        if store.final_run(conn, year) is not None:
+            raise RunRefused(f"{year}年已定稿，不能再公示。")
+        run = store.current_run(conn, year)
+        if run is None:
+            raise RunRefused(f"{year}年还没有草稿，请先运行 settlement run --year {year}。")
+        conn.execute(update(runs).where(runs.c.id == run.id).values(status="publicity", publicity_start=start, publicity_deadline=deadline))
+        lines = decorate(store.read_lines(conn, run.id), read_ledger_table(conn, Enterprise))
+        quarantined = store.quarantine_counts(conn, year)
+        run = conn.execute(select(runs).where(runs.c.id == run.id)).first()
+        out_dir = Path(out_root) / str(year)
+        totals = json.loads(run.totals or "{}")
+        outputs = write_outputs(year, out_dir, lines, catalog, _scale_factors(lines), totals, run.run_uid, "publicity", json.loads(run.input_sha256),
+                                quarantined, 0, window=(start.isoformat(), deadline.isoformat()))
+    return LifecycleResult(year, run.run_uid, "publicity", out_dir, outputs, deadline)
+
+
+def _scale_factors(lines: pd.DataFrame) -> dict:
+    scaled = lines[lines["scale_factor"].astype(str) != "1"]
+    return {str(p): {"factor_decimal": str(g["scale_factor"].iloc[0]), "scaled": True} for p, g in scaled.groupby("policy_id")}
+
+
+# ------------------------------------------------------------------------- objections
+
+def read_objections(path: Path) -> pd.DataFrame:
+    """The objection outcomes file (CSV in any accepted encoding, or xlsx), checked row by row."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"异议处理结果文件不存在：{path}")
+    try:
+        table = parse_table(OBJECTIONS, read_table(path))
+    except LandingError as exc:
+        raise InputError(str(exc)) from None
+    frame, problems = table.frame, table.problems
+    messages = [f"{r.file} 第{r.row}行 {r.column}={r.value!r}：{r.message}" for r in problems.itertuples(index=False)]
+    bad_uscc = ~uscc_valid(frame["uscc"].fillna("").astype(str).to_numpy())
+    messages += [f"{path.name} 第{r}行 uscc：统一社会信用代码校验不通过" for r in frame.loc[bad_uscc, "_row"]]
+    adjust_missing = (frame["decision"] == "adjust") & frame["amount"].isna()
+    messages += [f"{path.name} 第{r}行 amount：处理结果为调整（adjust）时必须填写调整后金额" for r in frame.loc[adjust_missing, "_row"]]
+    if messages:
+        raise InputError("异议处理结果文件有误：\n" + "\n".join(f"  - {m}" for m in messages))
+    frame["subject_uscc"] = frame["subject_uscc"].fillna("").astype(str)
+    return frame.rename(columns={"_row": "row_no"}).drop(columns=["_extra"])
+
+
+def apply_objections(lines: pd.DataFrame, objections: pd.DataFrame, catalog, regions: pd.Series, file_name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Lines after the objection outcomes, and the decisions keyed like the lines (for the change list)."""
+    lines = lines.copy().reset_index(drop=True)
+    decided = []
+    problems = []
+    for obj in objections.itertuples(index=False):
+        match = (lines["payee_uscc"] == obj.uscc) & (lines["policy_id"] == obj.policy_id) & (lines["clause_id"] == obj.clause_id)
+        if obj.subject_uscc:
+            match &= lines["subject_uscc"] == obj.subject_uscc
+        hits = np.flatnonzero(match.to_numpy())
+        if len(hits) != 1:
+            why = "公示名单中没有这一笔" if len(hits) == 0 else "对应多笔（请填写主体信用代码 subject_uscc）"
+            problems.append(f"{file_name} 第{obj.row_no}行：{obj.uscc} {obj.policy_id} 第{obj.clause_id}条 {why}")
+            continue
+        i = hits[0]
+        words = f"公示异议处理：{DECISION_WORDS[obj.decision]}（{obj.reason}）"
+        if obj.decision == "remove":
+            lines.loc[i, ["final_amount", "city_share", "district_share"]] = 0
+            lines.loc[i, "status"] = "excluded"
+        elif obj.decision == "adjust":
+            amount = int(obj.amount)
+            lines.loc[i, "final_amount"] = amount
+            lines.loc[i, "status"] = "paid" if amount > 0 else "zero"
+            words += f"，调整后金额{fen_to_yuan_text(amount)}元"
+        lines.loc[i, "explanation"] = f"{lines.loc[i, 'explanation']}；{words}"
+        decided.append({**{k: lines.loc[i, k] for k in KEY}, "decision": obj.decision, "reason": obj.reason})
+    if problems:
+        raise InputError("异议处理结果与公示名单对不上：\n" + "\n".join(f"  - {p}" for p in problems))
+    adjusted = pd.DataFrame(decided, columns=KEY + ["decision", "reason"])
+    if len(adjusted):
+        changed = lines.merge(adjusted[KEY].assign(_hit=True), on=KEY, how="left")["_hit"].fillna(False).astype(bool).to_numpy()
+        num, den = city_fractions(catalog, lines["policy_id"], lines["clause_id"], regions)
+        city, district = split_funding(lines["final_amount"].to_numpy(dtype=np.int64), num, den)
+        lines["city_share"] = np.where(changed, city, lines["city_share"].to_numpy(dtype=np.int64))
+        lines["district_share"] = np.where(changed, district, lines["district_share"].to_numpy(dtype=np.int64))
+    return lines, adjusted
+
+
+# -------------------------------------------------------------------------- finalize
+
+def finalize(year: int, objections_path: Path | None = None, db_url: str | None = None, out_root: Path = Path("out"), today: date | None = None,
+             before_deadline: bool = False) -> LifecycleResult:
+    """Apply the objection outcomes to the publicized draft and record the year as final."""
+    today = today or date.today()
+    catalog = load_catalog()
+    objections = read_objections(objections_path) if objections_path else None
+    engine = _engine(db_url)
+    runs = _runs()
+    out_dir = Path(out_root) / str(year)
+    with engine.begin() as conn:
+        if store.final_run(conn, year) is not None:
+            raise RunRefused(f"{year}年已经定稿，不能重复定稿；如需更正，请使用 settlement correct --year {year}。")
+        run = store.current_run(conn, year)
+        if run is None:
+            raise RunRefused(f"{year}年还没有草稿，请先运行 settlement run --year {year}。")
+        if run.status != "publicity":
+            raise RunRefused(f"{year}年的草稿尚未公示，请先运行 settlement publicize --year {year} --start YYYY-MM-DD。")
+        if today <= run.publicity_deadline and not before_deadline:
+            raise RunRefused(f"公示期至 {run.publicity_deadline.isoformat()} 止（含），尚未结束，不能定稿。")
+        enterprises = read_ledger_table(conn, Enterprise)
+        draft = decorate(store.read_lines(conn, run.id), enterprises)
+        regions = draft["payee_uscc"].map(enterprises.set_index("uscc")["region_code"]).fillna("")
+        if objections is not None:
+            final, decisions = apply_objections(draft, objections, catalog, regions, Path(objections_path).name)
+        else:
+            final, decisions = draft.copy(), pd.DataFrame(columns=KEY + ["decision", "reason"])
+        uid = f"{run.run_uid}-final"
+        totals = policy_totals(final)
+        now = datetime.now(UTC)
+        result = conn.execute(runs.insert().values(
+            run_uid=uid, year=year, kind="final", status="final", input_sha256=run.input_sha256, policy_sha256=run.policy_sha256,
+            code_version=__version__, started_at=now, finished_at=now, finalized_at=now, totals=json.dumps(totals, ensure_ascii=False, sort_keys=True),
+            quarantined=run.quarantined, publicity_start=run.publicity_start, publicity_deadline=run.publicity_deadline,
+            supersedes_run_id=run.id, objections=json.dumps(decisions.to_dict("records"), ensure_ascii=False, sort_keys=True),
+            message="公示期未满提前定稿" if before_deadline and today <= run.publicity_deadline else "",
+        ))
+        final_id = int(result.inserted_primary_key[0])
+        conn.execute(update(runs).where(runs.c.id == run.id).values(status="finalized"))
+        _insert_lines(conn, final_id, final)
+        quarantined = store.quarantine_counts(conn, year)
+        # the files are written before the ledger commits: a failed write leaves the year unfinalized
+        changes = change_list(draft, final, decisions)
+        files = {
+            f"changes_{year}.csv": write_changes(out_dir / f"changes_{year}.csv", changes),
+            f"disbursement_{year}.xlsx": write_disbursement(out_dir / f"disbursement_{year}.xlsx", year, final, enterprises, catalog, "final", fixed_time(year)),
+        }
+        window = (run.publicity_start.isoformat(), run.publicity_deadline.isoformat())
+        outputs = write_outputs(year, out_dir, final, catalog, _scale_factors(final), totals, uid, "final", json.loads(run.input_sha256), quarantined, 0,
+                                window=window, files=files, extra={"draft_run_id": run.run_uid, "objections_applied": len(decisions)})
+    return LifecycleResult(year, uid, "final", out_dir, outputs, changes=changes)
+
+
+def _insert_lines(conn, run_id: int, lines: pd.DataFrame) -> None:
+    frame = lines.assign(run_id=run_id, line_no=np.arange(1, len(lines) + 1))
+    cols = [c.name for c in AwardLine.__table__.columns if c.name != "id"]
+    bulk_insert(conn, AwardLine.__table__, to_records(frame.reindex(columns=cols), cols))
+
+
+# -------------------------------------------------------------------------- correct
+
+def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, reason: str = "") -> LifecycleResult:
+    """Settle a final year again from the (corrected) landing files. The new run supersedes the
+    final run explicitly; every changed line is listed; the disbursement list holds only the
+    differences (to pay, or to recover)."""
+    if not reason.strip():
+        raise InputError("更正必须写明理由（--reason）")
+    catalog = load_catalog()
+    engine = _engine(db_url)
+    runs = _runs()
+    out_dir = Path(out_root) / str(year)
+    with engine.begin() as conn:
+        previous = store.final_run(conn, year)
+        if previous is None:
+            raise RunRefused(f"{year}年尚未定稿，不需要更正；请直接重新运行 settlement run --year {year}。")
+        c = compute(conn, year, landing_root, out_dir, catalog)
+        old = decorate(store.read_lines(conn, previous.id), c.enterprises)
+        new = c.lines.copy()
+        old_amounts = old[KEY + ["final_amount", "city_share", "name", "status"]].rename(columns={"final_amount": "_old", "city_share": "_old_city", "status": "_old_status"})
+        merged = new.merge(old_amounts.drop(columns=["name"]), on=KEY, how="left")
+        new["previously_paid"] = merged["_old"].fillna(0).astype(np.int64).to_numpy()
+        new["previous_city_share"] = merged["_old_city"].fillna(0).astype(np.int64).to_numpy()
+        gone = old.merge(new[KEY].assign(_here=True), on=KEY, how="left")
+        gone = old[gone["_here"].isna().to_numpy() & (old["final_amount"].to_numpy() > 0)].copy()
+        if len(gone):
+            gone["previously_paid"] = gone["final_amount"]
+            gone["previous_city_share"] = gone["city_share"]
+            gone[["final_amount", "city_share", "district_share", "standard_amount", "capped_amount"]] = 0
+            gone["status"] = "zero"
+            gone["explanation"] = gone["explanation"] + "；更正：按更正后的数据不再符合条件，已兑现部分需追回"
+            new = pd.concat([new, gone[new.columns.intersection(gone.columns)]], ignore_index=True)
+        changes = change_list(old, new)
+        if changes.empty:
+            return LifecycleResult(year, previous.run_uid, "final", out_dir, message="按当前数据重新计算的结果与定稿完全相同，无需更正。")
+        n = conn.execute(select(runs.c.id).where(runs.c.year == year, runs.c.kind == "correction")).all()
+        k = len(n) + 1
+        uid = f"{run_uid_for(year, c.landing.hashes, catalog.sha256)}-correction{k}"
+        now = datetime.now(UTC)
+        totals = policy_totals(new)
+        result = conn.execute(runs.insert().values(
+            run_uid=uid, year=year, kind="correction", status="final", input_sha256=json.dumps(c.landing.hashes, sort_keys=True),
+            policy_sha256=json.dumps(catalog.sha256, sort_keys=True), code_version=__version__, started_at=now, finished_at=now, finalized_at=now,
+            totals=json.dumps(totals, ensure_ascii=False, sort_keys=True), quarantined=c.quarantined, supersedes_run_id=previous.id,
+            load_changes=json.dumps(c.load_changes, sort_keys=True), message=f"更正：{reason}",
+        ))
+        run_id = int(result.inserted_primary_key[0])
+        conn.execute(update(runs).where(runs.c.id == previous.id).values(status="superseded"))
+        _insert_lines(conn, run_id, new)
+        suffix = f"correction{k}"
+        files = {
+            f"changes_{year}_{suffix}.csv": write_changes(out_dir / f"changes_{year}_{suffix}.csv", changes),
+            f"disbursement_{year}_{suffix}.xlsx": write_disbursement(out_dir / f"disbursement_{year}_{suffix}.xlsx", year, new, c.enterprises, catalog, "correction", fixed_time(year)),
+        }
+        outputs = write_outputs(year, out_dir, new, catalog, c.scale_factors, totals, uid, "final", c.landing.hashes, c.validation.quarantined_rows,
+                                len(c.validation.warnings), window=None, files=files,
+                                extra={"supersedes_run_id": previous.run_uid, "correction_reason": reason,
+                                       "difference_total": fen_to_yuan_text(int(changes["difference"].sum()))})
+    return LifecycleResult(year, uid, "final", out_dir, outputs, changes=changes)
