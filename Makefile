@@ -27,6 +27,10 @@ demo: install
 test: install
 	$(BIN)/pytest -q
 
+## bench: speed figures (printed, and written under out/bench/)
+bench: install
+	$(BIN)/python tests/bench/bench_validation.py
+
 lint: install
 	$(BIN)/ruff check settlement tests dags
 

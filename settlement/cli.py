@@ -117,14 +117,15 @@ def validate(
 
         landing_data = ingest(year, landing)
         result, report = run_validate(landing_data, load_catalog(), out / str(year))
-        table = Table(title=f"{year}年数据校验", show_lines=False)
+        table = Table(title=f"{year}年数据校验（未通过的检查）", show_lines=False)
         for col in ("文件", "检查", "级别", "未通过"):
             table.add_column(col)
         for c in result.checks:
             if c.failed:
                 table.add_row(c.file, c.description, c.severity, str(c.failed))
         console.print(table)
-        console.print(f"隔离行数：{sum(result.quarantined_rows.values())}；警告：{len(result.warnings)}；报告：{report}", highlight=False)
+        console.print(f"检查 {len(result.checks)} 项；隔离行 {sum(result.quarantined_rows.values())}；警告 {len(result.warnings)}", highlight=False)
+        console.print(f"报告：{report}、{report.with_suffix('.json')}、{report.parent / 'data_docs' / 'index.html'}", highlight=False)
         if not result.ok:
             _fail("数据校验未通过：\n" + "\n".join(result.blocking) + f"\n校验报告：{report}", 2)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from .policies import Catalog, load_catalog
 from .reports.awards import write_awards
 from .reports.manifest import policy_totals, write_manifest
 from .reports.publicity import write_publicity
-from .reports.validation import write_validation_json
+from .reports.validation import write_validation_json, write_validation_xlsx
 from .validation import ValidationResult, validate_landing
 
 
@@ -70,10 +72,22 @@ def ingest(year: int, landing_root: Path) -> Landing:
         raise InputError(str(exc)) from None
 
 
-def validate(landing: Landing, catalog: Catalog, out_dir: Path) -> tuple[ValidationResult, Path]:
-    result = validate_landing(landing, catalog)
-    report = Path(out_dir) / f"validation_{landing.year}.json"
-    write_validation_json(report, result, landing.hashes)
+def data_docs_wanted() -> bool:
+    """The Data Docs site is built unless SETTLEMENT_DATA_DOCS=0 (it takes a few seconds)."""
+    return os.environ.get("SETTLEMENT_DATA_DOCS", "1") != "0"
+
+
+def validate(landing: Landing, catalog: Catalog, out_dir: Path, data_docs: bool | None = None) -> tuple[ValidationResult, Path]:
+    """All checks, then the report: validation_Y.xlsx and .json, and the Data Docs site."""
+    out_dir = Path(out_dir)
+    data_docs = data_docs_wanted() if data_docs is None else data_docs
+    docs = out_dir / "data_docs" if data_docs else None
+    if docs is not None and docs.exists():
+        shutil.rmtree(docs)  # the site shows this validation only
+    result = validate_landing(landing, catalog, docs_dir=docs)
+    write_validation_json(out_dir / f"validation_{landing.year}.json", result, landing.hashes)
+    report = out_dir / f"validation_{landing.year}.xlsx"
+    write_validation_xlsx(report, result, fixed_time(landing.year))
     return result, report
 
 

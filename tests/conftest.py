@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("SETTLEMENT_DATA_DOCS", "0")  # the Data Docs test turns it on for itself
 PG_BASE = os.environ.get("SETTLEMENT_TEST_PG_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 _pg_reason: list[str | None] = []
 

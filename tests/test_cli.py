@@ -10,7 +10,7 @@ BIN = Path(sys.executable).parent / "settlement"
 
 
 def _run(*args, cwd=None):
-    return subprocess.run([str(BIN), *args], capture_output=True, text=True, cwd=cwd, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "HOME": "/tmp"})
+    return subprocess.run([str(BIN), *args], capture_output=True, text=True, cwd=cwd, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "HOME": "/tmp", "SETTLEMENT_DATA_DOCS": "0"})
 
 
 def test_missing_column_exits_2_with_a_clear_message(tmp_path):
@@ -32,7 +32,7 @@ def test_validation_failure_exits_2_and_names_the_report(tmp_path):
     write_landing(tmp_path / "landing", annual_stats__csv=csv_bytes("annual_stats", [STATS[0]]))
     proc = _run("run", "--year", "2025", "--landing", str(tmp_path / "landing"), "--out", str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path}/l.db")
     assert proc.returncode == 2
-    assert "validation_2025.json" in proc.stderr
+    assert "validation_2025.xlsx" in proc.stderr
     assert (tmp_path / "out" / "2025" / "validation_2025.json").exists()
 
 

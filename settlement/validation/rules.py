@@ -18,7 +18,7 @@ import pandas as pd
 from ..ingest import Landing
 from ..ingest.parse import PROBLEM_COLUMNS
 from ..policies import Catalog
-from ..uscc import uscc_valid
+from .display import display_values
 
 MESSAGES = {
     "bad_uscc": "统一社会信用代码不符合GB 32100-2015（长度、字符或校验位错误）",
@@ -34,7 +34,21 @@ MESSAGES = {
     "bad_rate": "汇率必须大于0",
     "future_year": "年度晚于结算年度",
 }
+WHY = {
+    "unknown_clause": "申报必须指向政策中真实存在的条款",
+    "unknown_operator": "园区奖励付给运营主体，运营主体必须在企业名录中",
+    "quarantined_enterprise": "所引用的企业已被隔离，引用它的行也不能兑现",
+    "unknown_park": "园区奖励按入驻企业归集，园区必须存在",
+    "quarantined_park": "所属园区已被隔离",
+    "unknown_enterprise": "数据和申报必须属于企业名录中的企业",
+    "growth_mismatch": "平台可比口径增速与按两年数据计算的增速差距过大，可能是口径或数据错误（仍按报送值计算）",
+    "jump": "一年增长十倍以上多为单位错误（元/万元）或录入错误",
+    "budget_not_applicable": "只有文本规定按比例下调的政策才使用预算",
+    "application_for_data_clause": "按统计数据直接计算的条款不需要申报",
+}
 WARNING_MESSAGES = {
+    "growth_mismatch": "报送的同比增速与按上年数据计算的增速相差超过0.5个百分点",
+    "jump": "比上年增长超过10倍，请核实",
     "budget_not_applicable": "该政策文本没有按预算比例下调的规定，预算行不予采用",
     "application_for_data_clause": "该条款按统计数据直接计算，无需申报，申报行不予采用",
 }
@@ -48,6 +62,7 @@ class Check:
     description: str
     failed: int = 0
     checked: int = 0
+    why: str = ""
 
 
 @dataclass
@@ -72,11 +87,12 @@ class _Collector:
 
     def add(self, file: str, frame: pd.DataFrame, mask, column: str, reason: str, severity: str = "error", messages=MESSAGES, detail=None) -> None:
         mask = np.asarray(mask, dtype=bool)
-        self.checks.append(Check(file, reason + ":" + column, severity, messages[reason], int(mask.sum()), len(frame)))
+        self.checks.append(Check(file, reason + ":" + column, severity, messages[reason], int(mask.sum()), len(frame), WHY.get(reason, "")))
         if not mask.any():
             return
         hit = frame.loc[mask]
-        values = hit[column].astype(str).to_numpy(dtype=object) if column in hit else np.full(len(hit), "", dtype=object)
+        name = file.rsplit(".", 1)[0]
+        values = display_values(name, column, hit[column]) if column in hit else np.full(len(hit), "", dtype=object)
         message = messages[reason] if detail is None else np.asarray(detail, dtype=object)[mask]
         self.parts.append(
             pd.DataFrame({"file": file, "row": hit["_row"].to_numpy(dtype=np.int64), "column": column, "value": values, "reason": reason, "message": message})
@@ -93,9 +109,13 @@ def _bad_rows(problems: pd.DataFrame, file: str) -> set[int]:
     return set(problems.loc[problems["file"] == file, "row"].astype(int))
 
 
-def validate_landing(landing: Landing, catalog: Catalog) -> ValidationResult:
+def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=None) -> ValidationResult:
+    """Every check of the year's landing files: cell types (parsing), the data contracts (Great
+    Expectations suites), references between files, history warnings and blocking checks."""
+    from .contracts import run_contracts
+
     year = landing.year
-    errors = _Collector()
+    refs = _Collector()
     warnings = _Collector()
     blocking: list[str] = []
     tables = landing.tables
@@ -106,50 +126,33 @@ def validate_landing(landing: Landing, catalog: Catalog) -> ValidationResult:
     def file_of(name: str) -> str:
         return names.get(name, f"{name}.csv")
 
-    # --- intrinsic checks -------------------------------------------------------------
-    for name, frame in frames.items():
-        spec = tables[name].spec
-        for col in spec.columns:
-            if col.type == "uscc":
-                values = frame[col.code].fillna("").astype(str)
-                present = values != ""
-                errors.add(file_of(name), frame, present.to_numpy() & ~uscc_valid(values.to_numpy()), col.code, "bad_uscc")
-        key = [k for k in spec.key if k in frame]
-        if key:
-            dup = frame.duplicated(key, keep=False).to_numpy()
-            # a blank key is already a cell problem; duplicates among blanks add nothing
-            errors.add(file_of(name), frame, dup, key[0], "duplicate_key")
-        if "year" in frame and name != "fx_rates":
-            errors.add(file_of(name), frame, (frame["year"].fillna(0).astype(np.int64) > year).to_numpy(), "year", "future_year")
-    if "annual_stats" in frames:
-        st = frames["annual_stats"]
-        both = st["online_retail"].notna() & st["retail_sales"].notna()
-        over = both & (st["online_retail"].fillna(0) > st["retail_sales"].fillna(0))
-        errors.add(file_of("annual_stats"), st, over.to_numpy(), "online_retail", "online_gt_retail")
-    if "fx_rates" in frames:
-        fx = frames["fx_rates"]
-        errors.add(file_of("fx_rates"), fx, (fx["usd_cny"].fillna(1) <= 0).to_numpy(), "usd_cny", "bad_rate")
-    policy_ids = {p.id for p in catalog.policies}
-    clause_ids = catalog.clause_ids()
-    for name in ("applications", "budgets", "prior_awards"):
-        if name not in frames:
-            continue
-        frame = frames[name]
-        unknown_policy = ~frame["policy_id"].isin(policy_ids)
-        errors.add(file_of(name), frame, unknown_policy.to_numpy(), "policy_id", "unknown_policy")
-        if "clause_id" in frame:
-            pairs = pd.Series(list(zip(frame["policy_id"], frame["clause_id"], strict=True)), index=frame.index, dtype=object)
-            unknown_clause = ~unknown_policy & ~pairs.isin(clause_ids)
-            errors.add(file_of(name), frame, unknown_clause.to_numpy(), "clause_id", "unknown_clause")
+    checks: list[Check] = []
+    for table in tables.values():
+        failed = table.problems["row"].nunique() if len(table.problems) else 0
+        checks.append(Check(table.file_name, "cell_types", "error", "列类型与取值格式（金额、日期、是/否、枚举、行政区划、银行账号）", int(failed), len(table.frame)))
 
-    intrinsic = pd.concat([errors.frame(), *cell_problems], ignore_index=True) if cell_problems else errors.frame()
+    contracts = run_contracts(frames, names, year, [p.id for p in catalog.policies], docs_dir=docs_dir, today=today)
+    for c in contracts.checks:
+        checks.append(Check(c["file"], f"{c['check']}:{c['column']}", c["severity"], c["description"], c["failed"], c["checked"], c["why"]))
+
+    # clause ids exist in the named policy (the contracts check the policy ids)
+    clause_ids = catalog.clause_ids()
+    policy_ids = {p.id for p in catalog.policies}
+    for name in ("applications", "prior_awards"):
+        if name in frames:
+            frame = frames[name]
+            pairs = pd.Series(list(zip(frame["policy_id"], frame["clause_id"], strict=True)), index=frame.index, dtype=object)
+            refs.add(file_of(name), frame, (frame["policy_id"].isin(policy_ids) & ~pairs.isin(clause_ids)).to_numpy(), "clause_id", "unknown_clause")
+
+    intrinsic = pd.concat([contracts.problems, refs.frame(), *cell_problems], ignore_index=True)
+    checks += refs.checks
+    refs = _Collector()
 
     # --- references, to a fixed point (parks <-> enterprises) ----------------------------
     ent = frames["enterprises"]
     parks = frames.get("parks")
     bad_ent = _bad_rows(intrinsic, file_of("enterprises"))
     bad_park = _bad_rows(intrinsic, file_of("parks")) if parks is not None else set()
-    refs = _Collector()
     ent_known = set(ent["uscc"])
     park_known = set(parks["park_id"]) if parks is not None else set()
     for _ in range(10):
@@ -158,14 +161,9 @@ def validate_landing(landing: Landing, catalog: Catalog) -> ValidationResult:
         new_bad_park = set()
         if parks is not None:
             op = parks["operator_uscc"]
-            unknown = ~op.isin(ent_known)
-            q = op.isin(ent_known) & ~op.isin(good_ent)
-            new_bad_park = set(parks.loc[unknown | q, "_row"]) - bad_park
+            new_bad_park = set(parks.loc[~op.isin(good_ent), "_row"]) - bad_park
         pid = ent["park_id"].fillna("")
-        given = pid != ""
-        unknown_p = given & ~pid.isin(park_known)
-        q_p = given & pid.isin(park_known) & ~pid.isin(good_park)
-        new_bad_ent = set(ent.loc[unknown_p | q_p, "_row"]) - bad_ent
+        new_bad_ent = set(ent.loc[(pid != "") & ~pid.isin(good_park), "_row"]) - bad_ent
         if not new_bad_park and not new_bad_ent:
             break
         bad_park |= new_bad_park
@@ -199,6 +197,8 @@ def validate_landing(landing: Landing, catalog: Catalog) -> ValidationResult:
         data_clauses = {(p.id, c.id) for p in catalog.policies for c in p.clauses if not c.application and c.kind not in ("none", "external")}
         pairs = pd.Series(list(zip(a["policy_id"], a["clause_id"], strict=True)), index=a.index, dtype=object)
         warnings.add(file_of("applications"), a, pairs.isin(data_clauses).to_numpy(), "clause_id", "application_for_data_clause", "warning", WARNING_MESSAGES)
+    if "annual_stats" in frames:
+        _history_warnings(frames["annual_stats"], file_of("annual_stats"), warnings)
 
     # --- clean frames ---------------------------------------------------------------------
     clean: dict[str, pd.DataFrame] = {}
@@ -208,20 +208,70 @@ def validate_landing(landing: Landing, catalog: Catalog) -> ValidationResult:
         keep = ~frame["_row"].isin(bad)
         clean[name] = frame.loc[keep].reset_index(drop=True)
         counts[file_of(name)] = int((~keep).sum())
-    warn_frame = warnings.frame()
-    if "applications" in clean and len(warn_frame):
-        ignored = set(warn_frame.loc[(warn_frame["file"] == file_of("applications")) & (warn_frame["reason"] == "application_for_data_clause"), "row"])
-        clean["applications"] = clean["applications"][~clean["applications"]["_row"].isin(ignored)].reset_index(drop=True)
-    if "budgets" in clean and len(warn_frame):
-        ignored = set(warn_frame.loc[(warn_frame["file"] == file_of("budgets")) & (warn_frame["reason"] == "budget_not_applicable"), "row"])
-        clean["budgets"] = clean["budgets"][~clean["budgets"]["_row"].isin(ignored)].reset_index(drop=True)
+    warn_frame = pd.concat([warnings.frame(), contracts.warnings], ignore_index=True).sort_values(["file", "row", "column", "reason"], kind="stable").reset_index(drop=True)
+    for name, reason in (("applications", "application_for_data_clause"), ("budgets", "budget_not_applicable")):
+        if name in clean and len(warn_frame):
+            ignored = set(warn_frame.loc[(warn_frame["file"] == file_of(name)) & (warn_frame["reason"] == reason), "row"])
+            clean[name] = clean[name][~clean[name]["_row"].isin(ignored)].reset_index(drop=True)
 
     # --- blocking -------------------------------------------------------------------------
     if not len(clean["enterprises"]):
         blocking.append(f"{file_of('enterprises')}：没有一行可用的企业记录")
     stats_years = set(clean["annual_stats"]["year"].dropna().astype(int)) if "annual_stats" in clean else set()
-    if year not in stats_years:
+    missing_year = year not in stats_years
+    if missing_year:
         blocking.append(f"{file_of('annual_stats')}：没有结算年度 {year} 年的数据（可用的年度：{sorted(stats_years) or '无'}）")
-    errors.checks.append(Check(file_of("annual_stats"), "settlement_year_present", "blocking", f"包含结算年度{year}年的数据", int(year not in stats_years), 1))
-    checks = errors.checks + refs.checks + warnings.checks
+    checks.append(Check(file_of("annual_stats"), "settlement_year_present", "blocking", f"包含结算年度{year}年的数据", int(missing_year), 1, "没有结算年度的数据就无从结算"))
+    usd_needed = _usd_needed(clean.get("applications"), catalog, year)
+    fx = clean.get("fx_rates")
+    has_rate = fx is not None and (fx["year"] == year).any()
+    if usd_needed and not has_rate:
+        blocking.append(f"{file_of('fx_rates') if 'fx_rates' in names else 'fx_rates.csv'}：缺少 {year} 年的美元汇率（usd_cny），而 {'、'.join(usd_needed)} 按美元计算")
+    checks.append(Check(file_of("fx_rates") if "fx_rates" in names else "fx_rates.csv", "fx_rate_for_usd_clauses", "blocking",
+                        f"按美元计算的条款有申报时，{year}年有美元汇率", int(bool(usd_needed) and not has_rate), 1, "美元条款的门槛和金额离不开当年汇率；系统不内置任何汇率"))
+    checks += refs.checks + warnings.checks
     return ValidationResult(year, problems, warn_frame, blocking, clean, counts, checks)
+
+
+def _usd_needed(apps: pd.DataFrame | None, catalog: Catalog, year: int) -> list[str]:
+    """Clauses that convert to US dollars and have applications this year."""
+    if apps is None or not len(apps):
+        return []
+    usd = []
+    for p in catalog.policies:
+        for c in p.clauses:
+            facts = c.conditions.facts() if c.conditions else set()
+            if c.units and c.units.fact:
+                facts.add(c.units.fact)
+            if any(f.endswith("_usd") for f in facts):
+                usd.append((p.id, c.id))
+    present = set(zip(apps["policy_id"], apps["clause_id"], strict=True))
+    return [f"{p} 第{c}条" for p, c in usd if (p, c) in present]
+
+
+def _history_warnings(stats: pd.DataFrame, file: str, warnings: _Collector) -> None:
+    """Reported growth far from the growth computed from last year's row (> 0.5 percentage
+    points), and jumps of more than 10x year on year. Exact integer arithmetic."""
+    prev = stats[["uscc", "year", "online_retail", "retail_sales"]].assign(year=stats["year"] + 1)
+    merged = stats.merge(prev, on=["uscc", "year"], how="left", suffixes=("", "_prev"))
+    merged.index = stats.index
+    for growth, metric in (("retail_growth", "retail_sales"), ("online_retail_growth", "online_retail")):
+        if growth not in merged:
+            continue
+        rep = merged[growth]
+        cur = merged[metric]
+        pre = merged[f"{metric}_prev"]
+        ok = rep.notna() & cur.notna() & pre.notna() & (pre.fillna(0) > 0)
+        r = rep.fillna(0).astype(object).to_numpy()
+        c = cur.fillna(0).astype(object).to_numpy()
+        p = pre.fillna(1).astype(object).to_numpy()
+        # |rep/1e9 - (c - p)/p| > 0.005  <=>  |rep*p - (c-p)*1e9| > 5e6*p
+        diff = r * p - (c - p) * 10**9
+        far = np.asarray(np.abs(diff) > p * (5 * 10**6), dtype=bool) & ok.to_numpy()
+        warnings.add(file, stats, far, growth, "growth_mismatch", "warning", WARNING_MESSAGES)
+    for metric in ("online_retail", "retail_sales"):
+        cur = merged[metric]
+        pre = merged[f"{metric}_prev"]
+        ok = cur.notna() & pre.notna() & (pre.fillna(0) > 0)
+        jump = ok & (cur.fillna(0) > 10 * pre.fillna(0))
+        warnings.add(file, stats, jump.to_numpy(), metric, "jump", "warning", WARNING_MESSAGES)

@@ -1,0 +1,232 @@
+"""The data contracts: one Great Expectations suite per landing file (``data_contracts/*.json``),
+run on the typed frames. Each expectation's ``meta`` carries the quarantine reason, the
+message users read and why the check exists; its ``severity`` says what a failure does
+(critical: the row is quarantined; warning: reported only).
+
+Great Expectations is imported only when validation runs (the import takes seconds).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .display import display_values
+
+CONTRACTS_DIR = Path(os.environ.get("SETTLEMENT_CONTRACTS_DIR", Path(__file__).resolve().parents[2] / "data_contracts"))
+PACKAGED = Path(__file__).parent / "data_contracts"
+
+
+def contracts_dir() -> Path:
+    return CONTRACTS_DIR if CONTRACTS_DIR.is_dir() else PACKAGED
+
+
+def load_suite_documents() -> dict[str, dict]:
+    folder = contracts_dir()
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
+
+
+@dataclass
+class ContractResult:
+    problems: pd.DataFrame  # file, row, column, value, reason, message (quarantine)
+    warnings: pd.DataFrame
+    checks: list[dict]  # one per expectation: file, check, severity, description, failed, checked, why
+
+
+_GX = {}
+
+
+def _gx():
+    """Import GX and register the custom expectation, once per process."""
+    if _GX:
+        return _GX
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import logging
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    import great_expectations as gx
+    from great_expectations.execution_engine import PandasExecutionEngine
+    from great_expectations.expectations.expectation import ColumnMapExpectation
+    from great_expectations.expectations.metrics import ColumnMapMetricProvider, column_condition_partial
+
+    from ..uscc import uscc_valid
+
+    class ColumnValuesValidUscc(ColumnMapMetricProvider):
+        condition_metric_name = "column_values.valid_uscc"
+
+        @column_condition_partial(engine=PandasExecutionEngine)
+        def _pandas(cls, column, **kwargs):  # noqa: N805 - GX calls it on the class
+            values = column.astype(object).where(column.notna(), "").astype(str).to_numpy()
+            return pd.Series(uscc_valid(values), index=column.index)
+
+    class ExpectColumnValuesToBeValidUscc(ColumnMapExpectation):
+        """Expect each value to be a unified social credit code (统一社会信用代码) per GB 32100-2015:
+        18 characters of 0-9 and A-Y without I, O, S, V, Z; first character 1-9, A, N or Y;
+        positions 3-8 digits; the mod-31 check character right. Vectorized with numpy."""
+
+        map_metric = "column_values.valid_uscc"
+        success_keys = ("mostly",)
+
+    _GX.update(gx=gx, expectation=ExpectColumnValuesToBeValidUscc)
+    return _GX
+
+
+def _frame_for_gx(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The typed frame indexed by the file's row numbers, with dates as day counts."""
+    out = frame.drop(columns=["_extra"], errors="ignore").set_index("_row", drop=False)
+    out.index.name = None
+    for col in ("registered_on", "established_on", "park_entry_on"):
+        if col in out:
+            days = pd.to_datetime(out[col]).astype("datetime64[s]")
+            out[f"{col}_days"] = (days - np.datetime64("1970-01-01", "s")).dt.days.astype("Int64")
+    return out
+
+
+def run_contracts(frames: dict[str, pd.DataFrame], file_names: dict[str, str], year: int, policy_ids: list[str],
+                  docs_dir: Path | None = None, today: date | None = None) -> ContractResult:
+    """Validate every landing frame against its suite; optionally build the Data Docs site."""
+    g = _gx()
+    gx = g["gx"]
+    today = today or date.today()
+    params = {"settlement_year": year, "policy_ids": sorted(policy_ids), "today_days": (today - date(1970, 1, 1)).days}
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        progress_bars=ProgressBarsConfig(globally=False),
+        analytics_enabled=False,
+    )
+    ctx = gx.get_context(project_config=config, mode="ephemeral")
+    if docs_dir is not None:
+        ctx.add_data_docs_site(
+            site_name="settlement",
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    source = ctx.data_sources.add_pandas("landing")
+    docs = load_suite_documents()
+    problems, warnings, checks = [], [], []
+    for name, frame in frames.items():
+        doc = docs.get(name)
+        if doc is None:
+            continue
+        specs = {f"{name}:{i}": spec for i, spec in enumerate(doc["expectations"])}
+        suite = gx.ExpectationSuite(name=doc["name"], expectations=[_expectation(gx, s, key) for key, s in specs.items()], meta=doc.get("meta", {}))
+        suite = ctx.suites.add(suite)
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("landing")
+        definition = ctx.validation_definitions.add(gx.ValidationDefinition(name=f"{name}_{year}", data=batch, suite=suite))
+        gx_frame = _frame_for_gx(name, frame)
+        actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["settlement"])] if docs_dir is not None else []
+        checkpoint = ctx.checkpoints.add(gx.Checkpoint(
+            name=f"{name}_{year}", validation_definitions=[definition], actions=actions,
+            result_format={"result_format": "COMPLETE", "include_unexpected_rows": False},
+        ))
+        result = checkpoint.run(batch_parameters={"dataframe": gx_frame}, expectation_parameters=params)
+        validation = next(iter(result.run_results.values()))
+        for r in validation.results:
+            spec = specs[r.expectation_config.meta["check"]]
+            meta = spec.get("meta", {})
+            kwargs = spec["kwargs"]
+            column = kwargs.get("column") or kwargs.get("column_B") or kwargs.get("column_list", [""])[0]
+            column = column.removesuffix("_days")
+            rows = [int(i) for i in (r.result.get("unexpected_index_list") or [])]
+            severity = "error" if spec.get("severity", "critical") == "critical" else "warning"
+            checks.append({
+                "file": file_names.get(name, name), "check": spec["type"], "column": column, "severity": severity,
+                "description": meta.get("message", ""), "why": meta.get("why", ""), "failed": int(r.result.get("unexpected_count") or len(rows)),
+                "checked": int(r.result.get("element_count") or len(frame)), "reason": meta.get("reason", ""),
+            })
+            if rows:
+                values = frame.set_index("_row").reindex(rows)[column] if column in frame else pd.Series([""] * len(rows))
+                part = pd.DataFrame({
+                    "file": file_names.get(name, name), "row": rows, "column": column,
+                    "value": display_values(name, column, values),
+                    "reason": meta.get("reason", spec["type"]), "message": meta.get("message", spec["type"]),
+                })
+                (problems if severity == "error" else warnings).append(part)
+    cols = ["file", "row", "column", "value", "reason", "message"]
+    return ContractResult(
+        pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=cols),
+        pd.concat(warnings, ignore_index=True) if warnings else pd.DataFrame(columns=cols),
+        checks,
+    )
+
+
+def _expectation(gx, spec: dict, key: str):
+    """An expectation object from its JSON form (core types by name, ours from this module);
+    ``meta.check`` ties each result back to its line of the suite."""
+    import great_expectations.expectations as gxe
+
+    type_ = spec["type"]
+    cls_name = "".join(part.capitalize() for part in type_.split("_"))
+    cls = _GX["expectation"] if type_ == "expect_column_values_to_be_valid_uscc" else getattr(gxe, cls_name)
+    return cls(**spec["kwargs"], meta={**spec.get("meta", {}), "check": key}, severity=spec.get("severity", "critical"))
+
+
+SEVERITY_WORDS = {"critical": "error — the row is quarantined", "warning": "warning — reported, the row still counts"}
+OTHER_CHECKS = [
+    ("all files", "cell types (money, ratio, quantity, date, boolean, enumeration, region code, bank account)", "error", "a cell that cannot be read exactly is never guessed at"),
+    ("all files", "a required column is missing; the file is missing, empty, not CSV/xlsx or in an unknown encoding", "blocking", "the whole file cannot be used: exit 2, nothing written to the ledger"),
+    ("annual_stats", "the settlement year is present", "blocking", "without the year's figures there is nothing to settle"),
+    ("enterprises", "at least one usable enterprise", "blocking", "every award is paid to an enterprise of the register"),
+    ("fx_rates", "a rate for the settlement year when a US-dollar clause has applications", "blocking", "thresholds and amounts in USD need that year's rate; no rate is built into the code"),
+    ("applications, prior_awards", "the clause id exists in the named policy", "error", "an application must name a real clause"),
+    ("annual_stats, applications, prior_awards", "the enterprise exists (and is not itself quarantined)", "error", "rows that refer to a quarantined row are quarantined too"),
+    ("parks", "the operator is an enterprise of the register (not quarantined)", "error", "park awards are paid to the operator"),
+    ("enterprises", "the park exists (and is not quarantined)", "error", "park aggregates collect the members of a park"),
+    ("annual_stats", "reported growth within 0.5 percentage points of the growth computed from last year's row", "warning", "a comparable-basis rate far from the levels points to a basis or data error (the reported rate is still used)"),
+    ("annual_stats", "no more than 10x growth year on year (online retail, retail sales)", "warning", "a tenfold jump is usually a unit error (元/万元)"),
+    ("budgets", "a budget row belongs to a policy whose text scales down to its budget", "warning", "other policies have no budget rule; the row is ignored"),
+    ("applications", "no application for a clause computed from statistics alone", "warning", "such clauses need no application; the row is ignored"),
+]
+
+
+def contracts_readme() -> str:
+    lines = [
+        "# data_contracts/",
+        "",
+        "One Great Expectations (GX Core 1.x) expectation suite per landing file, kept as JSON and",
+        "loaded at run time by `settlement/validation/contracts.py`. The suites run on the typed",
+        "frames (money in integer fen, ratios x 10^9, quantities x 10^6, dates as days since",
+        "1970-01-01), indexed by the row number in the file, so every failure names file, row and",
+        "column. `expect_column_values_to_be_valid_uscc` is our own expectation (GB 32100-2015,",
+        "vectorized). Each expectation's `meta` holds the quarantine reason code, the message users",
+        "read and why the check exists. Suite parameters: `settlement_year`, `policy_ids`, `today_days`.",
+        "",
+        "Severity: *blocking* stops the run (exit 2, nothing written to the ledger); *error*",
+        "quarantines the row with its reason (stored in the ledger, excluded from awards, counted in",
+        "the manifest); *warning* is reported and the row still counts.",
+        "",
+        "This page is generated: `python -m settlement.validation.contracts > data_contracts/README.md`.",
+        "",
+        "## Expectation suites",
+        "",
+        "| file | expectation | column | severity | reason | why |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, doc in load_suite_documents().items():
+        for spec in doc["expectations"]:
+            kw = spec["kwargs"]
+            column = kw.get("column") or (f"{kw.get('column_A')} ≥ {kw.get('column_B')}" if "column_A" in kw else ", ".join(kw.get("column_list", [])))
+            lines.append(f"| {name} | `{spec['type']}` | {column} | {SEVERITY_WORDS[spec.get('severity', 'critical')]} | `{spec['meta']['reason']}` {spec['meta']['message']} | {spec['meta']['why']} |")
+    lines += ["", "## Checks outside the suites (settlement/ingest, settlement/validation/rules.py)", "", "| file | check | severity | why |", "|---|---|---|---|"]
+    for file, check, severity, why in OTHER_CHECKS:
+        lines.append(f"| {file} | {check} | {severity} | {why} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(contracts_readme(), end="")
