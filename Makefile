@@ -8,7 +8,7 @@ YEAR   ?= 2025
 export GX_ANALYTICS_ENABLED := false
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench preview clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required (set PYTHON=python3.11)"'
@@ -30,6 +30,16 @@ test: install
 ## bench: speed figures (printed, and written under out/bench/)
 bench: install
 	$(BIN)/python tests/bench/bench_validation.py
+	$(BIN)/python tests/bench/bench_excel.py
+
+## preview: the demo year settled to final in out/preview/, its workbooks printed to PDF and PNG pages
+preview: install
+	test -d landing/$(YEAR) || $(BIN)/settlement demo-data --out landing --years 2022-$(YEAR)
+	rm -rf out/preview var/preview.db
+	$(BIN)/settlement run --year $(YEAR) --landing landing --out out/preview --db sqlite:///var/preview.db
+	$(BIN)/settlement publicize --year $(YEAR) --start $(YEAR)-09-28 --out out/preview --db sqlite:///var/preview.db
+	$(BIN)/settlement finalize --year $(YEAR) --out out/preview --db sqlite:///var/preview.db --before-deadline
+	$(BIN)/python -m settlement.reports.preview out/preview/$(YEAR)
 
 lint: install
 	$(BIN)/ruff check settlement tests dags

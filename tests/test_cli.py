@@ -70,3 +70,16 @@ def test_publicize_and_finalize_from_the_command_line(tmp_path):
     assert proc.returncode == 1 and "不能重复定稿" in proc.stderr
     proc = _run("publicize", "--year", "2025", "--start", "2025-13-01", "--out", out, "--db", db)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_relative_paths_and_data_docs_like_make_demo(tmp_path):
+    """What `make demo` does: relative folders, the Data Docs site built."""
+    import os
+
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "200", "HOME": "/tmp", **{k: v for k, v in os.environ.items() if k == "SETTLEMENT_DB_URL"}}
+    env.pop("SETTLEMENT_DB_URL", None)
+    assert subprocess.run([str(BIN), "demo-data", "--out", "landing", "--enterprises", "60"], cwd=tmp_path, env=env, capture_output=True).returncode == 0
+    proc = subprocess.run([str(BIN), "run", "--year", "2025"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "2025" / "data_docs" / "index.html").exists()
+    assert (tmp_path / "var" / "settlement.db").exists()

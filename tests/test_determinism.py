@@ -25,3 +25,20 @@ def test_row_order_does_not_matter(landing_copy, tmp_path):
     assert first.run_uid != second.run_uid  # the files' bytes differ, and the manifest records their hashes
     for name in ("awards.csv", "publicity_2025.xlsx"):
         assert (tmp_path / "a" / "2025" / name).read_bytes() == (tmp_path / "b" / "2025" / name).read_bytes(), name
+
+
+def test_separate_processes_give_byte_identical_files(demo_landing, tmp_path):
+    """Hash randomisation differs between processes; nothing in the outputs may depend on it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    binary = Path(sys.executable).parent / "settlement"
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SETTLEMENT_DATA_DOCS": "0"}
+        proc = subprocess.run([str(binary), "run", "--year", "2025", "--landing", str(demo_landing), "--out", str(tmp_path / seed),
+                               "--db", f"sqlite:///{tmp_path / seed}.db"], capture_output=True, text=True, env=env)
+        assert proc.returncode == 0, proc.stderr
+    for name in ("awards.csv", "publicity_2025.xlsx", "validation_2025.xlsx", "validation_2025.json", "manifest.json"):
+        assert (tmp_path / "1" / "2025" / name).read_bytes() == (tmp_path / "2" / "2025" / name).read_bytes(), name

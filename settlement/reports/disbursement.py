@@ -70,8 +70,10 @@ def write_disbursement(path: Path, year: int, lines: pd.DataFrame, enterprises: 
     used: set[str] = set()
 
     # summary with a chart -------------------------------------------------------------
-    ws = wb.create_sheet(_sheet_title("汇总", used))
+    ws = xl.new_sheet(wb, _sheet_title("汇总", used))
     xl.set_widths(ws, [40, 12, 18, 18, 18])
+    ws.freeze_panes = "A3"  # before the first row: write-only sheets stream their views first
+    xl.page_setup(ws, "2:2")
     ws.append([xl.text_cell(ws, f"{year}年度电子商务扶持政策奖励资金{title_word}（汇总）", font=xl.TITLE_FONT, alignment=xl.CENTER, border=None)])
     ws.merged_cells.add("A1:E1")
     ws.append([xl.text_cell(ws, h, font=xl.HEADER_FONT, alignment=xl.CENTER) for h in ("政策文件及条款", "笔数", "市级(元)", "区（县）级(元)", "合计(元)")])
@@ -112,8 +114,6 @@ def write_disbursement(path: Path, year: int, lines: pd.DataFrame, enterprises: 
         chart.set_categories(cats)
         chart.legend = None
         ws.add_chart(chart, "G2")
-    ws.freeze_panes = "A3"
-    xl.page_setup(ws, "2:2")
 
     # one sheet per funding body ----------------------------------------------------------
     for body, group in rows.groupby("body", sort=True):
@@ -126,32 +126,34 @@ def write_disbursement(path: Path, year: int, lines: pd.DataFrame, enterprises: 
 
 
 def _lines_sheet(wb, used, body: str, group: pd.DataFrame, year: int, title_word: str) -> None:
-    ws = wb.create_sheet(_sheet_title(body, used))
+    ws = xl.new_sheet(wb, _sheet_title(body, used))
     widths = [6, 36, 22, 20, 24, 14, 30, 8, 16, 16]
     xl.set_widths(ws, widths)
+    ws.freeze_panes = "A3"
+    xl.page_setup(ws, "2:2")
     ws.append([xl.text_cell(ws, f"{year}年度电子商务扶持政策奖励资金{title_word}（资金来源：{body}）", font=xl.TITLE_FONT, alignment=xl.CENTER, border=None)])
     ws.merged_cells.add("A1:J1")
     ws.append([xl.text_cell(ws, h, font=xl.HEADER_FONT, alignment=xl.CENTER) for h in LINE_HEADERS])
     group = group.sort_values(["payee_uscc", "policy_id", "clause_id"], kind="stable")
-    info_name = group["name"] if "name" in group else group["payee_uscc"]
-    for i, (r, name) in enumerate(zip(group.itertuples(index=False), info_name, strict=True), start=1):
-        remark = "追回" if r.amount < 0 else ""
+    names = (group["name"] if "name" in group else group["payee_uscc"]).tolist()
+    columns = [group[c].tolist() for c in ("payee_uscc", "bank_name", "bank_account", "township", "doc", "clause_id", "amount")]
+    for i, (name, uscc, bank, account, township, doc, clause, amount) in enumerate(zip(names, *columns, strict=True), start=1):
         ws.append([
-            xl.number_cell(ws, i, "0"), xl.text_cell(ws, name), xl.text_cell(ws, r.payee_uscc), xl.text_cell(ws, r.bank_name),
-            xl.text_cell(ws, r.bank_account), xl.text_cell(ws, r.township), xl.text_cell(ws, r.doc),
-            xl.text_cell(ws, f"第{r.clause_id}条", alignment=xl.CENTER), xl.number_cell(ws, xl.fen_to_decimal(int(r.amount))), xl.text_cell(ws, remark),
+            xl.number_cell(ws, i, "0"), xl.text_cell(ws, name), xl.text_cell(ws, uscc), xl.text_cell(ws, bank),
+            xl.text_cell(ws, account), xl.text_cell(ws, township), xl.text_cell(ws, doc),
+            xl.text_cell(ws, f"第{clause}条", alignment=xl.CENTER), xl.number_cell(ws, xl.fen_to_decimal(int(amount))), xl.text_cell(ws, "追回" if amount < 0 else ""),
         ])
     total = int(group["amount"].sum())
     ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER), xl.text_cell(ws, f"共{len(group)}笔", font=xl.TOTAL_FONT),
                *[xl.text_cell(ws, "") for _ in range(6)], xl.number_cell(ws, xl.fen_to_decimal(total), font=xl.TOTAL_FONT), xl.text_cell(ws, "")])
-    ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:J{2 + max(len(group), 1)}"
-    xl.page_setup(ws, "2:2")
 
 
 def _totals_sheet(wb, used, name: str, headers: list[str], rows: pd.DataFrame, year: int, title_word: str) -> None:
-    ws = wb.create_sheet(_sheet_title(name, used))
+    ws = xl.new_sheet(wb, _sheet_title(name, used))
     xl.set_widths(ws, [44, 10, 18])
+    ws.freeze_panes = "A3"
+    xl.page_setup(ws, "2:2", landscape=False)
     ws.append([xl.text_cell(ws, f"{year}年度{title_word}（{name}）", font=xl.TITLE_FONT, alignment=xl.CENTER, border=None)])
     ws.merged_cells.add("A1:C1")
     ws.append([xl.text_cell(ws, h, font=xl.HEADER_FONT, alignment=xl.CENTER) for h in headers])
@@ -160,5 +162,3 @@ def _totals_sheet(wb, used, name: str, headers: list[str], rows: pd.DataFrame, y
         ws.append([xl.text_cell(ws, r.key), xl.number_cell(ws, int(r.n), "0"), xl.number_cell(ws, xl.fen_to_decimal(int(r.amount)))])
     ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT), xl.number_cell(ws, int(totals["n"].sum()) if len(totals) else 0, "0", font=xl.TOTAL_FONT),
                xl.number_cell(ws, xl.fen_to_decimal(int(totals["amount"].sum()) if len(totals) else 0), font=xl.TOTAL_FONT)])
-    ws.freeze_panes = "A3"
-    xl.page_setup(ws, "2:2", landscape=False)

@@ -21,7 +21,7 @@ def write_publicity(
     policies = [p for p in catalog.policies if p.id in set(paid["policy_id"])] or catalog.in_force(year)
     doc_of = {p.id: f"{p.short_name}（{p.document_number}）" for p in catalog.policies}
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("公示名单")
+    ws = xl.new_sheet(wb, "公示名单")
     title = f"{year}年度电子商务扶持政策奖励资金公示名单" + ("" if status in ("publicity", "final") else "（草稿）")
     docs = "政策依据：" + "；".join(f"《{p.title}》（{p.document_number}）" for p in policies)
     if window:
@@ -29,22 +29,29 @@ def write_publicity(
     else:
         period = f"公示期：待定（公示开始后重新生成本名单）。{settings.objection_contact}"
     widths = [6, 36, 22, 14, 30, 8, 16, 16, 30]
-    rows = []
-    for i, r in enumerate(paid.itertuples(index=False), start=1):
-        rows.append([i, r.name, r.payee_uscc, r.township, doc_of.get(r.policy_id, r.policy_id), f"第{r.clause_id}条", int(r.final_amount), r.remark])
-        widths[1] = max(widths[1], xl.display_width(r.name))
-        widths[4] = max(widths[4], xl.display_width(doc_of.get(r.policy_id, "")))
-        widths[8] = max(widths[8], min(60, xl.display_width(r.remark)))
+    docs_of = paid["policy_id"].map(doc_of).fillna(paid["policy_id"])
+    rows = list(zip(range(1, len(paid) + 1), paid["name"].tolist(), paid["payee_uscc"].tolist(), paid["township"].tolist(), docs_of.tolist(),
+                    ("第" + paid["clause_id"] + "条").tolist(), paid["final_amount"].astype(int).tolist(), paid["remark"].tolist(), strict=True))
+    # widths from the distinct values only (a CJK-aware width per character is slow per row)
+    for col, values in ((1, paid["name"]), (4, docs_of), (8, paid["remark"])):
+        distinct = set(values)
+        if distinct:
+            widths[col] = max(widths[col], min(60, max(xl.display_width(v) for v in distinct)))
     xl.set_widths(ws, widths)
+    # write-only sheets stream their views and print properties before the first row
+    ws.freeze_panes = "A5"
+    xl.page_setup(ws, "4:4")
     ncol = len(HEADERS)
     last_col = chr(ord("A") + ncol - 1)
+    total_width = sum(min(60, w + 2) for w in widths)
+    # row heights too must be known before a write-only row is streamed
+    ws.row_dimensions[1].height = 30
+    ws.row_dimensions[2].height = xl.wrapped_height(docs, total_width)
+    ws.row_dimensions[3].height = xl.wrapped_height(period, total_width)
     for text_value, font in ((title, xl.TITLE_FONT), (docs, xl.SUBTITLE_FONT), (period, xl.SUBTITLE_FONT)):
         ws.append([xl.text_cell(ws, text_value, font=font, alignment=xl.CENTER if font is xl.TITLE_FONT else xl.LEFT, border=None)])
     for r in range(1, 4):
         ws.merged_cells.add(f"A{r}:{last_col}{r}")
-    ws.row_dimensions[1].height = 30
-    ws.row_dimensions[2].height = 30
-    ws.row_dimensions[3].height = 30
     ws.append([xl.text_cell(ws, h, font=xl.HEADER_FONT, alignment=xl.CENTER) for h in HEADERS])
     header_row = 4
     for seq, name, uscc, township, doc, clause, fen, remark in rows:
@@ -72,9 +79,7 @@ def write_publicity(
             xl.text_cell(ws, ""),
         ]
     )
-    ws.freeze_panes = f"A{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{last_col}{header_row + max(len(rows), 1)}"
-    xl.page_setup(ws, f"{header_row}:{header_row}")
     wb.properties.title = title
     wb.properties.creator = settings.bureau
     return xl.save_deterministic(wb, path, fixed_time)

@@ -39,9 +39,11 @@ def write_validation_json(path: Path, result: ValidationResult, hashes: dict[str
 
 def write_validation_xlsx(path: Path, result: ValidationResult, fixed_time: str) -> str:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("检查汇总")
+    ws = xl.new_sheet(wb, "检查汇总")
     headers = ["文件", "检查", "说明", "级别", "结果", "未通过行数", "检查行数", "为什么要检查"]
     xl.set_widths(ws, [20, 40, 44, 18, 8, 12, 12, 60])
+    ws.freeze_panes = "A4"  # before the first row: write-only sheets stream their views first
+    xl.page_setup(ws, "3:3")
     ws.append([xl.text_cell(ws, f"{result.year}年度着陆数据校验报告", font=xl.TITLE_FONT, alignment=xl.CENTER, border=None)])
     ws.merged_cells.add("A1:H1")
     status = "通过" if result.ok else "未通过：" + "；".join(result.blocking)
@@ -54,18 +56,16 @@ def write_validation_xlsx(path: Path, result: ValidationResult, fixed_time: str)
             xl.text_cell(ws, "通过" if c.failed == 0 else "未通过", alignment=xl.CENTER), xl.number_cell(ws, c.failed, "0"), xl.number_cell(ws, c.checked, "0"),
             xl.text_cell(ws, c.why),
         ])
-    ws.freeze_panes = "A4"
     ws.auto_filter.ref = f"A3:H{3 + max(len(result.checks), 1)}"
-    xl.page_setup(ws, "3:3")
     for title, frame in (("隔离行", result.problems), ("警告", result.warnings)):
-        sheet = wb.create_sheet(title)
+        sheet = xl.new_sheet(wb, title)
         xl.set_widths(sheet, [20, 8, 22, 30, 24, 50])
+        sheet.freeze_panes = "A2"
+        xl.page_setup(sheet, "1:1")
         sheet.append([xl.text_cell(sheet, h, font=xl.HEADER_FONT, alignment=xl.CENTER) for h in ("文件", "行号", "列", "值", "原因代码", "原因")])
         for r in frame.itertuples(index=False):
             sheet.append([xl.text_cell(sheet, r.file), xl.number_cell(sheet, int(r.row), "0"), xl.text_cell(sheet, r.column), xl.text_cell(sheet, r.value),
                           xl.text_cell(sheet, r.reason), xl.text_cell(sheet, r.message)])
-        sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:F{1 + max(len(frame), 1)}"
-        xl.page_setup(sheet, "1:1")
     wb.properties.title = f"{result.year}年度着陆数据校验报告"
     return xl.save_deterministic(wb, path, fixed_time)
