@@ -272,3 +272,14 @@ def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = 
                                 extra={"supersedes_run_id": previous.run_uid, "correction_reason": reason,
                                        "difference_total": fen_to_yuan_text(int(changes["difference"].sum()))})
     return LifecycleResult(year, uid, "final", out_dir, outputs, changes=changes)
+
+
+def years_due_for_finalization(db_url: str | None = None, today: date | None = None) -> list[int]:
+    """Years whose draft is in publicity and whose window has ended (for the daily check)."""
+    today = today or date.today()
+    engine = _engine(db_url)
+    runs = _runs()
+    with engine.connect() as conn:
+        rows = conn.execute(select(runs.c.year).where(runs.c.status == "publicity", runs.c.publicity_deadline < today)).all()
+        final = {r.year for r in conn.execute(select(runs.c.year).where(runs.c.status == "final")).all()}
+    return sorted({int(r.year) for r in rows} - final)

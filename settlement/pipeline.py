@@ -10,7 +10,6 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +20,8 @@ from .config import load_settings
 from .engine.evaluate import evaluate_year
 from .engine.facts import FactError
 from .ingest import Landing, LandingError, read_landing
-from .ledger import make_engine, migrate, store
-from .policies import Catalog, load_catalog
+from .ledger import store
+from .policies import Catalog
 from .reports.awards import write_awards
 from .reports.manifest import policy_totals, write_manifest
 from .reports.publicity import write_publicity
@@ -173,32 +172,32 @@ def compute(conn, year: int, landing_root: Path, out_dir: Path, catalog: Catalog
 
 
 def run(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, progress: Progress = _noop) -> RunResult:
-    """Settle ``year`` as a draft: the whole pipeline, from landing files to output files."""
-    started = datetime.now(UTC)
-    out_dir = Path(out_root) / str(year)
-    catalog = load_catalog()
-    engine = make_engine(db_url)
-    migrate(engine)
-    with engine.begin() as conn:
-        if store.final_run(conn, year) is not None:
-            raise RunRefused(f"{year}年已定稿（final），不能再次按草稿结算；如需更正，请使用 settlement correct --year {year}。")
-        c = compute(conn, year, landing_root, out_dir, catalog, progress)
-        run_uid = run_uid_for(year, c.landing.hashes, catalog.sha256)
-        meta = {
-            "inputs": c.landing.hashes, "policies": catalog.sha256, "code_version": __version__, "timings": c.timings,
-            "load_changes": c.load_changes, "totals": c.totals, "quarantined": c.quarantined, "started_at": started,
-        }
-        run_id = store.save_draft(conn, run_uid, year, c.lines, meta)
-        window = store.publicity_window(conn, run_id)
-        status = store.run_status(conn, run_id)
-        # the files are written before the ledger commits: a failed write leaves no run behind
+    """Settle ``year`` as a draft: the stages of :mod:`settlement.stages` in a row (the Airflow
+    DAG runs the same functions as separate tasks)."""
+    import tempfile
+
+    from . import stages
+
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    progress("读取、校验并写入台账")
+    loaded = stages.load_inputs(year, landing_root, out_root, db_url)
+    timings["load"] = time.perf_counter() - t
+    with tempfile.TemporaryDirectory(prefix="settlement-") as work:
         t = time.perf_counter()
-        progress("写出文件")
-        outputs = write_outputs(year, out_dir, c.lines, catalog, c.scale_factors, c.totals, run_uid, status, c.landing.hashes,
-                                c.validation.quarantined_rows, len(c.validation.warnings), window=window)
-        c.timings["publish"] = time.perf_counter() - t
-    return RunResult(year, run_uid, run_id, out_dir, c.lines, c.scale_factors, c.totals, c.validation.quarantined_rows,
-                     len(c.validation.warnings), c.load_changes, outputs, c.timings)
+        progress("计算各条款")
+        paths = stages.compute_policies(year, stages.policy_ids(), Path(work), db_url)
+        timings["compute"] = time.perf_counter() - t
+        t = time.perf_counter()
+        progress("封顶、就高不重复、预算下调、资金分担")
+        allocated = stages.allocate_year(year, paths, landing_root, db_url, loaded)
+        timings["allocate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    progress("写出文件")
+    info, lines, scale_factors, totals, quarantined, outputs = stages._publish(year, out_root, allocated["run_uid"], db_url, loaded["warnings"])
+    timings["publish"] = time.perf_counter() - t
+    return RunResult(year, allocated["run_uid"], allocated["run_id"], Path(out_root) / str(year), lines, scale_factors, totals,
+                     stages._all_files(quarantined, loaded["inputs"]), loaded["warnings"], loaded["load_changes"], outputs, timings)
 
 
 def write_outputs(year, out_dir, lines, catalog, scale_factors, totals, run_uid, status, inputs, quarantined, warnings, window,

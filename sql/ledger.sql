@@ -143,6 +143,7 @@ CREATE TABLE settlement_runs (
 	supersedes_run_id INTEGER, 
 	message TEXT NOT NULL, 
 	objections TEXT NOT NULL, 
+	scale_factors TEXT NOT NULL, 
 	PRIMARY KEY (id), 
 	UNIQUE (run_uid), 
 	FOREIGN KEY(supersedes_run_id) REFERENCES settlement_runs (id)

@@ -138,6 +138,7 @@ class SettlementRun(Base):
     supersedes_run_id: Mapped[int | None] = mapped_column(ForeignKey("settlement_runs.id"))
     message: Mapped[str] = mapped_column(Text, default="")
     objections: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the objection outcomes applied
+    scale_factors: Mapped[str] = mapped_column(Text, default="{}")  # JSON: per policy, as in the manifest
 
 
 class AwardLine(Base):

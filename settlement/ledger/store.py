@@ -109,7 +109,8 @@ def current_run(conn: Connection, year: int):
 
 def save_draft(conn: Connection, run_uid: str, year: int, lines: pd.DataFrame, meta: dict) -> int:
     """Record the draft run and its lines. The same inputs give the same ``run_uid``: the run's
-    lines are replaced (same values), and any other draft of the year is superseded."""
+    lines are replaced (same values) and its status kept. A new run starts as ``running`` and
+    becomes the year's draft only when its files are written (:func:`complete_draft`)."""
     runs = SettlementRun.__table__
     now = datetime.now(UTC)
     existing = conn.execute(select(runs).where(runs.c.run_uid == run_uid)).first()
@@ -124,21 +125,35 @@ def save_draft(conn: Connection, run_uid: str, year: int, lines: pd.DataFrame, m
         "load_changes": json.dumps(meta.get("load_changes", {}), sort_keys=True),
         "totals": json.dumps(meta.get("totals", {}), sort_keys=True, ensure_ascii=False),
         "quarantined": int(meta.get("quarantined", 0)),
+        "scale_factors": json.dumps(meta.get("scale_factors", {}), sort_keys=True),
     }
     if existing is None:
-        result = conn.execute(runs.insert().values(run_uid=run_uid, status="draft", started_at=meta.get("started_at", now), **values))
+        result = conn.execute(runs.insert().values(run_uid=run_uid, status="running", started_at=meta.get("started_at", now), **values))
         run_id = int(result.inserted_primary_key[0])
     else:
         run_id = int(existing.id)
         conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
         conn.execute(delete(AwardLine.__table__).where(AwardLine.__table__.c.run_id == run_id))
-    conn.execute(
-        update(runs).where(runs.c.year == year, runs.c.id != run_id, runs.c.status.in_(("draft", "publicity"))).values(status="superseded")
-    )
     frame = lines.assign(run_id=run_id, line_no=np.arange(1, len(lines) + 1), uscc=lines["payee_uscc"])
     cols = [c.name for c in AwardLine.__table__.columns if c.name != "id"]
-    bulk_insert(conn, AwardLine.__table__, to_records(frame, cols))
+    bulk_insert(conn, AwardLine.__table__, to_records(frame.reindex(columns=cols), cols))
     return run_id
+
+
+def complete_draft(conn: Connection, run_id: int) -> None:
+    """The run's files are written: it becomes the year's draft; other drafts are superseded."""
+    runs = SettlementRun.__table__
+    row = conn.execute(select(runs.c.year, runs.c.status).where(runs.c.id == run_id)).first()
+    if row.status == "running":
+        conn.execute(update(runs).where(runs.c.id == run_id).values(status="draft"))
+    conn.execute(
+        update(runs).where(runs.c.year == row.year, runs.c.id != run_id, runs.c.status.in_(("draft", "publicity", "running"))).values(status="superseded")
+    )
+
+
+def run_by_uid(conn: Connection, run_uid: str):
+    runs = SettlementRun.__table__
+    return conn.execute(select(runs).where(runs.c.run_uid == run_uid)).first()
 
 
 def publicity_window(conn: Connection, run_id: int) -> tuple[str, str] | None:

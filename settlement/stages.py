@@ -1,0 +1,193 @@
+"""The settlement's stages as steps that can run one by one (each in its own process, as the
+Airflow tasks do) or in a row (``settlement run``). Every step is idempotent: running it again
+for the same year and inputs gives the same ledger state and the same files.
+
+    check_inputs → load_inputs → compute_policy (each policy) → allocate_year → publish_year
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .allocation import allocate
+from .engine.evaluate import evaluate_year
+from .engine.facts import FactError
+from .ingest import FILES, find_file
+from .ingest.readers import sha256_of
+from .ledger import make_engine, migrate, store
+from .ledger.load import read_table
+from .ledger.models import Enterprise
+from .pipeline import (
+    InputError,
+    RunRefused,
+    decorate,
+    fixed_time,
+    ingest,
+    run_uid_for,
+    validate,
+    write_outputs,
+)
+from .policies import load_catalog
+from .reports.manifest import policy_totals
+
+AMOUNT_COLUMNS = ["standard_amount", "capped_amount"]
+
+
+def landing_hashes(year: int, landing_root: Path) -> dict[str, str]:
+    """SHA-256 of every landing file of the year (what the run id is made from)."""
+    folder = Path(landing_root) / str(year)
+    out = {}
+    for spec in FILES:
+        path = find_file(folder, spec)
+        if path is not None:
+            out[path.name] = sha256_of(path)
+    return dict(sorted(out.items()))
+
+
+def check_inputs(year: int, landing_root: Path, out_root: Path) -> dict:
+    """The blocking gate: read and validate; raise InputError when the input cannot be settled."""
+    catalog = load_catalog()
+    landing = ingest(year, landing_root)
+    result, report = validate(landing, catalog, Path(out_root) / str(year))
+    if not result.ok:
+        raise InputError("数据校验未通过，本次不写入台账：\n" + "\n".join(f"  - {m}" for m in result.blocking), report)
+    return {"year": year, "inputs": landing.hashes, "quarantined": int(sum(result.quarantined_rows.values())), "warnings": int(len(result.warnings)),
+            "report": str(report)}
+
+
+def load_inputs(year: int, landing_root: Path, out_root: Path, db_url: str | None = None) -> dict:
+    """Read, validate and load the year's clean rows into the ledger (by natural keys)."""
+    catalog = load_catalog()
+    engine = make_engine(db_url)
+    migrate(engine)
+    landing = ingest(year, landing_root)
+    result, report = validate(landing, catalog, Path(out_root) / str(year))
+    if not result.ok:
+        raise InputError("数据校验未通过，本次不写入台账：\n" + "\n".join(f"  - {m}" for m in result.blocking), report)
+    files = {name: t.file_name for name, t in landing.tables.items()}
+    with engine.begin() as conn:
+        if store.final_run(conn, year) is not None:
+            raise RunRefused(f"{year}年已定稿（final），不能再次按草稿结算；如需更正，请使用 settlement correct --year {year}。")
+        changes = store.load_clean(conn, year, result.clean, files, result.problems, landing.hashes)
+    return {"year": year, "inputs": landing.hashes, "load_changes": changes, "quarantined": result.quarantined_rows, "warnings": int(len(result.warnings))}
+
+
+def policy_ids() -> list[str]:
+    return [p.id for p in load_catalog().policies]
+
+
+def compute_policy(year: int, policy_id: str, work_dir: Path, db_url: str | None = None) -> str:
+    """Every clause of one policy for the year, from the ledger; the lines go to a JSON file."""
+    return compute_policies(year, [policy_id], work_dir, db_url)[0]
+
+
+def compute_policies(year: int, ids: list[str], work_dir: Path, db_url: str | None = None) -> list[str]:
+    """Several policies from one read of the ledger; one JSON file of lines per policy."""
+    catalog = load_catalog()
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        ctx = store.read_context(conn, year, catalog)
+    work_dir = Path(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for policy_id in ids:
+        try:
+            lines = evaluate_year(ctx, [catalog.policy(policy_id)])
+        except FactError as exc:
+            raise InputError(str(exc)) from None
+        path = work_dir / f"lines-{policy_id}.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(lines.to_json(orient="records", force_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+        paths.append(str(path))
+    return paths
+
+
+def _read_lines(paths: list[str]) -> pd.DataFrame:
+    from .engine.evaluate import LINE_COLUMNS, empty_lines
+
+    parts = []
+    for path in sorted(paths):
+        frame = pd.read_json(Path(path), orient="records", dtype=False)
+        if len(frame):
+            parts.append(frame.reindex(columns=LINE_COLUMNS))
+    if not parts:
+        return empty_lines()
+    lines = pd.concat(parts, ignore_index=True)
+    for col in AMOUNT_COLUMNS:
+        lines[col] = lines[col].astype(np.int64)
+    for col in ("payee_uscc", "subject_uscc", "park_id", "policy_id", "clause_id", "matter", "status", "application_ids", "explanation", "trace"):
+        lines[col] = lines[col].fillna("").astype(str)
+    return lines
+
+
+def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: str | None = None, load: dict | None = None) -> dict:
+    """Caps, no double benefit, scale-down and funding over all policies' lines; the draft run
+    and its lines are recorded in the ledger (the same inputs reuse the same run)."""
+    started = datetime.now(UTC)
+    t = time.perf_counter()
+    catalog = load_catalog()
+    engine = make_engine(db_url)
+    inputs = (load or {}).get("inputs") or landing_hashes(year, landing_root)
+    with engine.begin() as conn:
+        if store.final_run(conn, year) is not None:
+            raise RunRefused(f"{year}年已定稿（final），不能再次按草稿结算；如需更正，请使用 settlement correct --year {year}。")
+        ctx = store.read_context(conn, year, catalog)
+        allocation = allocate(_read_lines(line_paths), ctx)
+        lines = decorate(allocation.lines, ctx.enterprises)
+        totals = policy_totals(lines)
+        run_uid = run_uid_for(year, inputs, catalog.sha256)
+        meta = {
+            "inputs": inputs, "policies": catalog.sha256, "code_version": __version__, "totals": totals,
+            "timings": {"allocate": round(time.perf_counter() - t, 3)}, "load_changes": (load or {}).get("load_changes", {}),
+            "quarantined": int(sum(store.quarantine_counts(conn, year).values())), "started_at": started, "scale_factors": allocation.scale_factors,
+        }
+        run_id = store.save_draft(conn, run_uid, year, lines, meta)
+    return {"year": year, "run_uid": run_uid, "run_id": run_id, "lines": int(len(lines)), "paid": int((lines["status"] == "paid").sum())}
+
+
+def publish_year(year: int, out_root: Path, run_uid: str, db_url: str | None = None, warnings: int | None = None) -> dict:
+    """The run's files, written from the ledger (awards.csv, the publicity list, manifest); then
+    the run becomes the year's draft. Until then it is ``running``, never taken for done."""
+    return _publish(year, out_root, run_uid, db_url, warnings)[0]
+
+
+def _publish(year: int, out_root: Path, run_uid: str, db_url: str | None, warnings: int | None):
+    catalog = load_catalog()
+    engine = make_engine(db_url)
+    out_dir = Path(out_root) / str(year)
+    with engine.begin() as conn:
+        run = store.run_by_uid(conn, run_uid)
+        if run is None:
+            raise RunRefused(f"台账中没有结算 {run_uid}")
+        lines = decorate(store.read_lines(conn, run.id), read_table(conn, Enterprise))
+        quarantined = store.quarantine_counts(conn, year)
+        window = store.publicity_window(conn, run.id)
+        status = "draft" if run.status == "running" else run.status
+        if warnings is None:
+            report = out_dir / f"validation_{year}.json"
+            warnings = len(json.loads(report.read_text(encoding="utf-8"))["warnings"]) if report.exists() else 0
+        scale_factors = json.loads(run.scale_factors or "{}")
+        totals = json.loads(run.totals or "{}")
+        inputs = json.loads(run.input_sha256)
+        outputs = write_outputs(year, out_dir, lines, catalog, scale_factors, totals, run.run_uid, status, inputs,
+                                _all_files(quarantined, inputs), warnings, window=window)
+        store.complete_draft(conn, run.id)
+    info = {"year": year, "run_uid": run.run_uid, "outputs": {k: str(out_dir / k) for k in outputs}, "publicity": str(out_dir / f"publicity_{year}.xlsx")}
+    return info, lines, scale_factors, totals, quarantined, outputs
+
+
+def _all_files(counts: dict[str, int], inputs: dict[str, str]) -> dict[str, int]:
+    """Quarantine counts for every input file (0 where nothing was quarantined)."""
+    return {name: int(counts.get(name, 0)) for name in sorted(set(inputs) | set(counts))}
+
+
+__all__ = ["check_inputs", "load_inputs", "policy_ids", "compute_policy", "allocate_year", "publish_year", "landing_hashes", "fixed_time"]
