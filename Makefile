@@ -8,7 +8,7 @@ YEAR   ?= 2025
 export GX_ANALYTICS_ENABLED := false
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 
-.PHONY: install demo test lint bench preview clean
+.PHONY: install demo test lint bench preview airflow airflow-pg airflow-ready-check airflow-celery-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required (set PYTHON=python3.11)"'
@@ -40,6 +40,22 @@ preview: install
 	$(BIN)/settlement publicize --year $(YEAR) --start $(YEAR)-09-28 --out out/preview --db sqlite:///var/preview.db
 	$(BIN)/settlement finalize --year $(YEAR) --out out/preview --db sqlite:///var/preview.db --before-deadline
 	$(BIN)/python -m settlement.reports.preview out/preview/$(YEAR)
+
+## airflow: Airflow standalone (SQLite metadata) with this project's dags/; UI on http://localhost:8080
+airflow: install
+	bash -c 'source ops/airflow/env.sh && airflow db migrate && airflow standalone'
+
+## airflow-pg: the same with Airflow's metadata on PostgreSQL and the LocalExecutor
+airflow-pg: install
+	bash -c 'source ops/airflow/env.sh && ensure_pg_database && export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$$PG_AIRFLOW_URL AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC=$$PG_AIRFLOW_ASYNC_URL AIRFLOW__CORE__EXECUTOR=LocalExecutor && airflow db migrate && airflow standalone'
+
+## airflow-ready-check: touching landing/<year>/_READY with the scheduler and triggerer running gives a successful run
+airflow-ready-check: install
+	ops/airflow/ready_flag_check.sh $(YEAR)
+
+## airflow-celery-check: one run through CeleryExecutor, the Redis broker and a Celery worker
+airflow-celery-check: install
+	ops/airflow/celery_check.sh $(YEAR)
 
 lint: install
 	$(BIN)/ruff check settlement tests dags

@@ -13,13 +13,13 @@ import pendulum
 from airflow.sdk import Asset, AssetAlias, AssetOrTimeSchedule, AssetWatcher, Param, dag, task
 from airflow.timetables.trigger import CronTriggerTimetable
 
-from settlement.orchestration import landing_dir, watch_state_dir
+from settlement.orchestration import landing_dir, watch_interval, watch_state_dir
 from settlement.triggers import LandingReadyTrigger
 
 LANDING_READY = Asset(
     name="settlement_landing_ready",
     uri=f"file://{landing_dir()}",
-    watchers=[AssetWatcher(name="landing_ready_flag", trigger=LandingReadyTrigger(str(landing_dir()), str(watch_state_dir())))],
+    watchers=[AssetWatcher(name="landing_ready_flag", trigger=LandingReadyTrigger(str(landing_dir()), str(watch_state_dir()), watch_interval()))],
 )
 OUTPUTS = AssetAlias("settlement_draft_outputs")
 

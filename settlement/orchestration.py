@@ -26,6 +26,11 @@ def watch_state_dir() -> Path:
     return Path(os.environ.get("SETTLEMENT_WATCH_STATE", DEFAULT_HOME / "var" / "watch")).resolve()
 
 
+def watch_interval() -> float:
+    """Seconds between two looks at the landing folder for ready flags."""
+    return float(os.environ.get("SETTLEMENT_WATCH_INTERVAL", "30"))
+
+
 def db_url() -> str | None:
     return os.environ.get("SETTLEMENT_DB_URL")
 
