@@ -59,6 +59,16 @@ def _runs():
     return SettlementRun.__table__
 
 
+def _open_draft(conn, year: int, when_final: str):
+    """The year's draft (or publicity) run; refused when the year is final or has no draft."""
+    if store.final_run(conn, year) is not None:
+        raise RunRefused(when_final)
+    run = store.current_run(conn, year)
+    if run is None:
+        raise RunRefused(f"{year}年还没有草稿，请先运行 settlement run --year {year}。")
+    return run
+
+
 # --------------------------------------------------------------------------- publicity
 
 def publicize(year: int, start: date, working_days: int = 5, db_url: str | None = None, out_root: Path = Path("out")) -> LifecycleResult:
@@ -71,11 +81,7 @@ def publicize(year: int, start: date, working_days: int = 5, db_url: str | None 
     engine = _engine(db_url)
     runs = _runs()
     with engine.begin() as conn:
-        if store.final_run(conn, year) is not None:
-            raise RunRefused(f"{year}年已定稿，不能再公示。")
-        run = store.current_run(conn, year)
-        if run is None:
-            raise RunRefused(f"{year}年还没有草稿，请先运行 settlement run --year {year}。")
+        run = _open_draft(conn, year, f"{year}年已定稿，不能再公示。")
         conn.execute(update(runs).where(runs.c.id == run.id).values(status="publicity", publicity_start=start, publicity_deadline=deadline))
         lines = decorate(store.read_lines(conn, run.id), read_ledger_table(conn, Enterprise))
         quarantined = store.quarantine_counts(conn, year)
@@ -165,11 +171,7 @@ def finalize(year: int, objections_path: Path | None = None, db_url: str | None 
     runs = _runs()
     out_dir = Path(out_root) / str(year)
     with engine.begin() as conn:
-        if store.final_run(conn, year) is not None:
-            raise RunRefused(f"{year}年已经定稿，不能重复定稿；如需更正，请使用 settlement correct --year {year}。")
-        run = store.current_run(conn, year)
-        if run is None:
-            raise RunRefused(f"{year}年还没有草稿，请先运行 settlement run --year {year}。")
+        run = _open_draft(conn, year, f"{year}年已经定稿，不能重复定稿；如需更正，请使用 settlement correct --year {year}。")
         if run.status != "publicity":
             raise RunRefused(f"{year}年的草稿尚未公示，请先运行 settlement publicize --year {year} --start YYYY-MM-DD。")
         if today <= run.publicity_deadline and not before_deadline:

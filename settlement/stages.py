@@ -20,8 +20,8 @@ from . import __version__
 from .allocation import allocate
 from .engine.evaluate import evaluate_year
 from .engine.facts import FactError
+from .hashing import sha256_of
 from .ingest import FILES, find_file
-from .ingest.readers import sha256_of
 from .ledger import make_engine, migrate, store
 from .ledger.load import read_table
 from .ledger.models import Enterprise

@@ -13,23 +13,17 @@ import hashlib
 import json
 from pathlib import Path
 
+from .hashing import sha256_of
+
 READY_FLAG = "_READY"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def ready_payload(folder: Path) -> dict:
     """Year, the ready flag's content and every landing file's SHA-256 (the flag excluded)."""
     year = int(folder.name)
-    files = {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != READY_FLAG and not p.name.startswith(".")}
+    files = {p.name: sha256_of(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != READY_FLAG and not p.name.startswith(".")}
     flag = folder / READY_FLAG
-    fingerprint = hashlib.sha256(json.dumps({"year": year, "files": files, "flag": _sha256(flag)}, sort_keys=True).encode()).hexdigest()
+    fingerprint = hashlib.sha256(json.dumps({"year": year, "files": files, "flag": sha256_of(flag)}, sort_keys=True).encode()).hexdigest()
     return {"year": year, "files": files, "ready_flag": str(flag), "fingerprint": fingerprint}
 
 

@@ -37,22 +37,10 @@ for part in "api-server --port $API_PORT" "scheduler" "dag-processor" "celery wo
   PIDS+=($!)
 done
 echo "CeleryExecutor: api-server, scheduler, dag-processor and a Celery worker in $AIRFLOW_HOME (logs in $WORK)"
-for _ in $(seq 1 120); do
-  if airflow dags list -o plain 2>/dev/null | grep -q ecommerce_settlement; then break; fi
-  sleep 2
-done
+wait_for_dag ecommerce_settlement
 airflow dags unpause ecommerce_settlement >/dev/null
 airflow dags trigger ecommerce_settlement --conf "{\"year\": $YEAR}" >/dev/null
 echo "triggered ecommerce_settlement for $YEAR; waiting"
-for _ in $(seq 1 150); do
-  STATE="$(airflow dags list-runs ecommerce_settlement -o plain 2>/dev/null | awk '$2 ~ /^manual/ {print $3; exit}' || true)"
-  if [ "$STATE" = "success" ]; then
-    test -f "$WORK/out/$YEAR/awards.csv" && test -f "$WORK/out/$YEAR/publicity_$YEAR.xlsx"
-    grep -q "ecommerce_settlement" "$WORK/celery.log" || { echo "FAILED: the worker's log does not show the tasks"; exit 1; }
-    echo "OK: the run succeeded through the Celery worker; files in $WORK/out/$YEAR"
-    exit 0
-  fi
-  if [ "$STATE" = "failed" ]; then echo "FAILED: the run failed (logs in $WORK and $AIRFLOW_HOME/logs)"; exit 1; fi
-  sleep 4
-done
-echo "FAILED: no successful run within the time limit (state: ${STATE:-none})"; exit 1
+wait_for_run ecommerce_settlement manual "$WORK/out/$YEAR/awards.csv" "$WORK/out/$YEAR/publicity_$YEAR.xlsx"
+grep -q "ecommerce_settlement" "$WORK/celery.log" || { echo "FAILED: the worker's log does not show the tasks"; exit 1; }
+echo "OK: the run succeeded through the Celery worker; files in $WORK/out/$YEAR"

@@ -25,3 +25,29 @@ with psycopg.connect("host=127.0.0.1 port=5432 dbname=test", autocommit=True) as
 PY
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+# wait_for_dag DAG_ID: until the dag-processor has parsed the DAG (4 minutes at most)
+wait_for_dag() {
+  for _ in $(seq 1 120); do
+    if airflow dags list -o plain 2>/dev/null | grep -q "$1"; then return 0; fi
+    sleep 2
+  done
+  echo "FAILED: $1 was not parsed in time"; return 1
+}
+
+# wait_for_run DAG_ID RUN_ID_PREFIX FILE...: until the newest run whose id starts with the prefix
+# succeeds and the files exist (10 minutes at most); fails when the run fails
+wait_for_run() {
+  local dag="$1" prefix="$2"; shift 2
+  local state=""
+  for _ in $(seq 1 150); do
+    state="$(airflow dags list-runs "$dag" -o plain 2>/dev/null | awk -v p="^$prefix" '$2 ~ p {print $3; exit}' || true)"
+    if [ "$state" = "success" ]; then
+      for f in "$@"; do test -f "$f" || { echo "FAILED: $f is missing"; return 1; }; done
+      return 0
+    fi
+    if [ "$state" = "failed" ]; then echo "FAILED: the run failed (see $AIRFLOW_HOME/logs)"; return 1; fi
+    sleep 4
+  done
+  echo "FAILED: no successful run within the time limit (state: ${state:-none})"; return 1
+}

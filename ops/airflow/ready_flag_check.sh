@@ -29,23 +29,10 @@ airflow db migrate >/dev/null
 setsid airflow standalone >"$WORK/standalone.log" 2>&1 &
 PID=$!
 echo "airflow standalone in $AIRFLOW_HOME (log: $WORK/standalone.log)"
-for _ in $(seq 1 120); do
-  if airflow dags list -o plain 2>/dev/null | grep -q ecommerce_settlement; then break; fi
-  sleep 2
-done
+wait_for_dag ecommerce_settlement
 airflow dags unpause ecommerce_settlement >/dev/null
 sleep 10  # let the triggerer pick up the asset watcher
 touch "$WORK/landing/$YEAR/_READY"
 echo "touched $WORK/landing/$YEAR/_READY; waiting for the run"
-for _ in $(seq 1 150); do
-  # the run started by the ready flag is an asset-triggered run
-  STATE="$(airflow dags list-runs ecommerce_settlement -o plain 2>/dev/null | awk '$2 ~ /^asset_triggered/ {print $3; exit}' || true)"
-  if [ "$STATE" = "success" ]; then
-    test -f "$WORK/out/$YEAR/awards.csv" && test -f "$WORK/out/$YEAR/publicity_$YEAR.xlsx"
-    echo "OK: the ready flag started a successful run; files in $WORK/out/$YEAR"
-    exit 0
-  fi
-  if [ "$STATE" = "failed" ]; then echo "FAILED: the run failed (see $AIRFLOW_HOME/logs)"; exit 1; fi
-  sleep 4
-done
-echo "FAILED: no successful run within the time limit (state: ${STATE:-none})"; exit 1
+wait_for_run ecommerce_settlement asset_triggered "$WORK/out/$YEAR/awards.csv" "$WORK/out/$YEAR/publicity_$YEAR.xlsx"
+echo "OK: the ready flag started a successful run; files in $WORK/out/$YEAR"

@@ -559,15 +559,21 @@ def _with_limit_above(clause: Clause, ft: FactTable, facts: np.ndarray) -> np.nd
     return facts + np.where(ft.value("limit_above"), f"（{ft.year}年限上✓）", f"（{ft.year}年非限上✗）")
 
 
-def _tiered_rows(policy: Policy, clause: Clause, ft: FactTable, cond: np.ndarray):
-    """highest / differential tiers on any rows (parks, members); differential nets in finish()."""
-    n = ft.n
+def _reached_tiers(policy: Policy, clause: Clause, ft: FactTable, cond: np.ndarray):
+    """The highest tier each row reaches this year (with the clause's conditions and, where it
+    says so, limit-above), the tiers' words, and the metric's wording with its year."""
     extra = cond.copy()
     if clause.requires_limit_above:
         extra &= ft.value("limit_above")
     reached = tier_index(clause, ft, extra, policy.two_year_average)
-    words = tier_words(clause.tiers, clause.metric)
     facts = _with_limit_above(clause, ft, metric_words(ft, clause.metric, ft.year).to_numpy(dtype=object))
+    return reached, tier_words(clause.tiers, clause.metric), facts
+
+
+def _tiered_rows(policy: Policy, clause: Clause, ft: FactTable, cond: np.ndarray):
+    """highest / differential tiers on any rows (parks, members); differential nets in finish()."""
+    n = ft.n
+    reached, words, facts = _reached_tiers(policy, clause, ft, cond)
     amount = tier_amounts(clause.tiers, reached)
     facts_text = facts + "，达到“" + _pick(words, reached) + "”档，标准" + tx.fen_column_words(amount).to_numpy(dtype=object)
     return reached >= 0, amount, reached, facts_text, np.full(n, "", dtype=object)
@@ -580,12 +586,7 @@ def _tiered_enterprises(policy: Policy, clause: Clause, ctx: YearContext, cond: 
     n = ft.n
     if clause.mode != "first_crossing":
         return _tiered_rows(policy, clause, ft, cond)
-    extra = cond.copy()
-    if clause.requires_limit_above:
-        extra &= ft.value("limit_above")
-    reached = tier_index(clause, ft, extra, policy.two_year_average)
-    words = tier_words(clause.tiers, clause.metric)
-    facts = _with_limit_above(clause, ft, metric_words(ft, clause.metric, ctx.year).to_numpy(dtype=object))
+    reached, words, facts = _reached_tiers(policy, clause, ft, cond)
     paid = _paid_for(ctx, policy, clause, ctx.enterprises["uscc"])
     idx = np.full(n, -1, dtype=np.int64)
     for k, tier in enumerate(clause.tiers):

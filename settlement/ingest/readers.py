@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..hashing import sha256_of
+
 
 class LandingError(Exception):
     """A whole file cannot be used: missing, unreadable, or a required column is absent.
@@ -43,14 +45,6 @@ class RawTable:
 
 
 MAX_FILE_BYTES = 2 * 1024**3
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def confined(path: Path, root: Path) -> Path:
