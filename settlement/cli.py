@@ -259,7 +259,7 @@ def print_summary(result) -> None:
     q = sum(result.quarantined.values())
     changes = ", ".join(f"{k} +{v['inserted']}/~{v['updated']}/-{v['deleted']}" for k, v in result.load_changes.items())
     console.print(f"台账变更（新增/更新/删除）：{changes}", highlight=False)
-    console.print(f"隔离行：{q}（见 {result.out_dir / f'validation_{result.year}.json'}）；警告：{result.warnings}", highlight=False)
+    console.print(f"隔离行：{q}；警告：{result.warnings}（校验报告：{result.out_dir / f'validation_{result.year}.xlsx'}）", highlight=False)
     console.print("输出文件：", highlight=False)
     for name in sorted(result.outputs):
         console.print(f"  {result.out_dir / name}", highlight=False)
