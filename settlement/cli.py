@@ -34,6 +34,7 @@ def _fail(message: str, code: int) -> None:
 def _guard(fn):
     """Run a command body and turn errors into messages and exit codes."""
     from .ingest import LandingError
+    from .ledger.locks import YearBusy
     from .pipeline import InputError, RunRefused
     from .policies import PolicyLoadError
 
@@ -46,7 +47,7 @@ def _guard(fn):
         _fail(msg, 2)
     except LandingError as exc:
         _fail(str(exc), 2)
-    except (RunRefused, PolicyLoadError) as exc:
+    except (RunRefused, PolicyLoadError, YearBusy) as exc:
         _fail(str(exc), 1)
     except KeyboardInterrupt:
         _fail("已中断", 1)

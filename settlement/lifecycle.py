@@ -31,6 +31,7 @@ from .policies import load_catalog
 from .reports.changes import KEY, change_list, write_changes
 from .reports.disbursement import write_disbursement
 from .reports.manifest import policy_totals
+from .stages import locked
 from .uscc import uscc_valid
 from .workdays import CalendarError, nth_workday
 
@@ -71,6 +72,7 @@ def _open_draft(conn, year: int, when_final: str):
 
 # --------------------------------------------------------------------------- publicity
 
+@locked
 def publicize(year: int, start: date, working_days: int = 5, db_url: str | None = None, out_root: Path = Path("out")) -> LifecycleResult:
     """Put the year's draft in publicity from ``start`` for ``working_days`` Chinese working days."""
     try:
@@ -161,6 +163,7 @@ def apply_objections(lines: pd.DataFrame, objections: pd.DataFrame, catalog, reg
 
 # -------------------------------------------------------------------------- finalize
 
+@locked
 def finalize(year: int, objections_path: Path | None = None, db_url: str | None = None, out_root: Path = Path("out"), today: date | None = None,
              before_deadline: bool = False) -> LifecycleResult:
     """Apply the objection outcomes to the publicized draft and record the year as final."""
@@ -217,6 +220,7 @@ def _insert_lines(conn, run_id: int, lines: pd.DataFrame) -> None:
 
 # -------------------------------------------------------------------------- correct
 
+@locked
 def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, reason: str = "") -> LifecycleResult:
     """Settle a final year again from the (corrected) landing files. The new run supersedes the
     final run explicitly; every changed line is listed; the disbursement list holds only the

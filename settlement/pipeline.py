@@ -174,9 +174,15 @@ def compute(conn, year: int, landing_root: Path, out_dir: Path, catalog: Catalog
 def run(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, progress: Progress = _noop) -> RunResult:
     """Settle ``year`` as a draft: the stages of :mod:`settlement.stages` in a row (the Airflow
     DAG runs the same functions as separate tasks)."""
-    import tempfile
 
     from . import stages
+
+    with stages.hold_year(year, db_url):
+        return _run_stages(stages, year, landing_root, out_root, db_url, progress)
+
+
+def _run_stages(stages, year, landing_root, out_root, db_url, progress) -> RunResult:
+    import tempfile
 
     timings: dict[str, float] = {}
     t = time.perf_counter()

@@ -7,9 +7,12 @@ for the same year and inputs gives the same ledger state and the same files.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from .hashing import sha256_of
 from .ingest import FILES, find_file
 from .ledger import make_engine, migrate, store
 from .ledger.load import read_table
+from .ledger.locks import year_lock
 from .ledger.models import Enterprise
 from .pipeline import (
     InputError,
@@ -63,6 +67,38 @@ def check_inputs(year: int, landing_root: Path, out_root: Path) -> dict:
             "report": str(report)}
 
 
+_HELD: set[int] = set()
+
+
+@contextmanager
+def hold_year(year: int, db_url: str | None = None):
+    """Hold the year's lock (see ledger.locks) for the block; re-entrant within this process, so
+    ``settlement run`` can hold it around stages that take it themselves."""
+    if year in _HELD:
+        yield
+        return
+    with year_lock(make_engine(db_url), year):
+        _HELD.add(year)
+        try:
+            yield
+        finally:
+            _HELD.discard(year)
+
+
+def locked(fn):
+    """A stage that writes holds the year's lock while it runs."""
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        with hold_year(bound.arguments["year"], bound.arguments.get("db_url")):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@locked
 def load_inputs(year: int, landing_root: Path, out_root: Path, db_url: str | None = None) -> dict:
     """Read, validate and load the year's clean rows into the ledger (by natural keys)."""
     catalog = load_catalog()
@@ -129,6 +165,7 @@ def _read_lines(paths: list[str]) -> pd.DataFrame:
     return lines
 
 
+@locked
 def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: str | None = None, load: dict | None = None) -> dict:
     """Caps, no double benefit, scale-down and funding over all policies' lines; the draft run
     and its lines are recorded in the ledger (the same inputs reuse the same run)."""
@@ -154,6 +191,7 @@ def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: 
     return {"year": year, "run_uid": run_uid, "run_id": run_id, "lines": int(len(lines)), "paid": int((lines["status"] == "paid").sum())}
 
 
+@locked
 def publish_year(year: int, out_root: Path, run_uid: str, db_url: str | None = None, warnings: int | None = None) -> dict:
     """The run's files, written from the ledger (awards.csv, the publicity list, manifest); then
     the run becomes the year's draft. Until then it is ``running``, never taken for done."""

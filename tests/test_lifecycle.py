@@ -163,3 +163,49 @@ def test_finalize_refuses_without_a_draft(tmp_path, db_url):
     with pytest.raises(RunRefused, match="还没有草稿"):
         finalize(2030, None, db_url, tmp_path / "out", today=date(2031, 1, 1))
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_second_writer_of_the_same_year_is_refused(tmp_path, db_url):
+    """One writer per year, backed by the database (advisory lock) or a file lock beside a
+    SQLite ledger; another year is not blocked; the lock is free again afterwards."""
+    from settlement.ledger import make_engine
+    from settlement.ledger.locks import YearBusy, year_lock
+
+    landing = multi_year_landing(tmp_path / "landing")
+    out = tmp_path / "out"
+    with year_lock(make_engine(db_url), 2025):
+        with pytest.raises(YearBusy, match="另一个结算任务"):
+            run(2025, landing, out, db_url)
+        with pytest.raises(YearBusy):
+            publicize(2025, date(2025, 9, 28), 5, db_url, out)
+        run(2024, landing, out, db_url)  # another year is free
+    assert run(2025, landing, out, db_url).lines is not None  # released
+
+
+def test_a_second_process_is_refused_while_the_first_writes(tmp_path):
+    """Two processes at once: the one that finds the year locked exits 1 with the message."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    landing = multi_year_landing(tmp_path / "landing")
+    db = f"sqlite:///{tmp_path / 'l.db'}"
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time
+        from settlement.ledger import make_engine
+        from settlement.ledger.locks import year_lock
+        with year_lock(make_engine({db!r}), 2025):
+            print("locked", flush=True)
+            time.sleep(30)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        binary = Path(sys.executable).parent / "settlement"
+        proc = subprocess.run([str(binary), "run", "--year", "2025", "--landing", str(landing), "--out", str(tmp_path / "out"), "--db", db],
+                              capture_output=True, text=True, env={**os.environ, "SETTLEMENT_DATA_DOCS": "0"})
+        assert proc.returncode == 1 and "另一个结算任务" in proc.stderr and "Traceback" not in proc.stderr
+    finally:
+        holder.kill()
+        holder.wait()
