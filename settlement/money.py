@@ -68,10 +68,6 @@ def fen_to_wan_text(fen: int) -> str:
     return f"{value:.4f}"
 
 
-def fen_to_decimal_yuan(fen: int) -> Decimal:
-    return Decimal(int(fen)) / FEN_PER_YUAN
-
-
 def to_fraction(value: str | int | Decimal | Fraction) -> Fraction:
     """Exact fraction of a ratio written as a decimal (``"0.125"``), a percentage (``"12.5%"``)
     or a fraction (``"1/3"``). Floats are refused: they are not exact."""

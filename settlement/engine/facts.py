@@ -10,7 +10,6 @@ Application and park facts are added on the rows that need them (:func:`applicat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -245,7 +244,3 @@ def application_facts(apps: pd.DataFrame, ent_facts: FactTable, ent_index: pd.In
     ft.rationals["application.months"] = Rational.of_ints(months)
     ft.values["application.level"] = apps["level"].to_numpy(dtype=object)
     return ft
-
-
-def fraction_of_count(value) -> Fraction:
-    return Fraction(value)

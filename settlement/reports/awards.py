@@ -35,8 +35,3 @@ def awards_text(lines: pd.DataFrame) -> str:
 
 def write_awards(path: Path, lines: pd.DataFrame) -> str:
     return write_text_atomic(path, awards_text(lines))
-
-
-def read_awards(path: Path) -> pd.DataFrame:
-    """awards.csv back as text columns (for tests and comparisons)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)

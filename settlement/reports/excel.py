@@ -20,7 +20,6 @@ from openpyxl.workbook import Workbook
 from .files import write_bytes_atomic
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-FORMULA_STARTS = ("=", "+", "-", "@")
 YUAN_FORMAT = "#,##0.00"
 WAN_FORMAT = "#,##0.0000"
 
@@ -165,7 +164,3 @@ def save_deterministic(wb: Workbook, path, fixed_time: str) -> str:
             entry.external_attr = 0o600 << 16
             target.writestr(entry, data, compresslevel=1)
     return write_bytes_atomic(path, out.getvalue())
-
-
-def is_formula_like(text: str) -> bool:
-    return str(text).startswith(FORMULA_STARTS)

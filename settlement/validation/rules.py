@@ -21,18 +21,12 @@ from ..policies import Catalog
 from .display import display_values
 
 MESSAGES = {
-    "bad_uscc": "统一社会信用代码不符合GB 32100-2015（长度、字符或校验位错误）",
-    "duplicate_key": "主键重复（所有重复行均被隔离）",
     "unknown_enterprise": "企业不在企业名录（enterprises）中",
     "quarantined_enterprise": "所引用的企业在企业名录中已被隔离",
     "unknown_park": "园区编号不在园区表（parks）中",
     "quarantined_park": "所引用的园区已被隔离",
     "unknown_operator": "园区运营主体不在企业名录中",
-    "unknown_policy": "政策编号不在政策目录中",
     "unknown_clause": "条款编号不是该政策的条款",
-    "online_gt_retail": "网络零售额大于零售额",
-    "bad_rate": "汇率必须大于0",
-    "future_year": "年度晚于结算年度",
 }
 WHY = {
     "unknown_clause": "申报必须指向政策中真实存在的条款",
