@@ -50,6 +50,9 @@ class DemoSpec:
     enterprises: int = 300
     seed: int = 20250101
     with_errors: bool = True
+    history: int = 2  # years of statistics before the first folder's year
+    application_share: float = 0.0  # share of a policy's enterprises applying under each clause (0: a few per clause)
+    only_last_year: bool = False  # write the last year's folder only (benchmarks)
 
 
 def _yuan(fen) -> np.ndarray:
@@ -148,7 +151,7 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
             if kind == "crossborder":
                 crossborder[picked] = True
 
-    years = list(range(first - 2, last + 1))  # two more years of history before the first
+    years = list(range(first - spec.history, last + 1))  # history before the first year
     growth = rng.normal(0.10, 0.15, size=(len(years), n)).clip(-0.5, 1.5)
     level = np.empty((len(years), n))
     level[-1] = size
@@ -226,8 +229,8 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
         frames["enterprises"] = enterprises
         frames["annual_stats"] = stats[stats["year"].astype(int) <= y].reset_index(drop=True)
         frames["parks"] = pd.DataFrame(parks)
-        frames["fx_rates"] = pd.DataFrame([{"year": str(k), "usd_cny": v, "source": "国家外汇管理局公布的年平均汇率（演示数据）"} for k, v in FX.items() if first - 2 <= k <= y])
-        frames["applications"] = _applications(rng, catalog, y, enterprises, stats_num, ent_index, pd.DataFrame(parks), preferred if y == last else {})
+        frames["fx_rates"] = pd.DataFrame([{"year": str(k), "usd_cny": v, "source": "国家外汇管理局公布的年平均汇率（演示数据）"} for k, v in FX.items() if first - spec.history <= k <= y])
+        frames["applications"] = _applications(rng, catalog, y, enterprises, stats_num, ent_index, pd.DataFrame(parks), preferred if y == last else {}, spec.application_share)
         budgets = []
         for p in catalog.policies:
             if p.budget.scale_down and p.in_force(y):
@@ -245,7 +248,8 @@ def _policy_regions(policy: Policy) -> set[str]:
     return set(policy.regions)
 
 
-def _applications(rng, catalog: Catalog, year: int, enterprises: pd.DataFrame, stats: pd.DataFrame, ent_index, parks: pd.DataFrame, preferred: dict) -> pd.DataFrame:
+def _applications(rng, catalog: Catalog, year: int, enterprises: pd.DataFrame, stats: pd.DataFrame, ent_index, parks: pd.DataFrame, preferred: dict,
+                  share: float = 0.0) -> pd.DataFrame:
     rows = []
     cur = stats[stats["year"].astype(int) == year].set_index("uscc")
     online = pd.to_numeric(cur["online_retail"], errors="coerce").reindex(enterprises["uscc"]).fillna(0).to_numpy()
@@ -261,7 +265,7 @@ def _applications(rng, catalog: Catalog, year: int, enterprises: pd.DataFrame, s
         for clause in policy.clauses:
             if not clause.application:
                 continue
-            k = min(len(local), int(rng.integers(2, 5)))
+            k = min(len(local), max(int(rng.integers(2, 5)), int(len(local) * share)))
             if clause.payee == "park":
                 ops = parks[parks["operator_uscc"].isin(enterprises.loc[local, "uscc"])] if len(parks) else parks
                 if clause.park_kind and len(ops):
@@ -592,6 +596,8 @@ def write(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, list[Path
     from .reports.files import write_bytes_atomic
 
     for year, frames in frames_by_year.items():
+        if spec.only_last_year and year != spec.years[1]:
+            continue
         folder = Path(spec.out) / str(year)
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob("*"):

@@ -148,3 +148,16 @@ def test_funding_split_rounds_city_half_up_and_district_takes_the_rest(catalog):
     assert result.loc[(u2, "4.1"), "city_share"] == 2  # 1.5 -> 2 (half up)
     assert result.loc[(u2, "4.1"), "district_share"] == 1
     assert result.loc[(u2, "6.1"), "city_share"] == 999 and result.loc[(u2, "6.1"), "district_share"] == 0
+
+
+def test_an_operator_of_two_parks_is_paid_for_each_park(catalog):
+    """settlement-semantics detail 14: the no-double-benefit key of a park-total award includes
+    the park, so one operator's two parks are not one matter; other lines' park is information."""
+    op = make_uscc("9", "1", "331102", "MA0000011")
+    lines = _generic_lines([
+        {"payee_uscc": op, "policy_id": "lishui-2024-64", "clause_id": "6.1", "matter": "park_milestone", "park_id": "P1", "capped_amount": 30_0000_00},
+        {"payee_uscc": op, "policy_id": "lishui-2024-64", "clause_id": "6.1", "matter": "park_milestone", "park_id": "P2", "capped_amount": 50_0000_00},
+    ])
+    result = allocate(lines, _ctx_regions(catalog, [(op, "331102")])).lines.set_index("park_id")
+    assert list(result.loc[["P1", "P2"], "status"]) == ["paid", "paid"]
+    assert list(result.loc[["P1", "P2"], "final_amount"]) == [30_0000_00, 50_0000_00]

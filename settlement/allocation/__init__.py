@@ -221,7 +221,7 @@ def allocate(lines: pd.DataFrame, ctx: YearContext) -> Allocation:
     catalog = ctx.catalog
     lines = sort_lines(lines.copy(), catalog)
     lines["remark"] = ""
-    park_total = {(p.id, c.id) for p in catalog.policies for c in p.clauses if c.payee == "park_operator"}
+    park_total = {(p.id, c.id) for p in catalog.policies for c in p.clauses if c.payee == "park"}
     lines["_park_total"] = pd.Series(list(zip(lines["policy_id"], lines["clause_id"], strict=True)), index=lines.index, dtype=object).isin(park_total)
     lines = apply_cap_groups(lines, catalog)
     lines = apply_no_double_benefit(lines, catalog)
