@@ -27,11 +27,21 @@ class Allocation:
     scale_factors: dict[str, dict] = field(default_factory=dict)  # policy -> {budget, total, factor}
 
 
+def _clause_positions(lines: pd.DataFrame, pairs: list[tuple[str, str]]) -> np.ndarray:
+    """For each line, the position of its (policy_id, clause_id) in ``pairs`` (-1: not there)."""
+    if not len(lines) or not pairs:
+        return np.full(len(lines), -1, dtype=np.int64)
+    wanted = pd.MultiIndex.from_tuples(pairs)
+    return wanted.get_indexer(pd.MultiIndex.from_arrays([lines["policy_id"].to_numpy(dtype=object), lines["clause_id"].to_numpy(dtype=object)]))
+
+
 def _orders(lines: pd.DataFrame, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
     policy_order = {p.id: i for i, p in enumerate(catalog.policies)}
-    clause_order = {(p.id, c.id): j for p in catalog.policies for j, c in enumerate(p.clauses)}
+    pairs = [(p.id, c.id) for p in catalog.policies for c in p.clauses]
+    clause_order = np.array([j for p in catalog.policies for j, _ in enumerate(p.clauses)], dtype=np.int64)
     po = lines["policy_id"].map(policy_order).fillna(99).to_numpy(dtype=np.int64)
-    co = pd.Series(list(zip(lines["policy_id"], lines["clause_id"], strict=True)), dtype=object).map(clause_order).fillna(999).to_numpy(dtype=np.int64)
+    pos = _clause_positions(lines, pairs)
+    co = np.where(pos >= 0, clause_order[np.maximum(pos, 0)] if len(clause_order) else 999, 999)
     return po, co
 
 
@@ -209,7 +219,10 @@ def apply_funding(lines: pd.DataFrame, ctx: YearContext) -> pd.DataFrame:
     lines["city_share"] = city
     lines["district_share"] = district
     paid = lines["final_amount"].to_numpy(dtype=np.int64) > 0
-    pct = pd.Series([tx.ratio_words(Fraction(int(a), int(b))) for a, b in zip(num, den, strict=True)], index=lines.index, dtype=object) if len(lines) else pd.Series(dtype=object)
+    shares = pd.MultiIndex.from_arrays([num, den])
+    codes, distinct = pd.factorize(shares)
+    words = np.array([tx.ratio_words(Fraction(int(a), int(b))) for a, b in distinct], dtype=object)
+    pct = pd.Series(words[codes] if len(lines) else [], index=lines.index, dtype=object)
     lines["explanation"] = _append(
         lines["explanation"], paid,
         "资金分担：市级承担" + pct.to_numpy(dtype=object) + "，市级" + tx.fen_column_words(city).to_numpy(dtype=object) + "、区（县）级" + tx.fen_column_words(district).to_numpy(dtype=object),
@@ -221,8 +234,8 @@ def allocate(lines: pd.DataFrame, ctx: YearContext) -> Allocation:
     catalog = ctx.catalog
     lines = sort_lines(lines.copy(), catalog)
     lines["remark"] = ""
-    park_total = {(p.id, c.id) for p in catalog.policies for c in p.clauses if c.payee == "park"}
-    lines["_park_total"] = pd.Series(list(zip(lines["policy_id"], lines["clause_id"], strict=True)), index=lines.index, dtype=object).isin(park_total)
+    park_total = [(p.id, c.id) for p in catalog.policies for c in p.clauses if c.payee == "park"]
+    lines["_park_total"] = _clause_positions(lines, park_total) >= 0
     lines = apply_cap_groups(lines, catalog)
     lines = apply_no_double_benefit(lines, catalog)
     lines, factors = apply_budgets(lines, ctx)

@@ -31,7 +31,8 @@ class YearContext:
         self.facts = enterprise_facts(self.year, self.enterprises, self.stats, self.fx_rates)
         self.parks = self.parks.sort_values("park_id", kind="stable").reset_index(drop=True)
         self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats)
-        self.stats_history = self.stats[self.stats["year"] < self.year]
+        self.stats_history = self.stats[self.stats["year"] < self.year].reset_index(drop=True)
+        self._shared: dict = {}  # derived once, shared with subsets
         paid = self.paid[self.paid["year"] < self.year]
         self.paid_summary = (
             paid.assign(years=paid["year"].astype(str), amount=paid["amount"].astype(np.int64))
@@ -41,6 +42,36 @@ class YearContext:
         ) if len(paid) else pd.DataFrame(
             columns=["payee_uscc", "subject_uscc", "policy_id", "clause_id", "paid_total", "paid_max", "paid_years"]
         )
+
+    def subset(self, positions: np.ndarray) -> YearContext:
+        """The same year restricted to some enterprises (by position): their rows, facts and
+        index; stats, parks, park facts, applications and history stay whole (they are looked
+        up by USCC). Facts that depend on other enterprises (region averages, park sums) were
+        computed on the whole population and are kept as they are."""
+        out = object.__new__(YearContext)
+        out.__dict__.update(self.__dict__)
+        positions = np.asarray(positions, dtype=np.int64)
+        out.enterprises = self.enterprises.iloc[positions].reset_index(drop=True)
+        out.index = pd.Index(out.enterprises["uscc"])
+        out.facts = self.facts.take(positions)
+        return out
+
+    @property
+    def history(self):
+        """Money facts of every earlier stats row (computed once, shared by subsets)."""
+        if "history" not in self._shared:
+            from .evaluate import history_facts
+
+            self._shared["history"] = history_facts(self.stats_history, self.year)
+        return self._shared["history"]
+
+    @property
+    def first_history_year(self) -> pd.Series:
+        """The first year of statistics before this year, by USCC."""
+        if "first_year" not in self._shared:
+            hist = self.stats_history
+            self._shared["first_year"] = hist.groupby("uscc")["year"].min() if len(hist) else pd.Series(dtype="Int64")
+        return self._shared["first_year"]
 
     def enterprise_column(self, column: str, uscc: pd.Series) -> np.ndarray:
         indexer = self.index.get_indexer(uscc)

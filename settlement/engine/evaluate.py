@@ -195,7 +195,10 @@ def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: pd.DataFr
             why_not = np.where(ok, why_not, "未达到任何档位")
         else:
             # a tier of the enterprise's own figures, decided once per enterprise
-            _, ent_amount, ent_idx, ent_text, ent_reason = _tiered_enterprises(policy, clause, ctx, np.ones(ctx.facts.n, dtype=bool))
+            # (on the applicants only)
+            applicants = ctx.subset(np.unique(ent_indexer[ent_indexer >= 0]))
+            _, ent_amount, ent_idx, ent_text, ent_reason = _tiered_enterprises(policy, clause, applicants, np.ones(applicants.facts.n, dtype=bool))
+            ent_indexer = applicants.index.get_indexer(apps["uscc"])
             safe = np.where(ent_indexer < 0, 0, ent_indexer)
             tier_idx = np.where(ent_indexer < 0, -1, ent_idx[safe]) if len(ent_idx) else np.full(n, -1)
             amount = np.where(tier_idx >= 0, ent_amount[safe], 0) if len(ent_amount) else np.zeros(n, dtype=np.int64)
@@ -403,18 +406,7 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
             "cond_words": cond_words,
         }
     )
-    agg = per_app.groupby(["payee_uscc", "park_id"], sort=True).agg(
-        application_ids=("application_id", "、".join),
-        eligible=("eligible", "any"),
-        good=("good", "any"),
-        amount_sum=("amount", "sum"),
-        amount_max=("amount", "max"),
-        tier=("tier", "max"),
-        reason=("reason", "first"),
-        zero_reason=("zero_reason", "max"),
-        words=("words", "；".join),
-        cond_words=("cond_words", "first"),
-    ).reset_index()
+    agg = _per_payee(per_app)
     if clause.kind == "fixed":
         standard = agg["amount_max"].to_numpy(dtype=np.int64)  # once per year, however many applications
     elif clause.kind == "tiered":
@@ -438,6 +430,51 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
 
 
 PARK_KIND_WORDS = {"ecommerce": "电商", "crossborder": "跨境电商"}
+
+
+def _per_payee(per_app: pd.DataFrame) -> pd.DataFrame:
+    """One row per (payee, park) from its applications (in application order): ids and words
+    joined, any eligible / good, sum and max of amounts, highest tier, first reason."""
+    per_app = per_app.sort_values(["payee_uscc", "park_id"], kind="stable").reset_index(drop=True)
+    keys = per_app[["payee_uscc", "park_id"]].to_numpy(dtype=object)
+    n = len(per_app)
+    new = np.ones(n, dtype=bool)
+    if n > 1:
+        new[1:] = (keys[1:, 0] != keys[:-1, 0]) | (keys[1:, 1] != keys[:-1, 1])
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.r_[starts, n])
+
+    def joined(col: str, sep: str) -> np.ndarray:
+        values = per_app[col].to_numpy(dtype=object)
+        out = values[starts].copy()
+        for g in np.flatnonzero(sizes > 1):  # only payees with several applications
+            out[g] = sep.join(values[starts[g] : starts[g] + sizes[g]])
+        return out
+
+    def zero_reason() -> np.ndarray:
+        values = per_app["zero_reason"].to_numpy(dtype=object)
+        out = values[starts].copy()
+        for g in np.flatnonzero(sizes > 1):
+            out[g] = max(values[starts[g] : starts[g] + sizes[g]])
+        return out
+
+    amount = per_app["amount"].to_numpy(dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "payee_uscc": keys[starts, 0],
+            "park_id": keys[starts, 1],
+            "application_ids": joined("application_id", "、"),
+            "eligible": np.logical_or.reduceat(per_app["eligible"].to_numpy(dtype=bool), starts) if n else np.zeros(0, bool),
+            "good": np.logical_or.reduceat(per_app["good"].to_numpy(dtype=bool), starts) if n else np.zeros(0, bool),
+            "amount_sum": np.add.reduceat(amount, starts) if n else np.zeros(0, np.int64),
+            "amount_max": np.maximum.reduceat(amount, starts) if n else np.zeros(0, np.int64),
+            "tier": np.maximum.reduceat(per_app["tier"].to_numpy(dtype=np.int64), starts) if n else np.zeros(0, np.int64),
+            "reason": per_app["reason"].to_numpy(dtype=object)[starts],
+            "zero_reason": zero_reason(),
+            "words": joined("words", "；"),
+            "cond_words": per_app["cond_words"].to_numpy(dtype=object)[starts],
+        }
+    )
 
 
 def merge_facts(into: FactTable, other: FactTable) -> None:
@@ -472,7 +509,23 @@ def _data_rows(policy: Policy, clause: Clause, ctx: YearContext):
     return ctx.facts, uscc, uscc, np.full(len(uscc), "", dtype=object), "企业"
 
 
+def _candidates(policy: Policy, clause: Clause, ctx: YearContext) -> np.ndarray:
+    """Positions of the enterprises an enterprise clause can fire for: in the policy's regions,
+    meeting the clause's conditions and (tiered) reaching a tier this year. Every other row
+    would give no line, so the rest of the work (and all wording) is done on these only."""
+    ft = ctx.facts
+    keep = pd.Series(ft.value("region_code")).isin(policy.regions).to_numpy().copy()
+    if clause.conditions is not None:
+        keep &= evaluate(clause.conditions, ft, policy.two_year_average)[0]
+    if clause.kind == "tiered":
+        extra = keep & ft.value("limit_above") if clause.requires_limit_above else keep
+        keep = tier_index(clause, ft, extra, policy.two_year_average) >= 0
+    return np.flatnonzero(keep)
+
+
 def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame:
+    if clause.payee == "enterprise":
+        ctx = ctx.subset(_candidates(policy, clause, ctx))
     ft, payee, subject, park_id, _ = _data_rows(policy, clause, ctx)
     n = ft.n
     if n == 0:
@@ -532,7 +585,7 @@ def _history_reached(clause: Clause, ctx: YearContext, tier: Tier) -> np.ndarray
     hist = ctx.stats_history
     if not len(hist):
         return np.zeros(len(ctx.index), dtype=bool)
-    ft = history_facts(hist, ctx.year)
+    ft = ctx.history
     reached = compare(ft, clause.metric, tier.op, tier.threshold)
     if clause.requires_limit_above:
         reached &= ft.value("limit_above")
@@ -592,8 +645,7 @@ def _tiered_enterprises(policy: Policy, clause: Clause, ctx: YearContext, cond: 
     for k, tier in enumerate(clause.tiers):
         before = _history_reached(clause, ctx, tier) | (paid["paid_max"].to_numpy() >= int(tier.amount or 0))
         idx = np.where((reached >= k) & ~before, k, idx)
-    first_year = ctx.stats_history.groupby("uscc")["year"].min() if len(ctx.stats_history) else pd.Series(dtype="Int64")
-    since, has_since = _lookup_int(ctx.index, first_year)
+    since, has_since = _lookup_int(ctx.index, ctx.first_history_year)
     since_words = np.where(has_since, "查阅" + since.astype(str).astype(object) + f"—{ctx.year - 1}年历史数据", f"无{ctx.year}年以前的历史数据")
     amount = tier_amounts(clause.tiers, idx)
     not_first = "以前年度已达到“" + _pick(words, reached) + "”档或已奖励，不属首次"
@@ -665,6 +717,8 @@ def _paid_for(ctx: YearContext, policy: Policy, clause: Clause, payees, subjects
     keys = pd.DataFrame({"payee_uscc": np.asarray(payees, dtype=object)})
     keys["subject_uscc"] = keys["payee_uscc"] if subjects is None else np.asarray(subjects, dtype=object)
     summary = ctx.paid_summary[(ctx.paid_summary["policy_id"] == policy.id) & (ctx.paid_summary["clause_id"] == clause.id)]
+    if not len(summary):  # nothing paid before under this clause
+        return keys.assign(paid_total=np.zeros(len(keys), dtype=np.int64), paid_max=np.zeros(len(keys), dtype=np.int64), paid_years="")
     merged = keys.merge(summary[["payee_uscc", "subject_uscc", "paid_total", "paid_max", "paid_years"]], how="left", on=["payee_uscc", "subject_uscc"])
     merged["paid_total"] = merged["paid_total"].fillna(0).astype(np.int64)
     merged["paid_max"] = merged["paid_max"].fillna(0).astype(np.int64)

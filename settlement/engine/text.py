@@ -83,15 +83,32 @@ def describe_comparison(cond: Condition) -> str:
     return plain
 
 
+def _each_distinct(values: np.ndarray, fmt) -> pd.Series:
+    """``fmt`` applied once per distinct value (amounts repeat a lot: tiers, caps), then spread."""
+    values = np.asarray(values)
+    if not len(values):
+        return pd.Series([], dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    words = np.array([fmt(v) for v in uniques], dtype=object)
+    return pd.Series(words[codes], dtype=object)
+
+
+def _fen_text(v) -> str:
+    v = int(v)
+    return f"{v // 100:,}.{v % 100:02d}元"
+
+
 def fen_column_words(fen: np.ndarray | pd.Series) -> pd.Series:
     """Whole column of fen as '1,234,567.89元' (display only)."""
-    arr = pd.Series(np.asarray(fen, dtype=object))
-    return arr.map(lambda v: f"{int(v) // 100:,}.{int(v) % 100:02d}元")
+    return _each_distinct(np.asarray(fen), _fen_text)
+
+
+def _pct_text(v) -> str:
+    return "未知" if np.isnan(v) else f"{v * 100:.2f}%"
 
 
 def pct_column_words(values: np.ndarray) -> pd.Series:
-    s = pd.Series(values, dtype=float)
-    return s.map(lambda v: "未知" if np.isnan(v) else f"{v * 100:.2f}%")
+    return _each_distinct(np.asarray(values, dtype=float), _pct_text)
 
 
 def scaled_column_words(values: np.ndarray, scale: int) -> pd.Series:

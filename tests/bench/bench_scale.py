@@ -1,0 +1,286 @@
+"""Benchmark at province scale: every stage of a settlement, timed, at 10k, 100k and 1M
+enterprise-years, against the plain per-row reference (``tests/reference_engine.py``).
+
+    python tests/bench/bench_scale.py [--sizes 10000,100000,1000000] [--no-reference-above N]
+
+A size is enterprises x 5 years of statistics (the settlement year and four before it), with
+all five policies, parks, prior awards and applications from about 1% of each policy's
+enterprises per clause. Each size runs in a process of its own, so that its peak memory
+(maximum resident set size) is its own. Stages:
+
+    generate   the synthetic landing folder (not part of a run)
+    ingest     read the seven landing files
+    validate   every check and the GX suites (Data Docs off), quarantine, report workbook
+    load       the clean rows into a fresh SQLite ledger (executemany batches)
+    load_pg    the same into a fresh PostgreSQL schema (when the server answers)
+    read       the year's context from the ledger
+    compute    every clause of every policy
+    allocate   caps, no double benefit, scale-down, funding
+    record     the run and its lines into the ledger
+    publicity  the publicity list (xlsx)
+    disburse   the disbursement list (xlsx)
+    reference  the per-row reference on the same context (and the comparison)
+    run        the whole ``settlement run`` on a fresh ledger, end to end
+
+Prints a table and writes ``out/bench/scale.json`` and ``out/bench/scale.md``. Asserts that
+the engine equals the reference on every line at every size run, and that compute + allocate
+is at least 50x faster than the reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+YEAR = 2025
+HISTORY = 4  # years of statistics before the settlement year: 5 in all
+APPLICATION_SHARE = 0.01
+PG_BASE = os.environ.get("SETTLEMENT_TEST_PG_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+STAGES = ["ingest", "validate", "load", "load_pg", "read", "compute", "allocate", "record", "publicity", "disburse", "reference", "run"]
+TARGETS = {
+    "compute_allocate_1m_s": 10.0,
+    "run_100k_s": 60.0,
+    "peak_rss_1m_gib": 4.0,
+    "excel_rows_per_s": 10_000,
+    "reference_ratio": 50.0,
+}
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+class Clock:
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.peak: dict[str, float] = {}
+
+    def stage(self, name: str, fn, *args, **kwargs):
+        t = time.perf_counter()
+        out = fn(*args, **kwargs)
+        self.seconds[name] = time.perf_counter() - t
+        self.peak[name] = _rss_mib()
+        print(f"  {name:<10} {self.seconds[name]:8.2f} s   peak {self.peak[name]:7.0f} MiB", flush=True)
+        return out
+
+
+def _pg_url():
+    """A fresh schema in the test database, or None when PostgreSQL does not answer."""
+    from sqlalchemy import create_engine, text
+
+    try:
+        engine = create_engine(PG_BASE)
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        return f"{PG_BASE}?options=-csearch_path%3D{schema}", lambda: _drop(engine, schema)
+    except Exception as exc:  # noqa: BLE001 - any connection problem means: no PostgreSQL here
+        print(f"  (PostgreSQL not reachable, load_pg skipped: {type(exc).__name__})")
+        return None, lambda: None
+
+
+def _drop(engine, schema: str) -> None:
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+
+def one_size(enterprise_years: int, work: Path, reference: bool) -> dict:
+    """Every stage for one size, in this process."""
+    os.environ["SETTLEMENT_DATA_DOCS"] = "0"
+    from reference_engine import differences, engine_result, settle
+
+    from settlement import pipeline
+    from settlement.allocation import allocate
+    from settlement.config import load_settings
+    from settlement.demo import DemoSpec, write
+    from settlement.engine.evaluate import evaluate_year
+    from settlement.ledger import make_engine, migrate, store
+    from settlement.policies import load_catalog
+    from settlement.reports.disbursement import write_disbursement
+    from settlement.reports.publicity import write_publicity
+
+    enterprises = enterprise_years // (HISTORY + 1)
+    catalog = load_catalog()
+    clock = Clock()
+    landing = work / "landing"
+    spec = DemoSpec(out=landing, years=(YEAR, YEAR), enterprises=enterprises, seed=enterprise_years, history=HISTORY,
+                    application_share=APPLICATION_SHARE, only_last_year=True)
+    print(f"{enterprise_years:,} enterprise-years ({enterprises:,} enterprises x {HISTORY + 1} years)", flush=True)
+    clock.stage("generate", write, spec, catalog)
+    data = clock.stage("ingest", pipeline.ingest, YEAR, landing)
+    result, _ = clock.stage("validate", pipeline.validate, data, catalog, work / "out" / str(YEAR), False)
+    files = {k: t.file_name for k, t in data.tables.items()}
+
+    def load(url):
+        engine = make_engine(url)
+        migrate(engine)
+        with engine.begin() as conn:
+            return store.load_clean(conn, YEAR, result.clean, files, result.problems, data.hashes)
+
+    db = f"sqlite:///{work / 'ledger.db'}"
+    clock.stage("load", load, db)
+    pg, drop = _pg_url()
+    if pg:
+        try:
+            clock.stage("load_pg", load, pg)
+        finally:
+            drop()
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        ctx = clock.stage("read", store.read_context, conn, YEAR, catalog)
+    lines = clock.stage("compute", evaluate_year, ctx)
+    allocation = clock.stage("allocate", lambda: allocate(lines, ctx))
+    final = pipeline.decorate(allocation.lines, ctx.enterprises)
+
+    def record():
+        with engine.begin() as conn:
+            return store.save_draft(conn, "bench", YEAR, final, {"inputs": data.hashes, "policies": catalog.sha256, "code_version": "bench"})
+
+    clock.stage("record", record)
+    out = work / "xlsx"
+    out.mkdir(exist_ok=True)
+    clock.stage("publicity", write_publicity, out / "publicity.xlsx", YEAR, final, catalog, load_settings(), None, "draft", pipeline.fixed_time(YEAR))
+    clock.stage("disburse", write_disbursement, out / "disbursement.xlsx", YEAR, final[final["status"] == "paid"], ctx.enterprises, catalog, "final", pipeline.fixed_time(YEAR))
+    paid = int((final["status"] == "paid").sum())
+    figures = {"enterprise_years": enterprise_years, "enterprises": enterprises, "stats_rows": int(len(ctx.stats)),
+               "applications": int(len(ctx.applications)), "lines": int(len(final)), "paid_lines": paid,
+               "quarantined_rows": int(sum(result.quarantined_rows.values()))}
+    if reference:
+        ref = clock.stage("reference", settle, ctx)
+        diff = differences(engine_result(allocation.lines), ref)
+        figures["reference_equal"] = not diff
+        figures["reference_lines"] = len(ref)
+        if diff:
+            print("  ENGINE AND REFERENCE DIFFER:\n    " + "\n    ".join(diff))
+    run_out = work / "run"
+    clock.stage("run", pipeline.run, YEAR, landing, run_out, f"sqlite:///{work / 'run.db'}")
+    figures["seconds"] = {k: round(v, 3) for k, v in clock.seconds.items()}
+    figures["peak_rss_mib"] = {k: round(v, 1) for k, v in clock.peak.items()}
+    figures["max_rss_mib"] = round(max(clock.peak.values()), 1)
+    figures["publicity_rows"] = int(len(final[final["status"].isin(["paid"])]))
+    return figures
+
+
+def _child(enterprise_years: int, reference: bool, out_json: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="settlement-bench-") as tmp:
+        figures = one_size(enterprise_years, Path(tmp), reference)
+    out_json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
+    headers = ["stage"] + [f"{r['enterprise_years']:,} s" for r in results] + [f"{r['enterprise_years']:,} µs/ey" for r in results]
+    rows = []
+    for stage in ["generate"] + STAGES:
+        if not any(stage in r["seconds"] for r in results):
+            continue
+        secs = [f"{r['seconds'][stage]:.2f}" if stage in r["seconds"] else "–" for r in results]
+        per = [f"{r['seconds'][stage] / r['enterprise_years'] * 1e6:.1f}" if stage in r["seconds"] else "–" for r in results]
+        rows.append([stage] + secs + per)
+    rows.append(["compute+allocate"] + [f"{r['compute_allocate_s']:.2f}" for r in results] + [f"{r['compute_allocate_s'] / r['enterprise_years'] * 1e6:.1f}" for r in results])
+    rows.append(["peak RSS (MiB)"] + [f"{r['max_rss_mib']:.0f}" for r in results] + [""] * len(results))
+    return headers, rows
+
+
+def markdown(results: list[dict], meta: dict) -> str:
+    headers, rows = table(results)
+    out = [f"# Benchmark ({meta['date']}, {meta['machine']})", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    out += ["", "| size | stats rows | lines | paid | reference equal | reference / engine (compute+allocate) | publicity rows/s | disbursement rows/s |", "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        out.append(
+            f"| {r['enterprise_years']:,} | {r['stats_rows']:,} | {r['lines']:,} | {r['paid_lines']:,} | {r.get('reference_equal', '–')} | "
+            f"{r.get('reference_ratio', '–')}x | {r['publicity_rows_per_s']:,} | {r['disbursement_rows_per_s']:,} |"
+        )
+    out += ["", "Targets: " + ", ".join(f"{k} {v}" for k, v in TARGETS.items()), ""]
+    out += [f"- {c}" for c in meta["checks"]]
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--no-reference-above", type=int, default=10**9, help="skip the per-row reference above this size")
+    parser.add_argument("--out", default=str(ROOT / "out" / "bench"))
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-json", help=argparse.SUPPRESS)
+    parser.add_argument("--child-reference", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(args.child, bool(args.child_reference), Path(args.child_json))
+        return 0
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    results = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        part = out / f"scale-{size}.json"
+        cmd = [sys.executable, __file__, "--child", str(size), "--child-json", str(part), "--child-reference", str(int(size <= args.no_reference_above))]
+        subprocess.run(cmd, check=True, env={**os.environ, "GX_ANALYTICS_ENABLED": "false"})
+        r = json.loads(part.read_text(encoding="utf-8"))
+        part.unlink()
+        s = r["seconds"]
+        r["compute_allocate_s"] = round(s["compute"] + s["allocate"], 3)
+        if "reference" in s:
+            r["reference_ratio"] = round(s["reference"] / r["compute_allocate_s"], 1)
+        r["publicity_rows_per_s"] = int(r["lines"] / s["publicity"])
+        r["disbursement_rows_per_s"] = int(r["paid_lines"] / s["disburse"])
+        results.append(r)
+    checks = []
+    ok = True
+    for r in results:
+        n = r["enterprise_years"]
+        if "reference_equal" in r:
+            checks.append(f"{n:,}: engine equals the per-row reference on all {r['reference_lines']:,} lines: {r['reference_equal']}")
+            ok &= r["reference_equal"]
+            good = r["reference_ratio"] >= TARGETS["reference_ratio"]
+            checks.append(f"{n:,}: compute+allocate {r['reference_ratio']}x faster than the reference (target ≥ {TARGETS['reference_ratio']:.0f}x): {good}")
+            ok &= good
+        if n == 1_000_000:
+            good = r["compute_allocate_s"] < TARGETS["compute_allocate_1m_s"]
+            checks.append(f"1,000,000: compute+allocate {r['compute_allocate_s']:.2f} s (target < 10 s): {good}")
+            ok &= good
+            good = r["max_rss_mib"] / 1024 < TARGETS["peak_rss_1m_gib"]
+            checks.append(f"1,000,000: peak memory {r['max_rss_mib'] / 1024:.2f} GiB (target < 4 GiB): {good}")
+            ok &= good
+        if n == 100_000:
+            good = r["seconds"]["run"] < TARGETS["run_100k_s"]
+            checks.append(f"100,000: whole settlement run {r['seconds']['run']:.1f} s (target < 60 s): {good}")
+            ok &= good
+    meta = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": _machine(), "checks": checks}
+    (out / "scale.json").write_text(json.dumps({"meta": meta, "targets": TARGETS, "results": results}, ensure_ascii=False, indent=2), encoding="utf-8")
+    md = markdown(results, meta)
+    (out / "scale.md").write_text(md, encoding="utf-8")
+    print()
+    print(md)
+    print(f"written: {out / 'scale.json'}, {out / 'scale.md'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
