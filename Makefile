@@ -27,8 +27,11 @@ demo: install
 test: install
 	$(BIN)/pytest -q
 
-## bench: speed figures (printed, and written under out/bench/)
+## bench: every stage at 10k, 100k and 1M enterprise-years against the per-row reference, then
+## validation and Excel alone; the table is printed and written to out/bench/scale.{json,md}. SIZES=10000 for a quick look
+SIZES ?= 10000,100000,1000000
 bench: install
+	$(BIN)/python tests/bench/bench_scale.py --sizes $(SIZES)
 	$(BIN)/python tests/bench/bench_validation.py
 	$(BIN)/python tests/bench/bench_excel.py
 

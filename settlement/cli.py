@@ -27,12 +27,17 @@ def _years(text: str) -> tuple[int, int]:
 
 
 def _fail(message: str, code: int) -> None:
-    err.print(f"[bold red]错误：[/]{message}", highlight=False)
+    from .ledger.db import scrub
+
+    err.print("[bold red]错误：[/]", end="", highlight=False)
+    err.print(scrub(message), highlight=False, markup=False)  # data in a message is never markup
     raise typer.Exit(code)
 
 
 def _guard(fn):
     """Run a command body and turn errors into messages and exit codes."""
+    from sqlalchemy.exc import DBAPIError
+
     from .ingest import LandingError
     from .ledger.locks import YearBusy
     from .pipeline import InputError, RunRefused
@@ -51,6 +56,10 @@ def _guard(fn):
         _fail(str(exc), 1)
     except KeyboardInterrupt:
         _fail("已中断", 1)
+    except DBAPIError as exc:  # the database went away or refused: nothing half-done was committed
+        detail = str(getattr(exc, "orig", None) or type(exc).__name__).strip() or type(exc).__name__
+        _fail(f"数据库不可用或连接中断：{detail.splitlines()[0][:200]}\n"
+              "本次操作的数据库事务已回滚，台账中不会留下半个年度；请在数据库恢复后重新运行同一命令。", 1)
     except Exception as exc:  # anything unexpected: a message, not a traceback
         if os.environ.get("SETTLEMENT_DEBUG"):
             raise

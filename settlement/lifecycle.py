@@ -259,6 +259,8 @@ def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = 
         uid = f"{run_uid_for(year, c.landing.hashes, catalog.sha256)}-correction{k}"
         now = datetime.now(UTC)
         totals = policy_totals(new)
+        # the ledger allows one final run per year: the one corrected steps down first
+        conn.execute(update(runs).where(runs.c.id == previous.id).values(status="superseded"))
         result = conn.execute(runs.insert().values(
             run_uid=uid, year=year, kind="correction", status="final", input_sha256=json.dumps(c.landing.hashes, sort_keys=True),
             policy_sha256=json.dumps(catalog.sha256, sort_keys=True), code_version=__version__, started_at=now, finished_at=now, finalized_at=now,
@@ -266,7 +268,6 @@ def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = 
             load_changes=json.dumps(c.load_changes, sort_keys=True), message=f"更正：{reason}",
         ))
         run_id = int(result.inserted_primary_key[0])
-        conn.execute(update(runs).where(runs.c.id == previous.id).values(status="superseded"))
         _insert_lines(conn, run_id, new)
         suffix = f"correction{k}"
         files = {

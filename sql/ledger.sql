@@ -149,6 +149,7 @@ CREATE TABLE settlement_runs (
 	FOREIGN KEY(supersedes_run_id) REFERENCES settlement_runs (id)
 );
 CREATE INDEX ix_settlement_runs_year ON settlement_runs (year);
+CREATE UNIQUE INDEX uq_one_final_run_per_year ON settlement_runs (year) WHERE status = 'final';
 
 CREATE TABLE award_lines (
 	id SERIAL NOT NULL, 

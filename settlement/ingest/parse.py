@@ -119,6 +119,8 @@ def _decimal_parts(text: pd.Series):
     clean = text.str.replace(",", "", regex=False)
     negative = clean.str.startswith("-")
     unsigned = clean.str.lstrip("+-")
+    if not len(unsigned):  # no rows (str.partition of nothing has no columns)
+        return negative, unsigned, unsigned
     split = unsigned.str.partition(".")
     whole = split[0].str.lstrip("0").replace("", "0")
     frac = split[2].str.rstrip("0")
@@ -213,6 +215,8 @@ def parse_table(spec: LandingFile, raw: RawTable) -> ParsedTable:
     name = raw.path.name
     problems = _Problems(name)
     cells = raw.cells
+    if not len(cells):  # a header and no rows: every column present, empty
+        cells = pd.DataFrame({p: pd.Series(dtype=object) for p in range(len(raw.header))})
     out: dict[str, pd.Series] = {}
     for col in spec.columns:
         if col.code not in positions:

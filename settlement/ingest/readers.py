@@ -78,6 +78,8 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 def read_csv_text(path: Path) -> RawTable:
     data = path.read_bytes()
     name = path.name
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LandingError(f"{name}：文件是UTF-16编码（Excel“Unicode文本”），请另存为“CSV UTF-8”或GBK编码的CSV", file=name)
     if b"\x00" in data[:65536]:
         raise LandingError(f"{name}：不是文本文件（含有二进制内容）", file=name)
     text, encoding = decode(data, name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -22,6 +23,16 @@ def safe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # an unparsable URL is shown without its credentials part
         return url.split("@")[-1]
+
+
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]*:)[^\s@]+@", re.IGNORECASE)
+_KV_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
+
+
+def scrub(text: str) -> str:
+    """``text`` with any password hidden: in URLs (``scheme://user:***@host``) and in
+    ``password=...`` connection settings. Every message the CLI prints goes through it."""
+    return _KV_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", str(text)))
 
 
 def make_engine(url: str | None = None) -> Engine:

@@ -151,7 +151,9 @@ def _existing(conn: Connection, model, keys: list[str], incoming: pd.DataFrame, 
             parts.append(read_table(conn, model, where=table.c.year.in_(years)))
     else:
         parts.append(read_table(conn, model))
-    frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
+    if not any(len(p) for p in parts):  # nothing in the ledger to compare with (or no rows came in)
+        return typed_frame(table, [])
+    frame = pd.concat([p for p in parts if len(p)], ignore_index=True)
     return frame.drop_duplicates(keys).reset_index(drop=True)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -139,6 +140,10 @@ class SettlementRun(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     objections: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the objection outcomes applied
     scale_factors: Mapped[str] = mapped_column(Text, default="{}")  # JSON: per policy, as in the manifest
+    __table_args__ = (
+        # nothing is paid twice: a year has at most one final run (a correction supersedes it)
+        Index("uq_one_final_run_per_year", "year", unique=True, sqlite_where=text("status = 'final'"), postgresql_where=text("status = 'final'")),
+    )
 
 
 class AwardLine(Base):
