@@ -39,6 +39,7 @@ def _guard(fn):
     from sqlalchemy.exc import DBAPIError
 
     from .ingest import LandingError
+    from .ledger.db import DatabaseConfigError
     from .ledger.locks import YearBusy
     from .pipeline import InputError, RunRefused
     from .policies import PolicyLoadError
@@ -52,14 +53,18 @@ def _guard(fn):
         _fail(msg, 2)
     except LandingError as exc:
         _fail(str(exc), 2)
-    except (RunRefused, PolicyLoadError, YearBusy) as exc:
+    except (RunRefused, PolicyLoadError, YearBusy, DatabaseConfigError) as exc:
         _fail(str(exc), 1)
     except KeyboardInterrupt:
         _fail("已中断", 1)
-    except DBAPIError as exc:  # the database went away or refused: nothing half-done was committed
-        detail = str(getattr(exc, "orig", None) or type(exc).__name__).strip() or type(exc).__name__
-        _fail(f"数据库不可用或连接中断：{detail.splitlines()[0][:200]}\n"
-              "本次操作的数据库事务已回滚，台账中不会留下半个年度；请在数据库恢复后重新运行同一命令。", 1)
+    except DBAPIError as exc:  # nothing half-done was committed: the transaction rolled back
+        from sqlalchemy.exc import InterfaceError, OperationalError
+
+        detail = (str(getattr(exc, "orig", None) or "").strip() or type(exc).__name__).splitlines()[0][:200]
+        if isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated:
+            _fail(f"数据库不可用或连接中断：{detail}\n"
+                  "本次操作的数据库事务已回滚，台账中不会留下半个年度；请在数据库恢复后重新运行同一命令。", 1)
+        _fail(f"数据库拒绝了本次操作（{type(getattr(exc, 'orig', exc)).__name__}）：{detail}\n本次操作的数据库事务已回滚，台账未改变。", 1)
     except Exception as exc:  # anything unexpected: a message, not a traceback
         if os.environ.get("SETTLEMENT_DEBUG"):
             raise

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 DEFAULT_DB_URL = "sqlite:///./var/settlement.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -25,18 +26,32 @@ def safe_url(url: str) -> str:
         return url.split("@")[-1]
 
 
-_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]*:)[^\s@]+@", re.IGNORECASE)
+_URL_PASSWORD = re.compile(r"([^\s:/@]+):[^\s@/]+@")  # user:secret@ (even in a malformed URL)
 _KV_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
 
 
 def scrub(text: str) -> str:
     """``text`` with any password hidden: in URLs (``scheme://user:***@host``) and in
     ``password=...`` connection settings. Every message the CLI prints goes through it."""
-    return _KV_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", str(text)))
+    return _KV_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1:***@", str(text)))
+
+
+class DatabaseConfigError(Exception):
+    """The ledger URL cannot be used (malformed, unknown database kind, missing driver)."""
 
 
 def make_engine(url: str | None = None) -> Engine:
     url = db_url(url)
+    try:
+        return _make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+        raise DatabaseConfigError(
+            f"台账数据库地址无法使用：{scrub(url)}（{type(exc).__name__}: {scrub(exc)}）。"
+            "应为 sqlite:///路径/settlement.db 或 postgresql+psycopg://用户名@主机:端口/数据库（密码可放在 ~/.pgpass）"
+        ) from None
+
+
+def _make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -53,8 +68,10 @@ def make_engine(url: str | None = None) -> Engine:
             cur.close()
 
         return engine
-    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+    if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError(f"不支持的数据库类型 {parsed.get_backend_name()}（台账只支持 SQLite 和 PostgreSQL）")
     return create_engine(parsed, pool_pre_ping=True)
 
 
