@@ -12,14 +12,18 @@ import zipfile
 from decimal import Decimal
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.xml.functions import XML_NS, Element, SubElement
 
 from .files import write_bytes_atomic
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+XML_SPACE = f"{{{XML_NS}}}space"
+_COLUMN_LETTERS = [""] + [get_column_letter(i) for i in range(1, 200)]
 YUAN_FORMAT = "#,##0.00"
 WAN_FORMAT = "#,##0.0000"
 
@@ -51,43 +55,71 @@ def fen_to_wan_decimal(fen: int) -> Decimal:
 
 def new_sheet(wb: Workbook, title: str):
     """A write-only sheet whose rows are lists of cells made by :func:`text_cell` and
-    :func:`number_cell` (or None). openpyxl's own row conversion first tries each cell as a value
-    and formats an exception when it is a cell; taking the cells as they are writes about twice
-    as fast (benchmark: tests/bench/bench_excel.py)."""
+    :func:`number_cell` (or None). Rows are serialized here, one lxml element per row, with the
+    style index resolved once per style: openpyxl's write-only path builds a Cell object and
+    looks up its style for every cell, which made the lists about three times slower
+    (benchmark: tests/bench/bench_excel.py). The XML is the same as openpyxl's."""
     ws = wb.create_sheet(title)
+    ws._values_to_row = lambda values, row_idx: values
+    get_writer = ws._get_writer
 
-    def cells_to_row(values, row_idx):
-        for col_idx, cell in enumerate(values, 1):
-            if cell is None:
-                continue
-            cell.column = col_idx
-            cell.row = row_idx
-            yield cell
+    def writer():
+        get_writer()
+        ws._writer.write_row = lambda xf, row, row_idx: _write_row(ws, xf, row, row_idx)
 
-    ws._values_to_row = cells_to_row
+    ws._get_writer = writer
     return ws
+
+
+class XCell:
+    """A cell of a write-only row: its type (``s`` text, ``n`` number), value and style index."""
+
+    __slots__ = ("kind", "value", "style_id")
+
+    def __init__(self, kind: str, value, style_id: int):
+        self.kind, self.value, self.style_id = kind, value, style_id
+
+
+def _write_row(ws, xf, row, row_idx: int) -> None:
+    attrs = {"r": f"{row_idx}"}
+    attrs.update(ws.row_dimensions.get(row_idx, {}))
+    el = Element("row", attrs)
+    for col_idx, cell in enumerate(row, 1):
+        if cell is None:
+            continue
+        ref = f"{_COLUMN_LETTERS[col_idx]}{row_idx}"
+        if cell.kind == "s":
+            c = SubElement(el, "c", {"r": ref, "s": f"{cell.style_id}", "t": "inlineStr"})
+            if cell.value != "":
+                t = SubElement(SubElement(c, "is"), "t", {XML_SPACE: "preserve"} if cell.value != cell.value.strip() else {})
+                t.text = cell.value
+        else:
+            c = SubElement(el, "c", {"r": ref, "s": f"{cell.style_id}", "t": "n"})
+            if cell.value is not None:
+                SubElement(c, "v").text = safe_string(cell.value)
+    xf.write(el)
 
 
 _STYLE_CACHE: dict = {}
 
 
-def _style_array(ws, key: tuple, apply) -> StyleArray:
-    """The style of a combination (font, alignment, border, format), resolved to indexes once per
-    workbook; each new cell gets a copy of the compact array (assigning style objects to every
-    cell costs more than writing the cell)."""
+def _style_id(ws, key: tuple, apply) -> int:
+    """The index of a combination (font, alignment, border, format) in the workbook's cell
+    styles, resolved once per workbook."""
     cache_key = (id(ws.parent), key)
     hit = _STYLE_CACHE.get(cache_key)
     if hit is None or hit[0] is not ws.parent:
         cell = WriteOnlyCell(ws)
         apply(cell)
-        hit = (ws.parent, cell._style)
+        hit = (ws.parent, cell.style_id)
         _STYLE_CACHE[cache_key] = hit
     return hit[1]
 
 
-def text_cell(ws, value, font=BODY_FONT, alignment=LEFT, border=BORDER) -> Cell:
+def text_cell(ws, value, font=BODY_FONT, alignment=LEFT, border=BORDER) -> XCell:
     """A cell that holds ``value`` as literal text, whatever it starts with ('=1+1', '0012',
-    a 19-digit account): the type is set directly, never guessed from the value."""
+    a 19-digit account): the type is set directly, never guessed from the value. Characters
+    XML cannot carry (control characters) are shown as U+FFFD."""
 
     def apply(cell):
         cell.font = font
@@ -95,13 +127,13 @@ def text_cell(ws, value, font=BODY_FONT, alignment=LEFT, border=BORDER) -> Cell:
         if border is not None:
             cell.border = border
 
-    cell = Cell(ws, row=1, column=1, style_array=StyleArray(_style_array(ws, ("t", id(font), id(alignment), id(border)), apply)))
-    cell._value = "" if value is None else str(value)
-    cell.data_type = "s"
-    return cell
+    text = "" if value is None else str(value)
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    return XCell("s", text, _style_id(ws, ("t", id(font), id(alignment), id(border)), apply))
 
 
-def number_cell(ws, value: Decimal | int, number_format: str = YUAN_FORMAT, font=BODY_FONT, border=BORDER) -> Cell:
+def number_cell(ws, value: Decimal | int, number_format: str = YUAN_FORMAT, font=BODY_FONT, border=BORDER) -> XCell:
     def apply(cell):
         cell.number_format = number_format
         cell.font = font
@@ -109,15 +141,10 @@ def number_cell(ws, value: Decimal | int, number_format: str = YUAN_FORMAT, font
         if border is not None:
             cell.border = border
 
-    cell = Cell(ws, row=1, column=1, style_array=StyleArray(_style_array(ws, ("n", number_format, id(font), id(border)), apply)))
-    cell._value = value
-    cell.data_type = "n"
-    return cell
+    return XCell("n", value, _style_id(ws, ("n", number_format, id(font), id(border)), apply))
 
 
 def set_widths(ws, widths: list[int]) -> None:
-    from openpyxl.utils import get_column_letter
-
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(6, min(60, w + 2))
 

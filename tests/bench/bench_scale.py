@@ -100,15 +100,32 @@ def _drop(engine, schema: str) -> None:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
 
 
-def one_size(enterprise_years: int, work: Path, reference: bool) -> dict:
-    """Every stage for one size, in this process."""
+def _spec(enterprise_years: int, landing: Path):
+    from settlement.demo import DemoSpec
+
+    return DemoSpec(out=landing, years=(YEAR, YEAR), enterprises=enterprise_years // (HISTORY + 1), seed=enterprise_years, history=HISTORY,
+                    application_share=APPLICATION_SHARE, only_last_year=True)
+
+
+def _in_child(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Run ``cmd`` in a process of its own: (seconds, its peak resident memory in MiB)."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})})
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{cmd[:3]}... failed with exit status {proc.returncode}")
+    return time.perf_counter() - t, usage.ru_maxrss / 1024
+
+
+def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) -> dict:
+    """The stages one by one, in this process, on a landing folder generated beforehand."""
     os.environ["SETTLEMENT_DATA_DOCS"] = "0"
     from reference_engine import differences, engine_result, settle
 
     from settlement import pipeline
     from settlement.allocation import allocate
     from settlement.config import load_settings
-    from settlement.demo import DemoSpec, write
     from settlement.engine.context import YearContext
     from settlement.engine.evaluate import evaluate_year
     from settlement.ledger import make_engine, migrate, store
@@ -119,11 +136,6 @@ def one_size(enterprise_years: int, work: Path, reference: bool) -> dict:
     enterprises = enterprise_years // (HISTORY + 1)
     catalog = load_catalog()
     clock = Clock()
-    landing = work / "landing"
-    spec = DemoSpec(out=landing, years=(YEAR, YEAR), enterprises=enterprises, seed=enterprise_years, history=HISTORY,
-                    application_share=APPLICATION_SHARE, only_last_year=True)
-    print(f"{enterprise_years:,} enterprise-years ({enterprises:,} enterprises x {HISTORY + 1} years)", flush=True)
-    clock.stage("generate", write, spec, catalog)
     data = clock.stage("ingest", pipeline.ingest, YEAR, landing)
     result, _ = clock.stage("validate", pipeline.validate, data, catalog, work / "out" / str(YEAR), False)
     files = {k: t.file_name for k, t in data.tables.items()}
@@ -161,9 +173,17 @@ def one_size(enterprise_years: int, work: Path, reference: bool) -> dict:
     clock.stage("publicity", write_publicity, out / "publicity.xlsx", YEAR, final, catalog, load_settings(), None, "draft", pipeline.fixed_time(YEAR))
     clock.stage("disburse", write_disbursement, out / "disbursement.xlsx", YEAR, final[final["status"] == "paid"], ctx.enterprises, catalog, "final", pipeline.fixed_time(YEAR))
     paid = int((final["status"] == "paid").sum())
+    from openpyxl import load_workbook
+
+    rows_written: dict[str, int] = {}
+    for book in ("publicity", "disbursement"):  # rows written, over all sheets
+        wb = load_workbook(out / f"{book}.xlsx", read_only=True)
+        figures_rows = sum(sum(1 for _ in ws.iter_rows(values_only=True)) for ws in wb.worksheets)
+        wb.close()
+        rows_written[book] = figures_rows
     figures = {"enterprise_years": enterprise_years, "enterprises": enterprises, "stats_rows": int(len(ctx.stats)),
                "applications": int(len(ctx.applications)), "lines": int(len(final)), "paid_lines": paid,
-               "quarantined_rows": int(sum(result.quarantined_rows.values()))}
+               "quarantined_rows": int(sum(result.quarantined_rows.values())), "xlsx_rows": rows_written}
     if reference:
         ref = clock.stage("reference", settle, ctx)
         diff = differences(engine_result(allocation.lines), ref)
@@ -171,19 +191,41 @@ def one_size(enterprise_years: int, work: Path, reference: bool) -> dict:
         figures["reference_lines"] = len(ref)
         if diff:
             print("  ENGINE AND REFERENCE DIFFER:\n    " + "\n    ".join(diff))
-    run_out = work / "run"
-    clock.stage("run", pipeline.run, YEAR, landing, run_out, f"sqlite:///{work / 'run.db'}")
     figures["seconds"] = {k: round(v, 3) for k, v in clock.seconds.items()}
     figures["peak_rss_mib"] = {k: round(v, 1) for k, v in clock.peak.items()}
-    figures["max_rss_mib"] = round(max(clock.peak.values()), 1)
     figures["publicity_rows"] = int(len(final[final["status"].isin(["paid"])]))
     return figures
 
 
-def _child(enterprise_years: int, reference: bool, out_json: Path) -> None:
+def _child(enterprise_years: int, landing: Path, reference: bool, out_json: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="settlement-bench-") as tmp:
-        figures = one_size(enterprise_years, Path(tmp), reference)
+        figures = one_size(enterprise_years, landing, Path(tmp), reference)
     out_json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def measure(size: int, reference: bool) -> dict:
+    """One size: generate, the stages, and the whole run, each in a process of its own started
+    from this small one (Linux carries the parent's peak memory into a child's)."""
+    env = {"GX_ANALYTICS_ENABLED": "false", "SETTLEMENT_DATA_DOCS": "0"}
+    with tempfile.TemporaryDirectory(prefix="settlement-bench-") as tmp:
+        tmp = Path(tmp)
+        landing = tmp / "landing"
+        print(f"{size:,} enterprise-years ({size // (HISTORY + 1):,} enterprises x {HISTORY + 1} years)", flush=True)
+        gen_s, gen_peak = _in_child([sys.executable, __file__, "--generate", str(size), str(landing)], env)
+        print(f"  {'generate':<10} {gen_s:8.2f} s   peak {gen_peak:7.0f} MiB (own process)", flush=True)
+        part = tmp / "stages.json"
+        _, stages_peak = _in_child([sys.executable, __file__, "--child", str(size), "--child-landing", str(landing), "--child-json", str(part),
+                                    "--child-reference", str(int(reference))], env)
+        r = json.loads(part.read_text(encoding="utf-8"))
+        binary = Path(sys.executable).parent / "settlement"
+        run_s, run_peak = _in_child([str(binary), "run", "--year", str(YEAR), "--landing", str(landing), "--out", str(tmp / "run"),
+                                     "--db", f"sqlite:///{tmp / 'run.db'}"], env)
+        print(f"  {'run':<10} {run_s:8.2f} s   peak {run_peak:7.0f} MiB (settlement run, own process)", flush=True)
+    r["seconds"] = {"generate": round(gen_s, 3), **r["seconds"], "run": round(run_s, 3)}
+    r["peak_rss_mib"] = {"generate": round(gen_peak, 1), **r["peak_rss_mib"], "run": round(run_peak, 1)}
+    r["max_rss_mib"] = round(run_peak, 1)  # the whole settlement run
+    r["stages_rss_mib"] = round(stages_peak, 1)
+    return r
 
 
 def _machine() -> str:
@@ -209,7 +251,8 @@ def table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
         per = [f"{r['seconds'][stage] / r['enterprise_years'] * 1e6:.1f}" if stage in r["seconds"] else "–" for r in results]
         rows.append([stage] + secs + per)
     rows.append(["compute+allocate"] + [f"{r['compute_allocate_s']:.2f}" for r in results] + [f"{r['compute_allocate_s'] / r['enterprise_years'] * 1e6:.1f}" for r in results])
-    rows.append(["peak RSS (MiB)"] + [f"{r['max_rss_mib']:.0f}" for r in results] + [""] * len(results))
+    rows.append(["peak RSS, settlement run (MiB)"] + [f"{r['max_rss_mib']:.0f}" for r in results] + [""] * len(results))
+    rows.append(["peak RSS, stages above (MiB)"] + [f"{r['stages_rss_mib']:.0f}" for r in results] + [""] * len(results))
     return headers, rows
 
 
@@ -217,11 +260,11 @@ def markdown(results: list[dict], meta: dict) -> str:
     headers, rows = table(results)
     out = [f"# Benchmark ({meta['date']}, {meta['machine']})", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     out += ["| " + " | ".join(r) + " |" for r in rows]
-    out += ["", "| size | stats rows | lines | paid | reference equal | reference / engine (compute+allocate) | publicity rows/s | disbursement rows/s |", "|---|---|---|---|---|---|---|---|"]
+    out += ["", "| size | stats rows | lines | paid | reference equal | reference / engine (compute+allocate) | publicity rows/s (rows) | disbursement rows/s (rows) |", "|---|---|---|---|---|---|---|---|"]
     for r in results:
         out.append(
             f"| {r['enterprise_years']:,} | {r['stats_rows']:,} | {r['lines']:,} | {r['paid_lines']:,} | {r.get('reference_equal', '–')} | "
-            f"{r.get('reference_ratio', '–')}x | {r['publicity_rows_per_s']:,} | {r['disbursement_rows_per_s']:,} |"
+            f"{r.get('reference_ratio', '–')}x | {r['publicity_rows_per_s']:,} ({r['xlsx_rows']['publicity']:,}) | {r['disbursement_rows_per_s']:,} ({r['xlsx_rows']['disbursement']:,}) |"
         )
     out += ["", "Targets: " + ", ".join(f"{k} {v}" for k, v in TARGETS.items()), ""]
     out += [f"- {c}" for c in meta["checks"]]
@@ -234,27 +277,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-reference-above", type=int, default=10**9, help="skip the per-row reference above this size")
     parser.add_argument("--out", default=str(ROOT / "out" / "bench"))
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--generate", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child-json", help=argparse.SUPPRESS)
+    parser.add_argument("--child-landing", help=argparse.SUPPRESS)
     parser.add_argument("--child-reference", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.generate:
+        from settlement.demo import write
+
+        write(_spec(int(args.generate[0]), Path(args.generate[1])))
+        return 0
     if args.child:
-        _child(args.child, bool(args.child_reference), Path(args.child_json))
+        _child(args.child, Path(args.child_landing), bool(args.child_reference), Path(args.child_json))
         return 0
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        part = out / f"scale-{size}.json"
-        cmd = [sys.executable, __file__, "--child", str(size), "--child-json", str(part), "--child-reference", str(int(size <= args.no_reference_above))]
-        subprocess.run(cmd, check=True, env={**os.environ, "GX_ANALYTICS_ENABLED": "false"})
-        r = json.loads(part.read_text(encoding="utf-8"))
-        part.unlink()
+        r = measure(size, size <= args.no_reference_above)
         s = r["seconds"]
         r["compute_allocate_s"] = round(s["facts"] + s["compute"] + s["allocate"], 3)
         if "reference" in s:
             r["reference_ratio"] = round(s["reference"] / r["compute_allocate_s"], 1)
-        r["publicity_rows_per_s"] = int(r["lines"] / s["publicity"])
-        r["disbursement_rows_per_s"] = int(r["paid_lines"] / s["disburse"])
+        r["publicity_rows_per_s"] = int(r["xlsx_rows"]["publicity"] / s["publicity"])
+        r["disbursement_rows_per_s"] = int(r["xlsx_rows"]["disbursement"] / s["disburse"])
         results.append(r)
     checks = []
     ok = True
@@ -271,12 +317,29 @@ def main(argv: list[str] | None = None) -> int:
             checks.append(f"1,000,000: compute+allocate {r['compute_allocate_s']:.2f} s (target < 10 s): {good}")
             ok &= good
             good = r["max_rss_mib"] / 1024 < TARGETS["peak_rss_1m_gib"]
-            checks.append(f"1,000,000: peak memory {r['max_rss_mib'] / 1024:.2f} GiB (target < 4 GiB): {good}")
+            checks.append(f"1,000,000: peak memory of settlement run {r['max_rss_mib'] / 1024:.2f} GiB (target < 4 GiB): {good}")
             ok &= good
         if n == 100_000:
             good = r["seconds"]["run"] < TARGETS["run_100k_s"]
             checks.append(f"100,000: whole settlement run {r['seconds']['run']:.1f} s (target < 60 s): {good}")
             ok &= good
+    big = [r for r in results if r["enterprise_years"] >= 100_000]
+    for small, large in zip(big, big[1:], strict=False):
+        faster = []
+        for stage in STAGES:
+            if stage in small["seconds"] and stage in large["seconds"]:
+                a = small["seconds"][stage] / small["enterprise_years"]
+                b = large["seconds"][stage] / large["enterprise_years"]
+                if b > 1.5 * a:
+                    faster.append(f"{stage} {a * 1e6:.1f} → {b * 1e6:.1f} µs")
+        checks.append(f"{small['enterprise_years']:,} → {large['enterprise_years']:,}: no stage grows faster than linearly "
+                      f"(time per enterprise-year at most 1.5x){' — ' + ', '.join(faster) if faster else ''}: {not faster}")
+        ok &= not faster
+    for r in results:
+        good = min(r["publicity_rows_per_s"], r["disbursement_rows_per_s"]) >= TARGETS["excel_rows_per_s"] or r["paid_lines"] < 20_000
+        if r["paid_lines"] >= 20_000:  # smaller lists are dominated by fixed costs
+            checks.append(f"{r['enterprise_years']:,}: Excel {r['publicity_rows_per_s']:,} (publicity) and {r['disbursement_rows_per_s']:,} (disbursement) rows/s (target ≥ 10,000): {good}")
+        ok &= good
     meta = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": _machine(), "checks": checks}
     (out / "scale.json").write_text(json.dumps({"meta": meta, "targets": TARGETS, "results": results}, ensure_ascii=False, indent=2), encoding="utf-8")
     md = markdown(results, meta)
