@@ -107,10 +107,10 @@ def _spec(enterprise_years: int, landing: Path):
                     application_share=APPLICATION_SHARE, only_last_year=True)
 
 
-def _in_child(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+def _in_child(cmd: list[str], env: dict | None = None, quiet: bool = False) -> tuple[float, float]:
     """Run ``cmd`` in a process of its own: (seconds, its peak resident memory in MiB)."""
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL if quiet else None)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
@@ -219,7 +219,7 @@ def measure(size: int, reference: bool) -> dict:
         r = json.loads(part.read_text(encoding="utf-8"))
         binary = Path(sys.executable).parent / "settlement"
         run_s, run_peak = _in_child([str(binary), "run", "--year", str(YEAR), "--landing", str(landing), "--out", str(tmp / "run"),
-                                     "--db", f"sqlite:///{tmp / 'run.db'}"], env)
+                                     "--db", f"sqlite:///{tmp / 'run.db'}"], env, quiet=True)
         print(f"  {'run':<10} {run_s:8.2f} s   peak {run_peak:7.0f} MiB (settlement run, own process)", flush=True)
     r["seconds"] = {"generate": round(gen_s, 3), **r["seconds"], "run": round(run_s, 3)}
     r["peak_rss_mib"] = {"generate": round(gen_peak, 1), **r["peak_rss_mib"], "run": round(run_peak, 1)}
