@@ -43,7 +43,7 @@ def pg_url():
     from sqlalchemy import create_engine, text
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_BASE)
+    admin = create_engine(PG_BASE, pool_pre_ping=True)  # survives a server restart (tests/test_crash_safety.py)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     yield f"{PG_BASE}?options=-csearch_path%3D{schema}"

@@ -178,3 +178,54 @@ def test_database_connection_lost_mid_run_fails_cleanly_and_a_retry_succeeds(poi
             assert conn.execute(text("select count(*) from annual_stats")).scalar_one() == 0
         admin.dispose()
     _check_rerun_matches(landing, out, pg_url, uninterrupted)
+
+
+def _restart_postgres() -> str | None:
+    """Restart the local PostgreSQL cluster (fast shutdown); None when this machine cannot."""
+    import shutil
+    import time
+
+    etc = Path("/etc/postgresql")
+    if os.geteuid() != 0 or not shutil.which("pg_ctlcluster") or not etc.is_dir() or not any(etc.iterdir()):
+        return "needs root and pg_ctlcluster (a Debian-style local cluster)"
+    version = sorted(p.name for p in etc.iterdir())[-1]
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", "-m", "fast"], check=True, timeout=60)
+    for _ in range(100):
+        if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode == 0:
+            return None
+        time.sleep(0.2)
+    raise RuntimeError("PostgreSQL did not come back after the restart")
+
+
+@pytest.mark.postgres
+def test_postgresql_restarted_mid_run_fails_cleanly_and_a_retry_succeeds(landing, uninterrupted, pg_url, tmp_path):
+    """The real thing: the cluster is restarted while the run holds an open transaction."""
+    import shutil
+
+    if os.geteuid() != 0 or not shutil.which("pg_ctlcluster"):
+        pytest.skip("restarting PostgreSQL needs root and pg_ctlcluster")
+    out = tmp_path / "out"
+    signals = tmp_path / "signals"
+    signals.mkdir()
+    child = _crash("mid_record", landing, out, pg_url, action=f"pause:{signals}", wait=False)
+    try:
+        import time
+
+        for _ in range(1200):
+            if (signals / "paused").exists() or child.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert (signals / "paused").exists(), child.communicate()[1]
+        reason = _restart_postgres()
+        if reason:
+            pytest.skip(reason)
+        (signals / "resume").touch()
+        stdout, stderr = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 1, stderr
+    assert "数据库不可用或连接中断" in stderr and "Traceback" not in stderr + stdout
+    _check_nothing_half_done(pg_url, out, uninterrupted)
+    assert all(n == 0 for status, n in _runs(pg_url) if status not in VISIBLE)
+    _check_rerun_matches(landing, out, pg_url, uninterrupted)
