@@ -86,3 +86,35 @@ def catalog():
     from settlement.policies import load_catalog
 
     return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def final_year(demo_landing, tmp_path_factory):
+    """The demo landing settled to final (publicity list, disbursement list, validation report),
+    with an enterprise whose name is a formula and a quarantined stats cell that is one.
+    Returns (run result, output folder, the formula-named enterprise's USCC)."""
+    import shutil
+    from datetime import date
+
+    import pandas as pd
+
+    from settlement.lifecycle import finalize, publicize
+    from settlement.pipeline import run
+
+    root = tmp_path_factory.mktemp("final-year")
+    landing = root / "landing"
+    shutil.copytree(demo_landing, landing)
+    path = landing / "2025" / "enterprises.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
+    frame.iloc[0, 1] = '=HYPERLINK("http://x","点我")'
+    path.write_bytes(frame.to_csv(index=False, lineterminator="\r\n").encode("gb18030"))
+    stats_path = landing / "2025" / "annual_stats.csv"
+    stats = pd.read_csv(stats_path, dtype=str, keep_default_na=False)
+    stats.loc[stats.index[-1], "wholesale_sales"] = "=1+1"  # quarantined, and shown in the validation report
+    stats_path.write_bytes(stats.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    db = f"sqlite:///{root / 'l.db'}"
+    out = root / "out"
+    result = run(2025, landing, out, db)
+    publicize(2025, date(2025, 9, 28), 5, db, out)
+    finalize(2025, None, db, out, today=date(2025, 11, 1))
+    return result, out / "2025", frame.iloc[0, 0]

@@ -84,8 +84,11 @@ def uninterrupted(landing, tmp_path_factory) -> dict:
 
 
 def _check_nothing_half_done(db: str, out: Path, reference: dict) -> None:
-    # the ledger shows no run of the year as done
-    assert not [r for r in _runs(db) if r[0] in VISIBLE]
+    # the ledger shows no run of the year as done, and holds no run with half its lines
+    runs = _runs(db)
+    assert not [r for r in runs if r[0] in VISIBLE]
+    whole = {n for status, n in reference["runs"] if status in VISIBLE}
+    assert all(n == 0 or n in whole for _, n in runs), runs
     # every file under its real name is a whole file: the one an uninterrupted run writes
     for name, data in _files(out / str(YEAR)).items():
         if not name.startswith("."):
@@ -135,6 +138,29 @@ def test_a_killed_writer_leaves_only_a_hidden_temporary_file_that_the_next_write
     assert [p.name for p in tmp_path.iterdir()] == ["publicity_2025.xlsx"]
 
 
+def _break_mid_run(point: str, landing: Path, out: Path, url: str, tmp_path: Path, break_it) -> tuple[int, str, str]:
+    """Start a run that pauses at ``point``, call ``break_it()`` (cut the database), let the run
+    go on, and return its exit status, stdout and stderr."""
+    import time
+
+    signals = tmp_path / "signals"
+    signals.mkdir()
+    child = _crash(point, landing, out, url, action=f"pause:{signals}", wait=False)
+    try:
+        for _ in range(1200):
+            if (signals / "paused").exists() or child.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert (signals / "paused").exists(), child.communicate()[1]
+        break_it()
+        (signals / "resume").touch()
+        stdout, stderr = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    return child.returncode, stdout, stderr
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("point", ["mid_load", "mid_record"])
 def test_database_connection_lost_mid_run_fails_cleanly_and_a_retry_succeeds(point, landing, uninterrupted, pg_url, tmp_path):
@@ -144,30 +170,17 @@ def test_database_connection_lost_mid_run_fails_cleanly_and_a_retry_succeeds(poi
     from settlement.ledger.db import make_engine as engine_for
 
     app = "settlement_fault_test"
-    url = f"{pg_url}&application_name={app}"
     out = tmp_path / "out"
-    signals = tmp_path / "signals"
-    signals.mkdir()
-    child = _crash(point, landing, out, url, action=f"pause:{signals}", wait=False)
-    try:
-        for _ in range(1200):
-            if (signals / "paused").exists() or child.poll() is not None:
-                break
-            import time
 
-            time.sleep(0.05)
-        assert (signals / "paused").exists(), child.communicate()[1]
+    def cut_connections() -> None:
         admin = engine_for(pg_url)
         with admin.begin() as conn:
             killed = conn.execute(text("select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = :a"), {"a": app}).scalar_one()
         admin.dispose()
         assert killed >= 1
-        (signals / "resume").touch()
-        stdout, stderr = child.communicate(timeout=120)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == 1, stderr
+
+    code, stdout, stderr = _break_mid_run(point, landing, out, f"{pg_url}&application_name={app}", tmp_path, cut_connections)
+    assert code == 1, stderr
     assert "数据库不可用或连接中断" in stderr and "Traceback" not in stderr + stdout
     _check_nothing_half_done(pg_url, out, uninterrupted)
     # and no half year in the ledger: no award line of an unfinished run, nothing loaded half-way
@@ -205,26 +218,17 @@ def test_postgresql_restarted_mid_run_fails_cleanly_and_a_retry_succeeds(landing
     if os.geteuid() != 0 or not shutil.which("pg_ctlcluster"):
         pytest.skip("restarting PostgreSQL needs root and pg_ctlcluster")
     out = tmp_path / "out"
-    signals = tmp_path / "signals"
-    signals.mkdir()
-    child = _crash("mid_record", landing, out, pg_url, action=f"pause:{signals}", wait=False)
-    try:
-        import time
+    skipped: list[str] = []
 
-        for _ in range(1200):
-            if (signals / "paused").exists() or child.poll() is not None:
-                break
-            time.sleep(0.05)
-        assert (signals / "paused").exists(), child.communicate()[1]
+    def restart() -> None:
         reason = _restart_postgres()
         if reason:
-            pytest.skip(reason)
-        (signals / "resume").touch()
-        stdout, stderr = child.communicate(timeout=120)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == 1, stderr
+            skipped.append(reason)
+
+    code, stdout, stderr = _break_mid_run("mid_record", landing, out, pg_url, tmp_path, restart)
+    if skipped:
+        pytest.skip(skipped[0])
+    assert code == 1, stderr
     assert "数据库不可用或连接中断" in stderr and "Traceback" not in stderr + stdout
     _check_nothing_half_done(pg_url, out, uninterrupted)
     assert all(n == 0 for status, n in _runs(pg_url) if status not in VISIBLE)

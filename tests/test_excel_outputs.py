@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-import pytest
 from openpyxl import load_workbook
 
 from settlement.lifecycle import finalize, publicize
@@ -14,27 +13,6 @@ from settlement.pipeline import run
 
 def _formula_cells(wb):
     return [(ws.title, c.coordinate) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
-
-
-@pytest.fixture(scope="module")
-def final_year(demo_landing, tmp_path_factory):
-    """The demo landing, with an enterprise whose name looks like a formula, settled to final."""
-    import shutil
-
-    root = tmp_path_factory.mktemp("excel")
-    landing = root / "landing"
-    shutil.copytree(demo_landing, landing)
-    path = landing / "2025" / "enterprises.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
-    frame.iloc[0, 1] = '=HYPERLINK("http://x","点我")'
-    path.write_bytes(frame.to_csv(index=False, lineterminator="\r\n").encode("gb18030"))
-    first = [frame.iloc[0, 0]]
-    db = f"sqlite:///{root / 'l.db'}"
-    out = root / "out"
-    result = run(2025, landing, out, db)
-    publicize(2025, date(2025, 9, 28), 5, db, out)
-    finalize(2025, None, db, out, today=date(2025, 11, 1))
-    return result, out / "2025", first[0]
 
 
 def test_publicity_list(final_year):
