@@ -100,20 +100,16 @@ def _write_row(ws, xf, row, row_idx: int) -> None:
     xf.write(el)
 
 
-_STYLE_CACHE: dict = {}
-
-
 def _style_id(ws, key: tuple, apply) -> int:
     """The index of a combination (font, alignment, border, format) in the workbook's cell
-    styles, resolved once per workbook."""
-    cache_key = (id(ws.parent), key)
-    hit = _STYLE_CACHE.get(cache_key)
-    if hit is None or hit[0] is not ws.parent:
+    styles, resolved once per workbook (kept on the workbook, so it goes with it)."""
+    wb = ws.parent
+    ids = wb.__dict__.setdefault("_settlement_style_ids", {})
+    if key not in ids:
         cell = WriteOnlyCell(ws)
         apply(cell)
-        hit = (ws.parent, cell.style_id)
-        _STYLE_CACHE[cache_key] = hit
-    return hit[1]
+        ids[key] = cell.style_id
+    return ids[key]
 
 
 def text_cell(ws, value, font=BODY_FONT, alignment=LEFT, border=BORDER) -> XCell:
