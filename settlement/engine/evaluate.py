@@ -444,18 +444,12 @@ def _per_payee(per_app: pd.DataFrame) -> pd.DataFrame:
     starts = np.flatnonzero(new)
     sizes = np.diff(np.r_[starts, n])
 
-    def joined(col: str, sep: str) -> np.ndarray:
+    def combined(col: str, combine) -> np.ndarray:
+        """The first value of each group; ``combine`` of the values where a payee has several."""
         values = per_app[col].to_numpy(dtype=object)
         out = values[starts].copy()
         for g in np.flatnonzero(sizes > 1):  # only payees with several applications
-            out[g] = sep.join(values[starts[g] : starts[g] + sizes[g]])
-        return out
-
-    def zero_reason() -> np.ndarray:
-        values = per_app["zero_reason"].to_numpy(dtype=object)
-        out = values[starts].copy()
-        for g in np.flatnonzero(sizes > 1):
-            out[g] = max(values[starts[g] : starts[g] + sizes[g]])
+            out[g] = combine(values[starts[g] : starts[g] + sizes[g]])
         return out
 
     amount = per_app["amount"].to_numpy(dtype=np.int64)
@@ -463,15 +457,15 @@ def _per_payee(per_app: pd.DataFrame) -> pd.DataFrame:
         {
             "payee_uscc": keys[starts, 0],
             "park_id": keys[starts, 1],
-            "application_ids": joined("application_id", "、"),
+            "application_ids": combined("application_id", "、".join),
             "eligible": np.logical_or.reduceat(per_app["eligible"].to_numpy(dtype=bool), starts) if n else np.zeros(0, bool),
             "good": np.logical_or.reduceat(per_app["good"].to_numpy(dtype=bool), starts) if n else np.zeros(0, bool),
             "amount_sum": np.add.reduceat(amount, starts) if n else np.zeros(0, np.int64),
             "amount_max": np.maximum.reduceat(amount, starts) if n else np.zeros(0, np.int64),
             "tier": np.maximum.reduceat(per_app["tier"].to_numpy(dtype=np.int64), starts) if n else np.zeros(0, np.int64),
             "reason": per_app["reason"].to_numpy(dtype=object)[starts],
-            "zero_reason": zero_reason(),
-            "words": joined("words", "；"),
+            "zero_reason": combined("zero_reason", max),
+            "words": combined("words", "；".join),
             "cond_words": per_app["cond_words"].to_numpy(dtype=object)[starts],
         }
     )
@@ -518,8 +512,7 @@ def _candidates(policy: Policy, clause: Clause, ctx: YearContext) -> np.ndarray:
     if clause.conditions is not None:
         keep &= evaluate(clause.conditions, ft, policy.two_year_average)[0]
     if clause.kind == "tiered":
-        extra = keep & ft.value("limit_above") if clause.requires_limit_above else keep
-        keep = tier_index(clause, ft, extra, policy.two_year_average) >= 0
+        keep = _tier_reached(policy, clause, ft, keep) >= 0
     return np.flatnonzero(keep)
 
 
@@ -612,13 +605,16 @@ def _with_limit_above(clause: Clause, ft: FactTable, facts: np.ndarray) -> np.nd
     return facts + np.where(ft.value("limit_above"), f"（{ft.year}年限上✓）", f"（{ft.year}年非限上✗）")
 
 
+def _tier_reached(policy: Policy, clause: Clause, ft: FactTable, cond: np.ndarray) -> np.ndarray:
+    """The highest tier each row reaches this year, with the clause's conditions and, where it
+    says so, limit-above (-1: none)."""
+    extra = cond & ft.value("limit_above") if clause.requires_limit_above else cond
+    return tier_index(clause, ft, extra, policy.two_year_average)
+
+
 def _reached_tiers(policy: Policy, clause: Clause, ft: FactTable, cond: np.ndarray):
-    """The highest tier each row reaches this year (with the clause's conditions and, where it
-    says so, limit-above), the tiers' words, and the metric's wording with its year."""
-    extra = cond.copy()
-    if clause.requires_limit_above:
-        extra &= ft.value("limit_above")
-    reached = tier_index(clause, ft, extra, policy.two_year_average)
+    """:func:`_tier_reached`, the tiers' words, and the metric's wording with its year."""
+    reached = _tier_reached(policy, clause, ft, cond)
     facts = _with_limit_above(clause, ft, metric_words(ft, clause.metric, ft.year).to_numpy(dtype=object))
     return reached, tier_words(clause.tiers, clause.metric), facts
 
