@@ -36,7 +36,7 @@ def _fail(message: str, code: int) -> None:
 
 def _guard(fn):
     """Run a command body and turn errors into messages and exit codes."""
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
     from .ingest import LandingError
     from .ledger.db import DatabaseConfigError
@@ -58,8 +58,6 @@ def _guard(fn):
     except KeyboardInterrupt:
         _fail("已中断", 1)
     except DBAPIError as exc:  # nothing half-done was committed: the transaction rolled back
-        from sqlalchemy.exc import InterfaceError, OperationalError
-
         detail = (str(getattr(exc, "orig", None) or "").strip() or type(exc).__name__).splitlines()[0][:200]
         if isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated:
             _fail(f"数据库不可用或连接中断：{detail}\n"
@@ -68,13 +66,10 @@ def _guard(fn):
     except Exception as exc:  # anything unexpected: a message, not a traceback
         if os.environ.get("SETTLEMENT_DEBUG"):
             raise
-        from .ledger.db import safe_url
+        from .ledger.db import scrub
 
-        text = str(exc)
-        url = os.environ.get("SETTLEMENT_DB_URL")
-        if url:
-            text = text.replace(url, safe_url(url))
-        _fail(f"{type(exc).__name__}: {text[:500]}（设置 SETTLEMENT_DEBUG=1 可查看详细信息）", 1)
+        # scrubbed before it is cut short, so that no half URL keeps its password
+        _fail(f"{type(exc).__name__}: {scrub(exc)[:500]}（设置 SETTLEMENT_DEBUG=1 可查看详细信息）", 1)
 
 
 @app.command("demo-data")

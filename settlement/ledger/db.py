@@ -18,14 +18,6 @@ def db_url(explicit: str | None = None) -> str:
     return explicit or os.environ.get("SETTLEMENT_DB_URL") or DEFAULT_DB_URL
 
 
-def safe_url(url: str) -> str:
-    """The URL with any password hidden, for messages and logs."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL is shown without its credentials part
-        return url.split("@")[-1]
-
-
 _URL_PASSWORD = re.compile(r"([^\s:/@]+):[^\s@/]+@")  # user:secret@ (even in a malformed URL)
 _KV_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
 
