@@ -20,6 +20,7 @@ the line's status, amount after caps, final amount, and the city's and district'
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
@@ -172,8 +173,11 @@ def application_facts(app: dict, ent_facts: dict | None) -> dict:
 
 # ---------------------------------------------------------------------- conditions
 
+OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq, "!=": operator.ne}
+
+
 def _cmp(a, op: str, b) -> bool:
-    return {">=": a >= b, ">": a > b, "<=": a <= b, "<": a < b, "==": a == b, "!=": a != b}[op]
+    return OPS[op](a, b)
 
 
 def fact_type(name: str) -> str:

@@ -10,22 +10,17 @@ from settlement.allocation import allocate
 from settlement.demo import DemoSpec, write
 from settlement.engine.evaluate import evaluate_year
 from settlement.ledger import make_engine, store
-from settlement.pipeline import ingest, validate
 from settlement.policies import load_catalog
+from settlement.stages import load_inputs
 
 
 def _context(tmp_path, seed: int, enterprises: int, share: float):
     catalog = load_catalog()
     landing = tmp_path / "landing"
     write(DemoSpec(out=landing, years=(2025, 2025), enterprises=enterprises, seed=seed, history=4, application_share=share, only_last_year=True), catalog)
-    data = ingest(2025, landing)
-    result, _ = validate(data, catalog, tmp_path / "out", data_docs=False)
-    engine = make_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
-    from settlement.ledger import migrate
-
-    migrate(engine)
-    with engine.begin() as conn:
-        store.load_clean(conn, 2025, result.clean, {k: t.file_name for k, t in data.tables.items()}, result.problems, data.hashes)
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    load_inputs(2025, landing, tmp_path / "out", db)  # read, validate and load, as a run does
+    with make_engine(db).connect() as conn:
         return store.read_context(conn, 2025, catalog)
 
 

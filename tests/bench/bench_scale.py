@@ -193,7 +193,6 @@ def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) 
             print("  ENGINE AND REFERENCE DIFFER:\n    " + "\n    ".join(diff))
     figures["seconds"] = {k: round(v, 3) for k, v in clock.seconds.items()}
     figures["peak_rss_mib"] = {k: round(v, 1) for k, v in clock.peak.items()}
-    figures["publicity_rows"] = int(len(final[final["status"].isin(["paid"])]))
     return figures
 
 
