@@ -73,6 +73,19 @@ class YearContext:
             self._shared["first_year"] = hist.groupby("uscc")["year"].min() if len(hist) else pd.Series(dtype="Int64")
         return self._shared["first_year"]
 
+    def applications_for(self, policy_id: str, clause_id: str) -> pd.DataFrame:
+        """The year's applications under one clause, in their order in ``applications`` (the rows
+        are grouped once per year, not filtered again for every clause)."""
+        if "applications_by_clause" not in self._shared:
+            apps = self.applications
+            self._shared["applications_by_clause"] = (
+                apps.groupby(["policy_id", "clause_id"], sort=False).indices if len(apps) else {}
+            )
+        positions = self._shared["applications_by_clause"].get((policy_id, clause_id))
+        if positions is None:
+            return self.applications.iloc[0:0]
+        return self.applications.iloc[positions]
+
     def enterprise_column(self, column: str, uscc: pd.Series) -> np.ndarray:
         indexer = self.index.get_indexer(uscc)
         values = self.enterprises[column].to_numpy()

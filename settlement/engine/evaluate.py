@@ -356,8 +356,7 @@ def _operator_parks(ctx: YearContext, operators: np.ndarray, kind: str | None) -
 
 
 def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force: bool) -> pd.DataFrame:
-    apps = ctx.applications
-    apps = apps[(apps["policy_id"] == policy.id) & (apps["clause_id"] == clause.id)]
+    apps = ctx.applications_for(policy.id, clause.id)
     if not len(apps):
         return empty_lines()
     apps = apps.sort_values("application_id", kind="stable").reset_index(drop=True)
