@@ -72,9 +72,22 @@ class FactTable:
         return out
 
 
-def _reindexed(stats: pd.DataFrame, year: int, index: pd.Index) -> pd.DataFrame:
-    rows = stats[stats["year"] == year].drop_duplicates("uscc").set_index("uscc")
-    return rows.reindex(index)
+def _year_rows(stats: pd.DataFrame, positions: np.ndarray, years: np.ndarray, year: int, n: int) -> pd.DataFrame:
+    """One row per enterprise (``n`` rows in the enterprises' order) with its stats of ``year``:
+    the figures (nullable integers, missing where it has no row), ``limit_above`` (False where
+    no row) and ``year``. ``positions`` is each stats row's enterprise (-1: not an enterprise of
+    the run); where an enterprise has two rows for a year the first counts."""
+    sel = np.flatnonzero((years == year) & (positions >= 0))
+    first_of, first = np.unique(positions[sel], return_index=True)
+    indexer = np.full(n, -1, dtype=np.int64)
+    indexer[first_of] = sel[first]
+    found = indexer >= 0
+    flags = stats["limit_above"].fillna(False).to_numpy(dtype=bool)
+    columns = {"limit_above": flags[np.where(found, indexer, 0)] & found if len(flags) else np.zeros(n, dtype=bool)}
+    for column in ("year", *MONEY_METRICS, *GROWTH):
+        if column in stats:
+            columns[column] = stats[column].astype("Int64").array.take(indexer, allow_fill=True)
+    return pd.DataFrame(columns)
 
 
 def _growth(reported: pd.Series, cur: pd.Series, prev: pd.Series) -> Rational:
@@ -117,9 +130,9 @@ def enterprise_facts(
     index = pd.Index(enterprises["uscc"])
     n = len(index)
     ft = FactTable(n, year)
-    cur = _reindexed(stats, year, index)
-    prev = _reindexed(stats, year - 1, index)
-    prev2 = _reindexed(stats, year - 2, index)
+    positions = index.get_indexer(stats["uscc"])
+    years = stats["year"].to_numpy(dtype=np.int64, na_value=-1)
+    cur, prev, prev2 = (_year_rows(stats, positions, years, y, n) for y in (year, year - 1, year - 2))
     for frame in (cur, prev, prev2):
         if "online_sales" in frame:
             frame["online_sales"] = frame["online_sales"].fillna(frame["online_retail"])
