@@ -27,119 +27,161 @@ class Allocation:
     scale_factors: dict[str, dict] = field(default_factory=dict)  # policy -> {budget, total, factor}
 
 
-def _clause_positions(lines: pd.DataFrame, pairs: list[tuple[str, str]]) -> np.ndarray:
-    """For each line, the position of its (policy_id, clause_id) in ``pairs`` (-1: not there)."""
-    if not len(lines) or not pairs:
-        return np.full(len(lines), -1, dtype=np.int64)
-    wanted = pd.MultiIndex.from_tuples(pairs)
-    return wanted.get_indexer(pd.MultiIndex.from_arrays([lines["policy_id"].to_numpy(dtype=object), lines["clause_id"].to_numpy(dtype=object)]))
+class _Lines(dict):
+    """The year's lines as plain columns (numpy arrays: object for text, int64 for money) while
+    they are allocated; every step reads and writes whole columns or the rows it concerns."""
+
+    def __init__(self, frame: pd.DataFrame):
+        super().__init__()
+        self.columns = list(frame.columns)
+        for column in frame.columns:
+            values = frame[column]
+            self[column] = np.array(values.to_numpy(dtype=np.int64) if values.dtype.kind in "iu" else values.to_numpy(dtype=object), copy=True)
+
+    def __setitem__(self, column, values) -> None:
+        if column not in self and hasattr(self, "columns"):
+            self.columns.append(column)
+        super().__setitem__(column, values)
+
+    def __len__(self) -> int:
+        return len(self["payee_uscc"])
+
+    def frame(self, drop: tuple[str, ...] = ()) -> pd.DataFrame:
+        return pd.DataFrame({c: self[c] for c in self.columns if c not in drop})
+
+    def append(self, column: str, rows: np.ndarray, words) -> None:
+        """'；words' after the text of ``column`` in ``rows`` (positions); ``words`` one per row or one for all."""
+        if len(rows):
+            self[column][rows] = self[column][rows] + "；" + np.asarray(words, dtype=object)
+
+    def add_remark(self, rows: np.ndarray, words: str | np.ndarray) -> None:
+        """A remark joined with '；' to the one a row already has."""
+        if len(rows):
+            old = self["remark"][rows]
+            self["remark"][rows] = np.where(old != "", old + "；", old) + np.asarray(words, dtype=object)
 
 
-def _orders(lines: pd.DataFrame, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Codes that sort like the texts (ascending); a missing value sorts last."""
+    codes, _ = pd.factorize(np.asarray(values, dtype=object), sort=True)
+    return np.where(codes < 0, codes.max(initial=0) + 1, codes)
+
+
+def _pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+    """Codes of the distinct (a, b) pairs of two columns, and those pairs."""
+    a_codes, a_values = pd.factorize(np.asarray(a))
+    b_codes, b_values = pd.factorize(np.asarray(b))
+    codes, combined = pd.factorize(a_codes.astype(np.int64) * max(len(b_values), 1) + b_codes)
+    width = max(len(b_values), 1)
+    return codes, [(a_values[c // width], b_values[c % width]) for c in combined]
+
+
+def _orders(policy_ids: np.ndarray, clause_ids: np.ndarray, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's policy order in the catalog (99: unknown) and its clause's order in its policy (999)."""
     policy_order = {p.id: i for i, p in enumerate(catalog.policies)}
-    pairs = [(p.id, c.id) for p in catalog.policies for c in p.clauses]
-    clause_order = np.array([j for p in catalog.policies for j, _ in enumerate(p.clauses)], dtype=np.int64)
-    po = lines["policy_id"].map(policy_order).fillna(99).to_numpy(dtype=np.int64)
-    pos = _clause_positions(lines, pairs)
-    co = np.where(pos >= 0, clause_order[np.maximum(pos, 0)] if len(clause_order) else 999, 999)
-    return po, co
+    clause_order = {(p.id, c.id): j for p in catalog.policies for j, c in enumerate(p.clauses)}
+    policy_ids = np.asarray(policy_ids, dtype=object)
+    clause_ids = np.asarray(clause_ids, dtype=object)
+    codes, pairs = _pairs(policy_ids, clause_ids)
+    po = np.array([policy_order.get(p, 99) for p, _ in pairs], dtype=np.int64)
+    co = np.array([clause_order.get(pair, 999) for pair in pairs], dtype=np.int64)
+    return (po[codes], co[codes]) if len(pairs) else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+
+
+def _clause_flags(lines: _Lines, pairs: set[tuple[str, str]]) -> np.ndarray:
+    """For each line: is its (policy_id, clause_id) one of ``pairs``?"""
+    if not len(lines) or not pairs:
+        return np.zeros(len(lines), dtype=bool)
+    codes, uniques = _pairs(lines["policy_id"], lines["clause_id"])
+    return np.array([pair in pairs for pair in uniques], dtype=bool)[codes]
 
 
 def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    po, co = _orders(lines, catalog)
-    lines = lines.assign(_po=po, _co=co)
-    lines = lines.sort_values(["_po", "_co", "payee_uscc", "subject_uscc", "park_id"], kind="stable")
-    return lines.drop(columns=["_po", "_co"]).reset_index(drop=True)
+    """Catalog order of policies and clauses, then payee, subject and park."""
+    po, co = _orders(lines["policy_id"].to_numpy(dtype=object), lines["clause_id"].to_numpy(dtype=object), catalog)
+    keys = [_rank(lines[c].to_numpy(dtype=object)) for c in ("park_id", "subject_uscc", "payee_uscc")]
+    order = np.lexsort((*keys, co, po))
+    return lines.iloc[order].reset_index(drop=True)
 
 
-def _append(expl: pd.Series, mask: np.ndarray, words) -> pd.Series:
-    words = pd.Series(np.broadcast_to(np.asarray(words, dtype=object), len(expl)), index=expl.index)
-    return expl.where(~mask, expl + "；" + words)
+def _group_starts(*keys: np.ndarray) -> np.ndarray:
+    """For rows sorted by ``keys``: True where a row starts a new group."""
+    n = len(keys[0])
+    new = np.ones(n, dtype=bool)
+    if n > 1:
+        new[1:] = np.logical_or.reduce([k[1:] != k[:-1] for k in keys])
+    return new
 
 
-def apply_cap_groups(lines: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+def apply_cap_groups(lines: _Lines, catalog: Catalog) -> None:
+    policy_ids, clause_ids, payees = lines["policy_id"], lines["clause_id"], lines["payee_uscc"]
     for policy in catalog.policies:
         for group in policy.cap_groups:
-            members = (lines["policy_id"] == policy.id) & lines["clause_id"].isin(group.clauses) & (lines["status"] == "candidate")
-            if not members.any():
+            members = np.flatnonzero((policy_ids == policy.id) & np.isin(clause_ids, list(group.clauses)) & (lines["status"] == "candidate"))
+            if not len(members):
                 continue
-            sub = lines.loc[members]
-            totals = sub.groupby("payee_uscc")["capped_amount"].transform("sum")
-            over_rows = sub[totals > int(group.cap)]
-            if not len(over_rows):
+            codes, uniques = pd.factorize(payees[members])
+            totals = np.zeros(len(uniques), dtype=np.int64)
+            np.add.at(totals, codes, lines["capped_amount"][members])
+            over = members[totals[codes] > int(group.cap)]
+            if not len(over):
                 continue
-            _, co = _orders(over_rows, catalog)
-            over_rows = over_rows.assign(_co=co).sort_values(["payee_uscc", "_co", "subject_uscc"], kind="stable")
-            new = np.empty(len(over_rows), dtype=np.int64)
+            _, co = _orders(policy_ids[over], clause_ids[over], catalog)
+            order = np.lexsort((_rank(lines["subject_uscc"][over]), co, _rank(payees[over])))
+            over, co = over[order], co[order]
+            amounts = lines["capped_amount"][over]
+            new = np.empty(len(over), dtype=np.int64)
             # one largest-remainder allocation per payee over its lines of the group
-            starts = np.flatnonzero(np.r_[True, over_rows["payee_uscc"].to_numpy()[1:] != over_rows["payee_uscc"].to_numpy()[:-1]])
-            bounds = list(starts) + [len(over_rows)]
-            amounts = over_rows["capped_amount"].to_numpy(dtype=np.int64)
+            bounds = list(np.flatnonzero(_group_starts(payees[over]))) + [len(over)]
             for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-                new[a:b] = largest_remainder(amounts[a:b], int(group.cap), [over_rows["_co"].to_numpy()[a:b]])
-            lines.loc[over_rows.index, "capped_amount"] = new
-            mask = lines.index.isin(over_rows.index)
-            lines["explanation"] = _append(
-                lines["explanation"], mask,
-                f"共同上限：第{'、'.join(group.clauses)}条合计每年不超过{tx.amount_words(group.cap)}，按比例分摊后计" + tx.fen_column_words(lines["capped_amount"]).to_numpy(dtype=object),
+                new[a:b] = largest_remainder(amounts[a:b], int(group.cap), [co[a:b]])
+            lines["capped_amount"][over] = new
+            rows = np.sort(over)
+            lines.append(
+                "explanation", rows,
+                f"共同上限：第{'、'.join(group.clauses)}条合计每年不超过{tx.amount_words(group.cap)}，按比例分摊后计" + tx.fen_column_words(lines["capped_amount"][rows]).to_numpy(dtype=object),
             )
-    lines["status"] = np.where((lines["status"] == "candidate") & (lines["capped_amount"] <= 0), "zero", lines["status"])
-    return lines
+    lines["status"] = np.where((lines["status"] == "candidate") & (lines["capped_amount"] <= 0), "zero", lines["status"]).astype(object)
 
 
-def apply_no_double_benefit(lines: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+def apply_no_double_benefit(lines: _Lines, catalog: Catalog) -> None:
     """Per (payee, matter, subject[, park for park-total awards]) keep the highest amount after
     caps; ties: catalog order of policies, then clause order. Losers become ``superseded``."""
-    cand = lines["status"] == "candidate"
-    if not cand.any():
-        lines["superseded_by"] = ""
-        return lines
-    po, co = _orders(lines, catalog)
-    park_total = (lines["park_id"] != "") & (lines["payee_uscc"] == lines["subject_uscc"]) & lines["_park_total"]
-    key_park = np.where(park_total, lines["park_id"], "")
-    work = pd.DataFrame(
-        {
-            "payee": lines["payee_uscc"], "matter": lines["matter"], "subject": lines["subject_uscc"], "kpark": key_park,
-            "neg_amount": -lines["capped_amount"].astype(np.int64), "po": po, "co": co, "cand": cand,
-        },
-        index=lines.index,
-    )[cand]
-    work = work.sort_values(["payee", "matter", "subject", "kpark", "neg_amount", "po", "co"], kind="stable")
-    first = ~work.duplicated(["payee", "matter", "subject", "kpark"], keep="first")
-    group_winner = pd.Series(np.where(first, work.index, -1), index=work.index).replace(-1, np.nan).ffill().astype(np.int64)
-    losers = work.index[~first.to_numpy()]
-    label = "《" + lines["policy_id"].map({p.id: p.short_name for p in catalog.policies}).fillna(lines["policy_id"]) + "》第" + lines["clause_id"] + "条"
-    lines["superseded_by"] = ""
-    if len(losers):
-        win_of_loser = group_winner.loc[losers].to_numpy()
-        lines.loc[losers, "superseded_by"] = (lines.loc[win_of_loser, "policy_id"] + "/" + lines.loc[win_of_loser, "clause_id"]).to_numpy()
-        lines.loc[losers, "status"] = "superseded"
-        winner_words = label.loc[win_of_loser].to_numpy(dtype=object) + "（" + tx.fen_column_words(lines.loc[win_of_loser, "capped_amount"]).to_numpy(dtype=object) + "）"
-        mask = lines.index.isin(losers)
-        words = pd.Series("", index=lines.index, dtype=object)
-        matters = lines.loc[losers, "matter"].map(matter_label).to_numpy(dtype=object)
-        words.loc[losers] = "就高不重复：同一事项“" + matters + "”已按" + winner_words + "奖励，本项不再兑现"
-        lines["explanation"] = _append(lines["explanation"], mask, words.to_numpy(dtype=object))
-        beaten = pd.Series(losers, index=win_of_loser).groupby(level=0).size()
-        wmask = lines.index.isin(beaten.index)
-        wwords = pd.Series("", index=lines.index, dtype=object)
-        wwords.loc[beaten.index] = "就高不重复：本项金额最高（或并列时政策排序在先），同一事项的其他" + beaten.astype(str).to_numpy(dtype=object) + "项不再兑现"
-        lines["explanation"] = _append(lines["explanation"], wmask, wwords.to_numpy(dtype=object))
-        rwords = pd.Series("", index=lines.index, dtype=object)
-        rwords.loc[beaten.index] = "就高不重复（同一事项另有" + beaten.astype(str).to_numpy(dtype=object) + "项不再兑现）"
-        lines["remark"] = _join_remark(lines["remark"], rwords)
-    return lines
+    n = len(lines)
+    lines["superseded_by"] = np.full(n, "", dtype=object)
+    cand = np.flatnonzero(lines["status"] == "candidate")
+    if not len(cand):
+        return
+    po, co = _orders(lines["policy_id"][cand], lines["clause_id"][cand], catalog)
+    park, payee, subject = lines["park_id"][cand], lines["payee_uscc"][cand], lines["subject_uscc"][cand]
+    park_total = (park != "") & (payee == subject) & lines["_park_total"][cand]
+    keys = [_rank(payee), _rank(lines["matter"][cand]), _rank(subject), _rank(np.where(park_total, park, ""))]
+    order = np.lexsort((co, po, -lines["capped_amount"][cand], *reversed(keys)))
+    rows = cand[order]
+    first = _group_starts(*(k[order] for k in keys))
+    winner = rows[np.flatnonzero(first)[np.cumsum(first) - 1]]  # each row's group winner (line position)
+    losers, win_of_loser = rows[~first], winner[~first]
+    if not len(losers):
+        return
+    policy_ids, clause_ids = lines["policy_id"], lines["clause_id"]
+    lines["superseded_by"][losers] = policy_ids[win_of_loser] + "/" + clause_ids[win_of_loser]
+    lines["status"][losers] = "superseded"
+    short = {p.id: p.short_name for p in catalog.policies}
+    label = "《" + np.array([short.get(p, p) for p in policy_ids[win_of_loser]], dtype=object) + "》第" + clause_ids[win_of_loser] + "条"
+    winner_words = label + "（" + tx.fen_column_words(lines["capped_amount"][win_of_loser]).to_numpy(dtype=object) + "）"
+    matters = np.array([matter_label(m) for m in lines["matter"][losers]], dtype=object)
+    lines.append("explanation", losers, "就高不重复：同一事项“" + matters + "”已按" + winner_words + "奖励，本项不再兑现")
+    winners, beaten = np.unique(win_of_loser, return_counts=True)
+    counts = beaten.astype(str).astype(object)
+    lines.append("explanation", winners, "就高不重复：本项金额最高（或并列时政策排序在先），同一事项的其他" + counts + "项不再兑现")
+    lines.add_remark(winners, "就高不重复（同一事项另有" + counts + "项不再兑现）")
 
 
-def _join_remark(remark: pd.Series, words: pd.Series) -> pd.Series:
-    both = (remark != "") & (words != "")
-    return pd.Series(np.where(both, remark + "；" + words, remark + words), index=remark.index, dtype=object)
-
-
-def apply_budgets(lines: pd.DataFrame, ctx: YearContext) -> tuple[pd.DataFrame, dict[str, dict]]:
+def apply_budgets(lines: _Lines, ctx: YearContext) -> dict[str, dict]:
     factors: dict[str, dict] = {}
-    lines["final_amount"] = np.where(lines["status"] == "candidate", lines["capped_amount"], 0).astype(np.int64)
-    lines["scale_factor"] = "1"
+    candidate = lines["status"] == "candidate"
+    lines["final_amount"] = np.where(candidate, lines["capped_amount"], 0).astype(np.int64)
+    lines["scale_factor"] = np.full(len(lines), "1", dtype=object)
     for policy in ctx.catalog.policies:
         if not policy.budget.scale_down:
             continue
@@ -150,8 +192,8 @@ def apply_budgets(lines: pd.DataFrame, ctx: YearContext) -> tuple[pd.DataFrame, 
             source = "政策文本总预算"
         if budget is None:
             continue
-        kept = (lines["policy_id"] == policy.id) & (lines["status"] == "candidate")
-        total = int(lines.loc[kept, "capped_amount"].sum())
+        kept = np.flatnonzero((lines["policy_id"] == policy.id) & candidate)
+        total = int(lines["capped_amount"][kept].sum())
         factor = Fraction(budget, total) if total > budget else Fraction(1)
         factors[policy.id] = {
             "budget": budget, "budget_source": source, "total_before": total,
@@ -160,18 +202,15 @@ def apply_budgets(lines: pd.DataFrame, ctx: YearContext) -> tuple[pd.DataFrame, 
         }
         if total <= budget:
             continue
-        sub = lines.loc[kept]
-        _, co = _orders(sub, ctx.catalog)
-        scaled = largest_remainder(sub["capped_amount"].to_numpy(dtype=np.int64), budget, [sub["payee_uscc"].to_numpy(dtype=str), co, sub["subject_uscc"].to_numpy(dtype=str)])
-        lines.loc[kept, "final_amount"] = scaled
-        lines.loc[kept, "scale_factor"] = _factor_text(factor)
-        rwords = pd.Series(np.where(kept, f"按预算比例下调（系数{_factor_text(factor)}）", ""), index=lines.index, dtype=object)
-        lines["remark"] = _join_remark(lines["remark"], rwords)
-        lines["explanation"] = _append(
-            lines["explanation"], kept.to_numpy(),
-            f"预算按比例下调：本政策{ctx.year}年预算{tx.amount_words(budget)}（{source}），应兑现合计{tx.amount_words(total)}，系数{_factor_text(factor)}，按最大余数法精确到分，实付" + tx.fen_column_words(lines["final_amount"]).to_numpy(dtype=object),
+        _, co = _orders(lines["policy_id"][kept], lines["clause_id"][kept], ctx.catalog)
+        lines["final_amount"][kept] = largest_remainder(lines["capped_amount"][kept], budget, [lines["payee_uscc"][kept].astype(str), co, lines["subject_uscc"][kept].astype(str)])
+        lines["scale_factor"][kept] = _factor_text(factor)
+        lines.add_remark(kept, f"按预算比例下调（系数{_factor_text(factor)}）")
+        lines.append(
+            "explanation", kept,
+            f"预算按比例下调：本政策{ctx.year}年预算{tx.amount_words(budget)}（{source}），应兑现合计{tx.amount_words(total)}，系数{_factor_text(factor)}，按最大余数法精确到分，实付" + tx.fen_column_words(lines["final_amount"][kept]).to_numpy(dtype=object),
         )
-    return lines, factors
+    return factors
 
 
 def _factor_text(f: Fraction) -> str:
@@ -212,33 +251,29 @@ def split_funding(final: np.ndarray, num: np.ndarray, den: np.ndarray) -> tuple[
     return city, final - city
 
 
-def apply_funding(lines: pd.DataFrame, ctx: YearContext) -> pd.DataFrame:
-    region = pd.Series(ctx.enterprise_column("region_code", lines["payee_uscc"]), index=lines.index).fillna("")
+def apply_funding(lines: _Lines, ctx: YearContext) -> None:
+    region = pd.Series(ctx.enterprise_column("region_code", pd.Series(lines["payee_uscc"]))).fillna("").to_numpy(dtype=object)
     num, den = city_fractions(ctx.catalog, lines["policy_id"], lines["clause_id"], region)
-    city, district = split_funding(lines["final_amount"].to_numpy(dtype=np.int64), num, den)
+    city, district = split_funding(lines["final_amount"], num, den)
     lines["city_share"] = city
     lines["district_share"] = district
-    paid = lines["final_amount"].to_numpy(dtype=np.int64) > 0
-    shares = pd.MultiIndex.from_arrays([num, den])
-    codes, distinct = pd.factorize(shares)
+    paid = np.flatnonzero(lines["final_amount"] > 0)
+    codes, distinct = _pairs(num[paid], den[paid])
     words = np.array([tx.ratio_words(Fraction(int(a), int(b))) for a, b in distinct], dtype=object)
-    pct = pd.Series(words[codes] if len(lines) else [], index=lines.index, dtype=object)
-    lines["explanation"] = _append(
-        lines["explanation"], paid,
-        "资金分担：市级承担" + pct.to_numpy(dtype=object) + "，市级" + tx.fen_column_words(city).to_numpy(dtype=object) + "、区（县）级" + tx.fen_column_words(district).to_numpy(dtype=object),
+    lines.append(
+        "explanation", paid,
+        "资金分担：市级承担" + words[codes] + "，市级" + tx.fen_column_words(city[paid]).to_numpy(dtype=object) + "、区（县）级" + tx.fen_column_words(district[paid]).to_numpy(dtype=object),
     )
-    return lines
 
 
 def allocate(lines: pd.DataFrame, ctx: YearContext) -> Allocation:
     catalog = ctx.catalog
-    lines = sort_lines(lines.copy(), catalog)
-    lines["remark"] = ""
-    park_total = [(p.id, c.id) for p in catalog.policies for c in p.clauses if c.payee == "park"]
-    lines["_park_total"] = _clause_positions(lines, park_total) >= 0
-    lines = apply_cap_groups(lines, catalog)
-    lines = apply_no_double_benefit(lines, catalog)
-    lines, factors = apply_budgets(lines, ctx)
-    lines = apply_funding(lines, ctx)
-    lines["status"] = np.where(lines["status"] == "candidate", np.where(lines["final_amount"] > 0, "paid", "zero"), lines["status"])
-    return Allocation(lines.drop(columns=["_park_total"]), factors)
+    work = _Lines(sort_lines(lines, catalog))
+    work["remark"] = np.full(len(work), "", dtype=object)
+    work["_park_total"] = _clause_flags(work, {(p.id, c.id) for p in catalog.policies for c in p.clauses if c.payee == "park"})
+    apply_cap_groups(work, catalog)
+    apply_no_double_benefit(work, catalog)
+    factors = apply_budgets(work, ctx)
+    apply_funding(work, ctx)
+    work["status"] = np.where(work["status"] == "candidate", np.where(work["final_amount"] > 0, "paid", "zero"), work["status"]).astype(object)
+    return Allocation(work.frame(drop=("_park_total",)), factors)
