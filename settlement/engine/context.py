@@ -28,10 +28,14 @@ class YearContext:
     def __post_init__(self) -> None:
         self.enterprises = self.enterprises.sort_values("uscc", kind="stable").reset_index(drop=True)
         self.index = pd.Index(self.enterprises["uscc"])
-        self.facts = enterprise_facts(self.year, self.enterprises, self.stats, self.fx_rates)
+        self.enterprise_count = len(self.index)  # of the whole year, also in a subset
+        self.positions = np.arange(self.enterprise_count)  # of these enterprises in the whole year's table
+        # each stats row's enterprise (position; -1: not an enterprise of the run) and year
+        self.stats_positions = self.index.get_indexer(self.stats["uscc"]) if len(self.index) else np.full(len(self.stats), -1)
+        self.stats_years = self.stats["year"].to_numpy(dtype=np.int64, na_value=-1)
+        self.facts = enterprise_facts(self.year, self.enterprises, self.stats, self.fx_rates, self.stats_positions)
         self.parks = self.parks.sort_values("park_id", kind="stable").reset_index(drop=True)
-        self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats)
-        self.stats_history = self.stats[self.stats["year"] < self.year].reset_index(drop=True)
+        self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats, self.stats_positions)
         self._shared: dict = {}  # derived once, shared with subsets
         paid = self.paid[self.paid["year"] < self.year]
         self.paid_summary = (
@@ -53,25 +57,45 @@ class YearContext:
         positions = np.asarray(positions, dtype=np.int64)
         out.enterprises = self.enterprises.iloc[positions].reset_index(drop=True)
         out.index = pd.Index(out.enterprises["uscc"])
+        out.positions = self.positions[positions]
         out.facts = self.facts.take(positions)
         return out
 
     @property
+    def history_rows(self) -> np.ndarray:
+        """Positions in ``stats`` of the rows of earlier years (computed once, shared by subsets)."""
+        if "history_rows" not in self._shared:
+            self._shared["history_rows"] = np.flatnonzero(self.stats_years < self.year)
+        return self._shared["history_rows"]
+
+    @property
     def history(self):
-        """Money facts of every earlier stats row (computed once, shared by subsets)."""
+        """Money facts of every earlier stats row, in the order of :attr:`history_rows`."""
         if "history" not in self._shared:
             from .evaluate import history_facts
 
-            self._shared["history"] = history_facts(self.stats_history, self.year)
+            self._shared["history"] = history_facts(self.stats.iloc[self.history_rows], self.year)
         return self._shared["history"]
 
-    @property
-    def first_history_year(self) -> pd.Series:
-        """The first year of statistics before this year, by USCC."""
+    def per_enterprise(self, rows: np.ndarray) -> np.ndarray:
+        """For each of these enterprises: does one of the stats rows ``rows`` (positions) belong to it?"""
+        hit = np.zeros(self.enterprise_count, dtype=bool)
+        owners = self.stats_positions[rows]
+        hit[owners[owners >= 0]] = True
+        return hit[self.positions]
+
+    def first_history_year(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each of these enterprises: the first year of its statistics before this year
+        (0 where none), and whether it has one."""
         if "first_year" not in self._shared:
-            hist = self.stats_history
-            self._shared["first_year"] = hist.groupby("uscc")["year"].min() if len(hist) else pd.Series(dtype="Int64")
-        return self._shared["first_year"]
+            rows = self.history_rows
+            owners = self.stats_positions[rows]
+            first = np.full(self.enterprise_count, np.iinfo(np.int64).max, dtype=np.int64)
+            np.minimum.at(first, owners[owners >= 0], self.stats_years[rows][owners >= 0])
+            self._shared["first_year"] = first
+        first = self._shared["first_year"][self.positions]
+        known = first != np.iinfo(np.int64).max
+        return np.where(known, first, 0), known
 
     def applications_for(self, policy_id: str, clause_id: str) -> pd.DataFrame:
         """The year's applications under one clause, in their order in ``applications`` (the rows

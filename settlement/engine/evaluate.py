@@ -574,15 +574,14 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
 def _history_reached(clause: Clause, ctx: YearContext, tier: Tier) -> np.ndarray:
     """Per enterprise: was ``tier`` reached in any earlier year of the ledger's history (with
     limit_above in that year where the clause requires it)?"""
-    hist = ctx.stats_history
-    if not len(hist):
+    rows = ctx.history_rows
+    if not len(rows):
         return np.zeros(len(ctx.index), dtype=bool)
     ft = ctx.history
     reached = compare(ft, clause.metric, tier.op, tier.threshold)
     if clause.requires_limit_above:
         reached &= ft.value("limit_above")
-    who = hist["uscc"].to_numpy()[reached]
-    return ctx.index.isin(pd.unique(who))
+    return ctx.per_enterprise(rows[reached])
 
 
 def history_facts(rows: pd.DataFrame, year: int) -> FactTable:
@@ -640,7 +639,7 @@ def _tiered_enterprises(policy: Policy, clause: Clause, ctx: YearContext, cond: 
     for k, tier in enumerate(clause.tiers):
         before = _history_reached(clause, ctx, tier) | (paid["paid_max"].to_numpy() >= int(tier.amount or 0))
         idx = np.where((reached >= k) & ~before, k, idx)
-    since, has_since = _lookup_int(ctx.index, ctx.first_history_year)
+    since, has_since = ctx.first_history_year()
     since_words = np.where(has_since, "查阅" + since.astype(str).astype(object) + f"—{ctx.year - 1}年历史数据", f"无{ctx.year}年以前的历史数据")
     amount = tier_amounts(clause.tiers, idx)
     not_first = "以前年度已达到“" + _pick(words, reached) + "”档或已奖励，不属首次"
@@ -651,40 +650,35 @@ def _tiered_enterprises(policy: Policy, clause: Clause, ctx: YearContext, cond: 
     return reached >= 0, amount, idx, facts_text, reason
 
 
-def _lookup_int(index: pd.Index, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """``values`` (integers keyed by uscc) for every row of ``index``: (int64 array with 0 where
-    absent, known mask). Exact: never goes through float."""
-    pos = pd.Index(values.index).get_indexer(index)
-    known = pos >= 0
-    arr = values.astype("Int64").fillna(0).to_numpy(dtype=np.int64)
-    out = arr[np.where(known, pos, 0)] if len(arr) else np.zeros(len(index), dtype=np.int64)
-    return np.where(known, out, 0), known
-
-
 def _contribution_increment(policy: Policy, clause: Clause, ctx: YearContext):
     """cixi-2024-8 clause 3 (settlement-semantics): qualifying year Q = first year in the
     policy's period meeting ``qualify``; baseline = mean contribution of the ``baseline_years``
     before Q (missing = 0); award in Q .. Q+award_years-1 = rate(Y) x max(0, contribution(Y) - baseline)."""
     ft = ctx.facts
     year = ctx.year
-    start = policy.effective.start.year
-    stats = ctx.stats[(ctx.stats["year"] >= start) & (ctx.stats["year"] <= year)].reset_index(drop=True)
-    hf = history_facts(stats, year)
+    k = clause.baseline_years
+    owners, years = ctx.stats_positions, ctx.stats_years
+    # qualifying year of every enterprise of the year (by position), from its stats rows
+    rows = np.flatnonzero((years >= policy.effective.start.year) & (years <= year) & (owners >= 0))
     q = clause.qualify
-    meets = compare(hf, q.fact, q.op, q.value)
-    qual_year = stats.loc[meets].groupby("uscc")["year"].min()
-    Qi, has_q = _lookup_int(ctx.index, qual_year)
-    in_window = has_q & (year >= Qi) & (year <= Qi + clause.award_years - 1)
+    meets = rows[compare(history_facts(ctx.stats.iloc[rows], year), q.fact, q.op, q.value)]
+    never = np.iinfo(np.int64).max
+    qualified = np.full(ctx.enterprise_count, never, dtype=np.int64)
+    np.minimum.at(qualified, owners[meets], years[meets])
     # baseline: sum of local_contribution over Q-k .. Q-1 for each enterprise (missing years = 0)
-    contrib = ctx.stats[["uscc", "year", "local_contribution"]].dropna(subset=["local_contribution"])
-    contrib = contrib[contrib["uscc"].isin(ctx.index[in_window])]
-    q_of = pd.Series(Qi, index=ctx.index)
-    contrib = contrib.assign(Q=contrib["uscc"].map(q_of))
-    base_rows = contrib[(contrib["year"] >= contrib["Q"] - clause.baseline_years) & (contrib["year"] < contrib["Q"])]
-    base_sum, _ = _lookup_int(ctx.index, base_rows.groupby("uscc")["local_contribution"].sum())
+    contribution = ctx.stats["local_contribution"].astype("Int64")
+    owned = np.flatnonzero((owners >= 0) & contribution.notna().to_numpy())
+    q_of_row = qualified[owners[owned]]
+    base = owned[(q_of_row != never) & (years[owned] >= q_of_row - k) & (years[owned] < q_of_row)]
+    base_total = np.zeros(ctx.enterprise_count, dtype=np.int64)
+    np.add.at(base_total, owners[base], contribution.to_numpy(dtype=np.int64, na_value=0)[base])
+    Qi = qualified[ctx.positions]
+    has_q = Qi != never
+    Qi = np.where(has_q, Qi, 0)
+    in_window = has_q & (year >= Qi) & (year <= Qi + clause.award_years - 1)
+    base_sum = np.where(in_window, base_total[ctx.positions], 0)
     cur = ft.rational("local_contribution")
     c = as_int_array(cur.num)
-    k = clause.baseline_years
     rate_idx = tier_index(clause, ft)
     rates = [Fraction(t.rate) for t in clause.tiers]
     num = np.array([r.numerator for r in rates] + [0], dtype=np.int64)[np.where(rate_idx < 0, len(rates), rate_idx)]

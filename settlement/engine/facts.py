@@ -124,13 +124,15 @@ def _two_year(g1: Rational, g0: Rational, reported_any: np.ndarray, cur, prev2) 
 
 
 def enterprise_facts(
-    year: int, enterprises: pd.DataFrame, stats: pd.DataFrame, fx_rates: pd.DataFrame | None
+    year: int, enterprises: pd.DataFrame, stats: pd.DataFrame, fx_rates: pd.DataFrame | None, positions: np.ndarray | None = None
 ) -> FactTable:
-    """Facts of every enterprise (rows in the order of ``enterprises``) for ``year``."""
+    """Facts of every enterprise (rows in the order of ``enterprises``) for ``year``.
+    ``positions``: each stats row's enterprise (-1: none), when the caller has it already."""
     index = pd.Index(enterprises["uscc"])
     n = len(index)
     ft = FactTable(n, year)
-    positions = index.get_indexer(stats["uscc"])
+    if positions is None:
+        positions = index.get_indexer(stats["uscc"])
     years = stats["year"].to_numpy(dtype=np.int64, na_value=-1)
     cur, prev, prev2 = (_year_rows(stats, positions, years, y, n) for y in (year, year - 1, year - 2))
     for frame in (cur, prev, prev2):
@@ -170,8 +172,10 @@ def enterprise_facts(
     ft.rationals["years_since_registration"] = Rational.of_ints(year - reg_year)
     ft.values["registered_this_year"] = (reg_year == year).fillna(False).to_numpy(dtype=bool)
 
-    earlier_limit = stats[(stats["year"] < year) & stats["limit_above"].astype(bool)]["uscc"].unique()
-    ft.values["first_limit_above_this_year"] = ft.values["limit_above"] & ~index.isin(earlier_limit)
+    limit_before = np.zeros(n, dtype=bool)
+    owners = positions[(years < year) & stats["limit_above"].fillna(False).to_numpy(dtype=bool)]
+    limit_before[owners[owners >= 0]] = True
+    ft.values["first_limit_above_this_year"] = ft.values["limit_above"] & ~limit_before
 
     if "park_entry_on" in enterprises:
         ft.values["park_entry_on"] = pd.to_datetime(enterprises["park_entry_on"]).to_numpy()
@@ -206,10 +210,11 @@ def enterprise_facts(
     return ft
 
 
-def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats: pd.DataFrame) -> FactTable:
+def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats: pd.DataFrame, positions: np.ndarray | None = None) -> FactTable:
     """Facts of every park (rows in the order of ``parks``): its own figures and the sums over
     today's member enterprises (``park_id``) of this year and last year, blacklisted members
-    included (settlement-semantics, detail 8). A sum is unknown when no member has a figure."""
+    included (settlement-semantics, detail 8). A sum is unknown when no member has a figure.
+    ``positions``: each stats row's enterprise in ``enterprises`` (-1: none), when known."""
     n = len(parks)
     ft = FactTable(n, year)
     ft.values["park.kind"] = parks["kind"].to_numpy(dtype=object)
@@ -219,29 +224,33 @@ def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats:
     ft.rationals["park.occupancy_rate"] = Rational(as_int_array(occ), RATIO_SCALE, occ.notna().to_numpy())
     ft.rationals["park.online_shops"] = Rational.of_ints(parks["online_shops"].astype("Int64"))
     ft.values["park.established_on"] = pd.to_datetime(parks["established_on"]).to_numpy()
-    members = enterprises[["uscc", "park_id"]]
-    members = members[members["park_id"].fillna("") != ""]
-    rows = stats[stats["year"].isin([year, year - 1])].merge(members, on="uscc", how="inner")
-    index = pd.Index(parks["park_id"])
+    if positions is None:
+        positions = pd.Index(enterprises["uscc"]).get_indexer(stats["uscc"])
+    # each enterprise's park (position in ``parks``; -1: none), then each stats row's
+    park_of = pd.Index(parks["park_id"]).get_indexer(enterprises["park_id"].fillna("").to_numpy(dtype=object)) if n else np.full(len(enterprises), -1)
+    row_park = np.where(positions >= 0, park_of[np.maximum(positions, 0)] if len(park_of) else -1, -1)
+    years = stats["year"].to_numpy(dtype=np.int64, na_value=-1)
+    limit_above = stats["limit_above"].fillna(False).to_numpy(dtype=bool)
     for suffix, y in (("", year), ("@prev", year - 1)):
-        sub = rows[rows["year"] == y]
+        rows = np.flatnonzero((years == y) & (row_park >= 0))
+        park = row_park[rows]
+        has_members = np.zeros(n, dtype=bool)
+        has_members[park] = True
         for name, metric, only_limit_above in (
             ("park.online_retail", "online_retail", False),
             ("park.limit_above_online_retail", "online_retail", True),
             ("park.crossborder_exports", "crossborder_exports", False),
         ):
-            part = sub[sub["limit_above"].astype(bool)] if only_limit_above else sub
-            part = part[part[metric].notna()]
-            sums = part.groupby("park_id")[metric].sum()
-            pos = pd.Index(sums.index).get_indexer(index)
-            known = pos >= 0
-            values = sums.astype("Int64").fillna(0).to_numpy(dtype=np.int64)
-            out = values[np.where(known, pos, 0)] if len(values) else np.zeros(n, dtype=np.int64)
+            figures = stats[metric].astype("Int64")
+            counted = figures.notna().to_numpy()[rows] & (limit_above[rows] if only_limit_above else True)
+            sums = np.zeros(n, dtype=np.int64)
+            np.add.at(sums, park[counted], figures.fillna(0).to_numpy(dtype=np.int64)[rows][counted])
+            known = np.zeros(n, dtype=bool)
+            known[park[counted]] = True
             # a park whose members reported but none was limit-above has a known sum of 0
-            has_members = pd.Index(sub["park_id"].unique()).get_indexer(index) >= 0
-            ft.rationals[name + suffix] = Rational(np.where(known, out, 0), 1, known | has_members)
-        count = sub.groupby("park_id")["uscc"].nunique()
-        ft.values["park.members" + suffix] = index.map(count).fillna(0).to_numpy(dtype=np.int64)
+            ft.rationals[name + suffix] = Rational(np.where(known, sums, 0), 1, known | has_members)
+        members = np.unique(np.stack([park, positions[rows]]), axis=1)[0] if len(rows) else np.zeros(0, dtype=np.int64)
+        ft.values["park.members" + suffix] = np.bincount(members, minlength=n).astype(np.int64)
     return ft
 
 
