@@ -17,6 +17,7 @@ from ..ingest.contract import LEVEL_LABELS, NUMBER_SCALE
 from ..money import div_half_up
 from ..policies.schema import Clause, Policy, Tier, Units
 from . import text as tx
+from . import trace
 from .conditions import Leaf, compare, evaluate
 from .context import YearContext
 from .exact import Rational, as_int_array, mul
@@ -358,7 +359,7 @@ def _operator_parks(ctx: YearContext, operators: np.ndarray, kind: str | None) -
 def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force: bool) -> pd.DataFrame:
     apps = ctx.applications_for(policy.id, clause.id)
     if not len(apps):
-        return empty_lines()
+        return empty_raw()
     apps = apps.sort_values("application_id", kind="stable").reset_index(drop=True)
     ent_indexer = ctx.index.get_indexer(apps["uscc"])
     ft = application_facts(apps, ctx.facts, ctx.index)
@@ -521,7 +522,7 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
     ft, payee, subject, park_id, _ = _data_rows(policy, clause, ctx)
     n = ft.n
     if n == 0:
-        return empty_lines()
+        return empty_raw()
     region = pd.Series(ctx.enterprise_column("region_code", pd.Series(payee)))
     in_scope = region.isin(policy.regions).to_numpy()
     cond, leaves = evaluate(clause.conditions, ft, policy.two_year_average)
@@ -546,7 +547,7 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
         raise ValueError(f"{policy.id} {clause.id}: kind {clause.kind} needs an application")
     fired &= in_scope & (payee != "")
     if not fired.any():
-        return empty_lines()
+        return empty_raw()
     cond_words = leaves_words(leaves, n).to_numpy(dtype=object)
     black_of = pd.Series(ctx.enterprises["credit_blacklisted"].fillna(False).astype(bool).to_numpy(), index=ctx.enterprises["uscc"].to_numpy())
     black = pd.Series(payee).map(black_of).fillna(False).to_numpy(dtype=bool) & policy.excludes_blacklisted
@@ -715,56 +716,63 @@ def _paid_for(ctx: YearContext, policy: Policy, clause: Clause, payees, subjects
     return merged
 
 
+# Columns a clause's lines carry until :func:`render` words them, once for the whole year.
+RAW_COLUMNS = [c for c in LINE_COLUMNS if c not in ("explanation", "trace")] + ["facts", "notes", "reason", "tier", "paid_before", "paid_years"]
+
+
+def empty_raw() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in RAW_COLUMNS})
+    for column in ("standard_amount", "capped_amount", "tier", "paid_before"):
+        frame[column] = frame[column].astype(np.int64)
+    return frame
+
+
 def finish(policy: Policy, clause: Clause, lines: pd.DataFrame, ctx: YearContext) -> pd.DataFrame:
-    """Once, differential, the clause's annual and cumulative caps, status and explanation."""
+    """Once, differential, the clause's annual and cumulative caps and the status; the notes
+    these add to the explanation (worded with the rest in :func:`render`)."""
     lines = lines.reset_index(drop=True)
+    n = len(lines)
     paid = _paid_for(ctx, policy, clause, lines["payee_uscc"], lines["subject_uscc"])
     amount = lines["amount"].to_numpy(dtype=np.int64)
     excluded = lines["excluded"].to_numpy(dtype=bool)
     paid_total = paid["paid_total"].to_numpy(dtype=np.int64)
-    paid_words = paid["paid_years"].to_numpy(dtype=object) + "年已兑现" + tx.fen_column_words(paid_total).to_numpy(dtype=object)
-    notes = pd.Series([""] * len(lines), dtype=object)
+    paid_years = paid["paid_years"].to_numpy(dtype=object)
+    notes = np.full(n, "", dtype=object)
     reason = lines["reason"].to_numpy(dtype=object)
+
+    def paid_words(rows: np.ndarray) -> np.ndarray:
+        return paid_years[rows] + "年已兑现" + tx.fen_column_words(paid_total[rows]).to_numpy(dtype=object)
+
     if clause.once:
         blocked = (paid_total > 0) & ~excluded
-        notes = notes.where(~blocked, "一次性奖励：" + pd.Series(paid_words) + "，本年不再奖励")
+        rows = np.flatnonzero(blocked)
+        notes[rows] = "一次性奖励：" + paid_words(rows) + "，本年不再奖励"
         reason = np.where(blocked & (reason == ""), "一次性奖励已兑现", reason)
         amount = np.where(blocked, 0, amount)
     if clause.mode == "differential":
         has_paid = (paid_total > 0) & ~excluded
         net = np.maximum(0, amount - paid_total)
-        notes = notes.where(~has_paid, notes + "进档补差：" + pd.Series(paid_words) + "，补差" + tx.fen_column_words(net))
+        rows = np.flatnonzero(has_paid)
+        notes[rows] = notes[rows] + "进档补差：" + paid_words(rows) + "，补差" + tx.fen_column_words(net[rows]).to_numpy(dtype=object)
         reason = np.where(has_paid & (net == 0) & (reason == ""), "已按该档或更高档兑现，无差额", reason)
         amount = net
     standard = amount.copy()
     capped = standard.copy()
     if clause.cap is not None:
-        over = capped > int(clause.cap)
-        notes = notes.where(~over, notes + f"；超过每年上限{tx.amount_words(clause.cap)}，按上限计")
+        rows = np.flatnonzero(capped > int(clause.cap))
+        notes[rows] = notes[rows] + f"；超过每年上限{tx.amount_words(clause.cap)}，按上限计"
         capped = np.minimum(capped, int(clause.cap))
     if clause.cumulative_cap is not None:
         remaining = np.maximum(0, int(clause.cumulative_cap) - paid_total)
-        over = capped > remaining
-        notes = notes.where(
-            ~over,
-            notes + f"；累计上限{tx.amount_words(clause.cumulative_cap)}，此前已兑现" + tx.fen_column_words(paid_total) + "，本年至多" + tx.fen_column_words(remaining),
+        rows = np.flatnonzero(capped > remaining)
+        notes[rows] = (
+            notes[rows] + f"；累计上限{tx.amount_words(clause.cumulative_cap)}，此前已兑现" + tx.fen_column_words(paid_total[rows]).to_numpy(dtype=object)
+            + "，本年至多" + tx.fen_column_words(remaining[rows]).to_numpy(dtype=object)
         )
         capped = np.minimum(capped, remaining)
     status = np.where(excluded, "excluded", np.where(capped > 0, "candidate", "zero"))
     reason = np.where((status == "zero") & (reason == ""), "计算金额为0", reason)
-    header = f"《{policy.short_name}》（{policy.document_number}）第{clause.id}条"
-    facts = lines["facts_text"].astype(str).to_numpy(dtype=object)
-    tail = np.where(status == "candidate", "；计" + tx.fen_column_words(capped).to_numpy(dtype=object), "；" + reason)
-    # a reason the application notes already give is not said twice
-    said = np.array([bool(r) and r in f for f, r in zip(facts, reason, strict=True)], dtype=bool)
-    tail = np.where((status != "candidate") & said, "", tail)
-    explanation = (
-        header + "："
-        + pd.Series(facts)
-        + notes.str.replace(r"^；", "", regex=True).map(lambda s: f"；{s}" if s else "")
-        + pd.Series(tail)
-    )
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "payee_uscc": lines["payee_uscc"].to_numpy(dtype=object),
             "subject_uscc": lines["subject_uscc"].to_numpy(dtype=object),
@@ -776,32 +784,62 @@ def finish(policy: Policy, clause: Clause, lines: pd.DataFrame, ctx: YearContext
             "standard_amount": standard.astype(np.int64),
             "capped_amount": capped.astype(np.int64),
             "application_ids": lines["application_ids"].to_numpy(dtype=object),
-            "explanation": explanation.to_numpy(dtype=object),
-            "trace": _trace(clause, lines, paid, standard, capped, reason),
+            "facts": lines["facts_text"].astype(str).to_numpy(dtype=object),
+            "notes": notes,
+            "reason": reason,
+            "tier": lines["tier"].to_numpy(dtype=np.int64),
+            "paid_before": paid_total,
+            "paid_years": paid_years,
         }
     )
-    return out
 
 
-def _trace(clause: Clause, lines: pd.DataFrame, paid: pd.DataFrame, standard, capped, reason) -> np.ndarray:
-    frame = pd.DataFrame(
+def render(raw: pd.DataFrame, catalog) -> pd.DataFrame:
+    """The explanation and the audit trace of every line, worded in one pass over the lines of
+    all clauses (what :func:`finish` left as facts, notes and reason)."""
+    if not len(raw):
+        return empty_lines()
+    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([raw["policy_id"].to_numpy(dtype=object), raw["clause_id"].to_numpy(dtype=object)]))
+    clauses = [(catalog.policy(p), catalog.policy(p).clause(c)) for p, c in pairs]
+
+    def per_clause(values: list) -> np.ndarray:
+        return np.array(values, dtype=object)[codes]
+
+    status = raw["status"].to_numpy(dtype=object)
+    capped = raw["capped_amount"].to_numpy(dtype=np.int64)
+    facts = raw["facts"].to_numpy(dtype=object)
+    reason = raw["reason"].to_numpy(dtype=object)
+    notes = raw["notes"].to_numpy(dtype=object)
+    header = per_clause([f"《{p.short_name}》（{p.document_number}）第{c.id}条：" for p, c in clauses])
+    candidate = status == "candidate"
+    tail = np.where(candidate, "；计" + tx.fen_column_words(capped).to_numpy(dtype=object), "；" + reason)
+    # a reason the application notes already give is not said twice
+    said = np.array([bool(r) and r in f for f, r in zip(facts, reason, strict=True)], dtype=bool)
+    tail = np.where(~candidate & said, "", tail)
+    stripped = [s[1:] if s.startswith("；") else s for s in notes]
+    noted = np.array(["；" + s if s else "" for s in stripped], dtype=object)
+    out = raw[[c for c in LINE_COLUMNS if c in raw.columns]].copy()
+    out["explanation"] = trace.join_columns(header, facts, noted, tail)
+    def per_clause_json(encode, values: list) -> np.ndarray:
+        return encode(np.array(values))[codes]
+
+    distinct = trace.each_distinct
+    out["trace"] = trace.records(
         {
-            "kind": clause.kind,
-            "mode": clause.mode or "",
-            "tier": lines["tier"].to_numpy(dtype=np.int64) + 1,
-            "paid_before": paid["paid_total"].to_numpy(dtype=np.int64),
-            "paid_years": paid["paid_years"].to_numpy(dtype=object),
-            "standard_fen": np.asarray(standard, dtype=np.int64),
-            "capped_fen": np.asarray(capped, dtype=np.int64),
-            "annual_cap_fen": int(clause.cap) if clause.cap is not None else -1,
-            "cumulative_cap_fen": int(clause.cumulative_cap) if clause.cumulative_cap is not None else -1,
-            "reason": np.asarray(reason, dtype=object),
-            "facts": lines["facts_text"].to_numpy(dtype=object),
+            "kind": per_clause_json(trace.json_strings, [c.kind for _, c in clauses]),
+            "mode": per_clause_json(trace.json_strings, [c.mode or "" for _, c in clauses]),
+            "tier": distinct(trace.json_ints, raw["tier"].to_numpy(dtype=np.int64) + 1),
+            "paid_before": distinct(trace.json_ints, raw["paid_before"].to_numpy(dtype=np.int64)),
+            "paid_years": distinct(trace.json_strings, raw["paid_years"].to_numpy(dtype=object)),
+            "standard_fen": trace.json_ints(raw["standard_amount"]),
+            "capped_fen": trace.json_ints(capped),
+            "annual_cap_fen": per_clause_json(trace.json_ints, [int(c.cap) if c.cap is not None else -1 for _, c in clauses]),
+            "cumulative_cap_fen": per_clause_json(trace.json_ints, [int(c.cumulative_cap) if c.cumulative_cap is not None else -1 for _, c in clauses]),
+            "reason": distinct(trace.json_strings, reason),
+            "facts": trace.json_strings(facts),
         }
     )
-    if not len(frame):
-        return np.array([], dtype=object)
-    return np.array(frame.to_json(orient="records", lines=True, force_ascii=False).splitlines(), dtype=object)
+    return out[LINE_COLUMNS]
 
 
 # ------------------------------------------------------------------ year
@@ -820,4 +858,4 @@ def evaluate_year(ctx: YearContext, policies: list[Policy] | None = None) -> pd.
     parts = [p for p in parts if len(p)]
     if not parts:
         return empty_lines()
-    return pd.concat(parts, ignore_index=True)
+    return render(pd.concat(parts, ignore_index=True), ctx.catalog)

@@ -158,15 +158,15 @@ def _plain(value) -> str:
 def run_case(catalog, policy: Policy, clause: Clause, case: TestCase) -> pd.DataFrame:
     """The lines of ``clause`` for the case's payee (empty when the clause did not fire)."""
     from ..engine.context import YearContext
-    from ..engine.evaluate import application_lines, data_lines
+    from ..engine.evaluate import application_lines, data_lines, render
 
     frames = case_frames(policy, clause, case)
     ctx = YearContext(year=case.year, catalog=catalog, **frames)
     in_force = policy.in_force(case.year)
     if clause.application:
-        lines = application_lines(policy, clause, ctx, in_force)
+        lines = render(application_lines(policy, clause, ctx, in_force), catalog)
     elif not in_force:
-        return data_lines(policy, clause, ctx).iloc[0:0]
+        return render(data_lines(policy, clause, ctx), catalog).iloc[0:0]
     else:
-        lines = data_lines(policy, clause, ctx)
+        lines = render(data_lines(policy, clause, ctx), catalog)
     return lines[(lines["clause_id"] == clause.id) & (lines["payee_uscc"] == CASE_USCC)]
