@@ -68,14 +68,15 @@ class YearContext:
             self._shared["history_rows"] = np.flatnonzero(self.stats_years < self.year)
         return self._shared["history_rows"]
 
-    @property
-    def history(self):
-        """Money facts of every earlier stats row, in the order of :attr:`history_rows`."""
-        if "history" not in self._shared:
+    def history(self, metric: str):
+        """``metric`` (a money fact) and limit_above of every earlier stats row, in the order of
+        :attr:`history_rows` (computed once per metric, shared by subsets)."""
+        key = ("history", metric)
+        if key not in self._shared:
             from .evaluate import history_facts
 
-            self._shared["history"] = history_facts(self.stats.iloc[self.history_rows], self.year)
-        return self._shared["history"]
+            self._shared[key] = history_facts(self.stats, self.history_rows, self.year, (metric,))
+        return self._shared[key]
 
     def per_enterprise(self, rows: np.ndarray) -> np.ndarray:
         """For each of these enterprises: does one of the stats rows ``rows`` (positions) belong to it?"""

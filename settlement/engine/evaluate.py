@@ -523,8 +523,14 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
     n = ft.n
     if n == 0:
         return empty_raw()
-    region = pd.Series(ctx.enterprise_column("region_code", pd.Series(payee)))
-    in_scope = region.isin(policy.regions).to_numpy()
+    # the payee's own row (an enterprise clause's rows are its payees; an operator may be none)
+    at = np.arange(n) if clause.payee == "enterprise" else ctx.index.get_indexer(payee)
+    at = np.where(at >= 0, at, len(ctx.enterprises))  # past the end: no such enterprise
+
+    def payee_column(column: str, none) -> np.ndarray:
+        return np.append(ctx.enterprises[column].to_numpy(dtype=object), none)[at]
+
+    in_scope = np.isin(payee_column("region_code", None), list(policy.regions))
     cond, leaves = evaluate(clause.conditions, ft, policy.two_year_average)
     if clause.kind == "tiered" and clause.payee == "enterprise":
         fired, amount, tier, facts_text, reason = _tiered_enterprises(policy, clause, ctx, cond)
@@ -549,8 +555,7 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
     if not fired.any():
         return empty_raw()
     cond_words = leaves_words(leaves, n).to_numpy(dtype=object)
-    black_of = pd.Series(ctx.enterprises["credit_blacklisted"].fillna(False).astype(bool).to_numpy(), index=ctx.enterprises["uscc"].to_numpy())
-    black = pd.Series(payee).map(black_of).fillna(False).to_numpy(dtype=bool) & policy.excludes_blacklisted
+    black = pd.Series(payee_column("credit_blacklisted", False)).fillna(False).to_numpy(dtype=bool) & policy.excludes_blacklisted
     sel = np.flatnonzero(fired)
     if clause.payee != "enterprise":
         who = np.where(clause.payee == "park", "园区" + park_id[sel] + "（运营主体）", "园区" + park_id[sel] + "入驻企业" + subject[sel] + "（奖励运营主体）")
@@ -578,23 +583,22 @@ def _history_reached(clause: Clause, ctx: YearContext, tier: Tier) -> np.ndarray
     rows = ctx.history_rows
     if not len(rows):
         return np.zeros(len(ctx.index), dtype=bool)
-    ft = ctx.history
+    ft = ctx.history(clause.metric)
     reached = compare(ft, clause.metric, tier.op, tier.threshold)
     if clause.requires_limit_above:
         reached &= ft.value("limit_above")
     return ctx.per_enterprise(rows[reached])
 
 
-def history_facts(rows: pd.DataFrame, year: int) -> FactTable:
-    """Money facts and limit_above of individual stats rows (any years)."""
+def history_facts(stats: pd.DataFrame, rows: np.ndarray, year: int, metrics: tuple[str, ...]) -> FactTable:
+    """Money facts ``metrics`` and limit_above of individual stats rows (positions ``rows``, any years)."""
     ft = FactTable(len(rows), year)
-    rows = rows.reset_index(drop=True)
-    for metric in ("online_retail", "retail_sales", "wholesale_sales", "operating_revenue",
-                   "crossborder_exports", "independent_site_sales", "local_contribution"):
-        ft.rationals[metric] = Rational.of_ints(rows[metric].astype("Int64"))
-    online_sales = rows["online_sales"].astype("Int64").fillna(rows["online_retail"].astype("Int64"))
-    ft.rationals["online_sales"] = Rational.of_ints(online_sales)
-    ft.values["limit_above"] = rows["limit_above"].fillna(False).to_numpy(dtype=bool)
+    for metric in metrics:
+        values = stats[metric].astype("Int64")
+        if metric == "online_sales":
+            values = values.fillna(stats["online_retail"].astype("Int64"))
+        ft.rationals[metric] = Rational(values.to_numpy(dtype=np.int64, na_value=0)[rows], 1, values.notna().to_numpy()[rows])
+    ft.values["limit_above"] = stats["limit_above"].fillna(False).to_numpy(dtype=bool)[rows]
     return ft
 
 
@@ -662,7 +666,7 @@ def _contribution_increment(policy: Policy, clause: Clause, ctx: YearContext):
     # qualifying year of every enterprise of the year (by position), from its stats rows
     rows = np.flatnonzero((years >= policy.effective.start.year) & (years <= year) & (owners >= 0))
     q = clause.qualify
-    meets = rows[compare(history_facts(ctx.stats.iloc[rows], year), q.fact, q.op, q.value)]
+    meets = rows[compare(history_facts(ctx.stats, rows, year, (q.fact,)), q.fact, q.op, q.value)]
     never = np.iinfo(np.int64).max
     qualified = np.full(ctx.enterprise_count, never, dtype=np.int64)
     np.minimum.at(qualified, owners[meets], years[meets])
