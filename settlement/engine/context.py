@@ -27,11 +27,11 @@ class YearContext:
 
     def __post_init__(self) -> None:
         self.enterprises = self.enterprises.sort_values("uscc", kind="stable").reset_index(drop=True)
-        self.index = pd.Index(self.enterprises["uscc"])
+        self.index = _uscc_index(self.enterprises["uscc"])
         self.enterprise_count = len(self.index)  # of the whole year, also in a subset
         self.positions = np.arange(self.enterprise_count)  # of these enterprises in the whole year's table
         # each stats row's enterprise (position; -1: not an enterprise of the run) and year
-        self.stats_positions = self.index.get_indexer(self.stats["uscc"]) if len(self.index) else np.full(len(self.stats), -1)
+        self.stats_positions = self.index.get_indexer(self.stats["uscc"].to_numpy(dtype=object)) if len(self.index) else np.full(len(self.stats), -1)
         self.stats_years = self.stats["year"].to_numpy(dtype=np.int64, na_value=-1)
         self.facts = enterprise_facts(self.year, self.enterprises, self.stats, self.fx_rates, self.stats_positions)
         self.parks = self.parks.sort_values("park_id", kind="stable").reset_index(drop=True)
@@ -56,7 +56,7 @@ class YearContext:
         out.__dict__.update(self.__dict__)
         positions = np.asarray(positions, dtype=np.int64)
         out.enterprises = self.enterprises.iloc[positions].reset_index(drop=True)
-        out.index = pd.Index(out.enterprises["uscc"])
+        out.index = _uscc_index(out.enterprises["uscc"])
         out.positions = self.positions[positions]
         out.facts = self.facts.take(positions)
         return out
@@ -122,3 +122,8 @@ class YearContext:
         if len(rows):
             return int(rows["budget"].iloc[0])
         return None
+
+
+def _uscc_index(uscc: pd.Series) -> pd.Index:
+    """An index of USCCs as plain Python strings (looked up faster than pandas' string dtype)."""
+    return pd.Index(uscc.to_numpy(dtype=object), dtype=object)

@@ -369,7 +369,7 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
     if clause.payee == "park":
         # filed by the park's operator: the park's facts join the application's
         park_id, pos = _operator_parks(ctx, apps["uscc"].to_numpy(dtype=object), clause.park_kind)
-        merge_facts(ft, ctx.park_facts.take(pos))
+        ft.merge(ctx.park_facts.take(pos))
         reason = np.where((reason == "") & (pos < 0), f"申报企业不是{PARK_KIND_WORDS.get(clause.park_kind, '')}园区的运营主体", reason)
     eligible = reason == ""
     leaves: list[Leaf] = []
@@ -469,12 +469,6 @@ def _per_payee(per_app: pd.DataFrame) -> pd.DataFrame:
             "cond_words": per_app["cond_words"].to_numpy(dtype=object)[starts],
         }
     )
-
-
-def merge_facts(into: FactTable, other: FactTable) -> None:
-    into.rationals.update(other.rationals)
-    into.values.update(other.values)
-    into.errors.update(other.errors)
 
 
 # -------------------------------------------------------------- data-driven
@@ -603,7 +597,7 @@ def history_facts(stats: pd.DataFrame, rows: np.ndarray, year: int, metrics: tup
 
 
 def _with_limit_above(clause: Clause, ft: FactTable, facts: np.ndarray) -> np.ndarray:
-    if not clause.requires_limit_above or "limit_above" not in ft.values:
+    if not clause.requires_limit_above or "limit_above" not in ft.value_names():
         return facts
     return facts + np.where(ft.value("limit_above"), f"（{ft.year}年限上✓）", f"（{ft.year}年非限上✗）")
 

@@ -30,7 +30,10 @@ class FactError(Exception):
 
 @dataclass
 class FactTable:
-    """Columns of facts for a set of rows. Numeric facts are :class:`Rational`; others are arrays."""
+    """Columns of facts for a set of rows. Numeric facts are :class:`Rational`; others are arrays.
+
+    A table taken from another (:meth:`take`) takes each fact when it is first asked for: a
+    clause reads a handful of the ~50 facts, on its applicants or candidates only."""
 
     n: int
     year: int
@@ -38,38 +41,53 @@ class FactTable:
     values: dict[str, np.ndarray] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # fact -> why it is unavailable
     years: dict[str, int] = field(default_factory=dict)  # fact -> year of the figure it shows
+    source: FactTable | None = None  # rows of ``source`` at ``indexer`` (taken on first use)
+    indexer: np.ndarray | None = None
 
     def rational(self, name: str) -> Rational:
         if name in self.errors:
             raise FactError(self.errors[name])
+        if name not in self.rationals and self.source is not None and name in self.source.rational_names():
+            self.rationals[name] = self.source.rational(name).take(self.indexer)
         return self.rationals[name]
 
     def value(self, name: str) -> np.ndarray:
         if name in self.errors:
             raise FactError(self.errors[name])
+        if name not in self.values and self.source is not None and name in self.source.value_names():
+            self.values[name] = _take_values(self.source.value(name), self.indexer)
         return self.values[name]
 
+    def rational_names(self) -> set[str]:
+        return set(self.rationals) | (self.source.rational_names() if self.source is not None else set())
+
+    def value_names(self) -> set[str]:
+        return set(self.values) | (self.source.value_names() if self.source is not None else set())
+
     def has(self, name: str) -> bool:
-        return name in self.rationals or name in self.values or name in self.errors
+        return name in self.rational_names() or name in self.value_names() or name in self.errors
 
     def take(self, indexer: np.ndarray) -> FactTable:
         """Rows by position (-1: no such row -> unknown / False / None)."""
-        missing = indexer < 0
-        safe = np.where(missing, 0, indexer)
-        out = FactTable(len(indexer), self.year, errors=dict(self.errors), years=dict(self.years))
-        for k, r in self.rationals.items():
-            out.rationals[k] = r.take(indexer)
-        for k, v in self.values.items():
-            if len(v) == 0:
-                taken = np.zeros(len(indexer), dtype=v.dtype)
-            else:
-                taken = v[safe]
-            if taken.dtype == bool:
-                taken = taken & ~missing
-            elif taken.dtype == object:
-                taken = np.where(missing, None, taken)
-            out.values[k] = taken
-        return out
+        return FactTable(len(indexer), self.year, errors=dict(self.errors), years=dict(self.years), source=self, indexer=np.asarray(indexer))
+
+    def merge(self, other: FactTable) -> None:
+        """Every fact of ``other`` (same rows) joins these."""
+        for name in other.rational_names():
+            self.rationals[name] = other.rational(name)
+        for name in other.value_names():
+            self.values[name] = other.value(name)
+        self.errors.update(other.errors)
+
+
+def _take_values(v: np.ndarray, indexer: np.ndarray) -> np.ndarray:
+    missing = indexer < 0
+    taken = np.zeros(len(indexer), dtype=v.dtype) if len(v) == 0 else v[np.where(missing, 0, indexer)]
+    if taken.dtype == bool:
+        return taken & ~missing
+    if taken.dtype == object:
+        return np.where(missing, None, taken)
+    return taken
 
 
 def _year_rows(stats: pd.DataFrame, positions: np.ndarray, years: np.ndarray, year: int, n: int) -> pd.DataFrame:
@@ -78,10 +96,11 @@ def _year_rows(stats: pd.DataFrame, positions: np.ndarray, years: np.ndarray, ye
     no row) and ``year``. ``positions`` is each stats row's enterprise (-1: not an enterprise of
     the run); where an enterprise has two rows for a year the first counts."""
     sel = np.flatnonzero((years == year) & (positions >= 0))
-    first_of, first = np.unique(positions[sel], return_index=True)
-    indexer = np.full(n, -1, dtype=np.int64)
-    indexer[first_of] = sel[first]
-    found = indexer >= 0
+    none = np.iinfo(np.int64).max
+    indexer = np.full(n, none, dtype=np.int64)
+    np.minimum.at(indexer, positions[sel], sel)
+    found = indexer != none
+    indexer = np.where(found, indexer, -1)
     flags = stats["limit_above"].fillna(False).to_numpy(dtype=bool)
     columns = {"limit_above": flags[np.where(found, indexer, 0)] & found if len(flags) else np.zeros(n, dtype=bool)}
     for column in ("year", *MONEY_METRICS, *GROWTH):
