@@ -390,12 +390,13 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
     zero_reason = np.where(~cond, fail_cond, np.where(~ok, why_not, ""))
     good = eligible & cond & ok
     cond_words = leaves_words(leaves, n).to_numpy(dtype=object)
-    app_words = "申报" + apps["application_id"].astype(str).to_numpy(dtype=object) + "：" + np.where(good, note, np.where(eligible, zero_reason, reason))
-    per_app = pd.DataFrame(
+    app_ids = apps["application_id"].to_numpy(dtype=object).astype(str).astype(object)
+    app_words = "申报" + app_ids + "：" + np.where(good, note, np.where(eligible, zero_reason, reason))
+    agg = _per_payee(
         {
             "payee_uscc": apps["uscc"].to_numpy(dtype=object),
             "park_id": park_id,
-            "application_id": apps["application_id"].astype(str).to_numpy(dtype=object),
+            "application_id": app_ids,
             "eligible": eligible,
             "good": good,
             "amount": np.where(good, amount, 0).astype(np.int64),
@@ -406,69 +407,67 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
             "cond_words": cond_words,
         }
     )
-    agg = _per_payee(per_app)
     if clause.kind == "fixed":
-        standard = agg["amount_max"].to_numpy(dtype=np.int64)  # once per year, however many applications
+        standard = agg["amount_max"]  # once per year, however many applications
     elif clause.kind == "tiered":
-        standard = tier_amounts(clause.tiers, agg["tier"].to_numpy(dtype=np.int64))  # the year's highest tier
+        standard = tier_amounts(clause.tiers, agg["tier"])  # the year's highest tier
     else:
-        standard = agg["amount_sum"].to_numpy(dtype=np.int64)
-    lines = pd.DataFrame(
-        {
-            "payee_uscc": agg["payee_uscc"],
-            "subject_uscc": agg["payee_uscc"],
-            "park_id": agg["park_id"],
-            "excluded": ~agg["eligible"].to_numpy(),
-            "amount": np.where(agg["eligible"], standard, 0).astype(np.int64),
-            "tier": agg["tier"].to_numpy(dtype=np.int64),
-            "facts_text": (agg["words"] + np.where(agg["cond_words"] != "", "；" + agg["cond_words"], "")).to_numpy(dtype=object),
-            "reason": np.where(agg["eligible"], agg["zero_reason"].where(~agg["good"], ""), agg["reason"]),
-            "application_ids": agg["application_ids"],
-        }
-    )
+        standard = agg["amount_sum"]
+    eligible = agg["eligible"]
+    lines = {
+        "payee_uscc": agg["payee_uscc"],
+        "subject_uscc": agg["payee_uscc"],
+        "park_id": agg["park_id"],
+        "excluded": ~eligible,
+        "amount": np.where(eligible, standard, 0).astype(np.int64),
+        "tier": agg["tier"],
+        "facts_text": agg["words"] + np.where(agg["cond_words"] != "", "；" + agg["cond_words"], ""),
+        "reason": np.where(eligible, np.where(agg["good"], "", agg["zero_reason"]), agg["reason"]),
+        "application_ids": agg["application_ids"],
+    }
     return finish(policy, clause, lines, ctx)
 
 
 PARK_KIND_WORDS = {"ecommerce": "电商", "crossborder": "跨境电商"}
 
 
-def _per_payee(per_app: pd.DataFrame) -> pd.DataFrame:
+def _per_payee(per_app: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """One row per (payee, park) from its applications (in application order): ids and words
     joined, any eligible / good, sum and max of amounts, highest tier, first reason."""
-    per_app = per_app.sort_values(["payee_uscc", "park_id"], kind="stable").reset_index(drop=True)
-    keys = per_app[["payee_uscc", "park_id"]].to_numpy(dtype=object)
-    n = len(per_app)
+    payee, park = per_app["payee_uscc"], per_app["park_id"]
+    order = np.lexsort((pd.factorize(park, sort=True)[0], pd.factorize(payee, sort=True)[0]))
+    per_app = {k: np.asarray(v)[order] for k, v in per_app.items()}
+    payee, park = per_app["payee_uscc"], per_app["park_id"]
+    n = len(payee)
     new = np.ones(n, dtype=bool)
     if n > 1:
-        new[1:] = (keys[1:, 0] != keys[:-1, 0]) | (keys[1:, 1] != keys[:-1, 1])
+        new[1:] = (payee[1:] != payee[:-1]) | (park[1:] != park[:-1])
     starts = np.flatnonzero(new)
     sizes = np.diff(np.r_[starts, n])
 
     def combined(col: str, combine) -> np.ndarray:
         """The first value of each group; ``combine`` of the values where a payee has several."""
-        values = per_app[col].to_numpy(dtype=object)
-        out = values[starts].copy()
+        values = per_app[col]
+        out = values[starts].astype(object)
         for g in np.flatnonzero(sizes > 1):  # only payees with several applications
             out[g] = combine(values[starts[g] : starts[g] + sizes[g]])
         return out
 
-    amount = per_app["amount"].to_numpy(dtype=np.int64)
-    return pd.DataFrame(
-        {
-            "payee_uscc": keys[starts, 0],
-            "park_id": keys[starts, 1],
-            "application_ids": combined("application_id", "、".join),
-            "eligible": np.logical_or.reduceat(per_app["eligible"].to_numpy(dtype=bool), starts) if n else np.zeros(0, bool),
-            "good": np.logical_or.reduceat(per_app["good"].to_numpy(dtype=bool), starts) if n else np.zeros(0, bool),
-            "amount_sum": np.add.reduceat(amount, starts) if n else np.zeros(0, np.int64),
-            "amount_max": np.maximum.reduceat(amount, starts) if n else np.zeros(0, np.int64),
-            "tier": np.maximum.reduceat(per_app["tier"].to_numpy(dtype=np.int64), starts) if n else np.zeros(0, np.int64),
-            "reason": per_app["reason"].to_numpy(dtype=object)[starts],
-            "zero_reason": combined("zero_reason", max),
-            "words": combined("words", "；".join),
-            "cond_words": per_app["cond_words"].to_numpy(dtype=object)[starts],
-        }
-    )
+    amount = per_app["amount"].astype(np.int64)
+    return {
+        "payee_uscc": payee[starts],
+        "park_id": park[starts],
+        "application_ids": combined("application_id", "、".join),
+        "eligible": np.logical_or.reduceat(per_app["eligible"], starts),
+        "good": np.logical_or.reduceat(per_app["good"], starts),
+        "amount_sum": np.add.reduceat(amount, starts),
+        "amount_max": np.maximum.reduceat(amount, starts),
+        "tier": np.maximum.reduceat(per_app["tier"].astype(np.int64), starts),
+        "reason": per_app["reason"][starts].astype(object),
+        "zero_reason": combined("zero_reason", max),
+        "words": combined("words", "；".join),
+        "cond_words": per_app["cond_words"][starts].astype(object),
+    }
 
 
 # -------------------------------------------------------------- data-driven
@@ -555,19 +554,17 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
         who = np.where(clause.payee == "park", "园区" + park_id[sel] + "（运营主体）", "园区" + park_id[sel] + "入驻企业" + subject[sel] + "（奖励运营主体）")
         facts_text = np.asarray(facts_text, dtype=object).copy()
         facts_text[sel] = who + "：" + facts_text[sel]
-    lines = pd.DataFrame(
-        {
-            "payee_uscc": payee[sel],
-            "subject_uscc": subject[sel],
-            "park_id": park_id[sel],
-            "excluded": black[sel],
-            "amount": np.where(black[sel], 0, amount[sel]).astype(np.int64),
-            "tier": np.asarray(tier)[sel],
-            "facts_text": np.where(cond_words[sel] != "", facts_text[sel] + "；" + cond_words[sel], facts_text[sel]),
-            "reason": np.where(black[sel], "运营主体/企业列入严重失信名单，不予奖励", reason[sel]),
-            "application_ids": "",
-        }
-    )
+    lines = {
+        "payee_uscc": payee[sel],
+        "subject_uscc": subject[sel],
+        "park_id": park_id[sel],
+        "excluded": black[sel],
+        "amount": np.where(black[sel], 0, amount[sel]).astype(np.int64),
+        "tier": np.asarray(tier)[sel],
+        "facts_text": np.where(cond_words[sel] != "", facts_text[sel] + "；" + cond_words[sel], facts_text[sel]),
+        "reason": np.where(black[sel], "运营主体/企业列入严重失信名单，不予奖励", reason[sel]),
+        "application_ids": "",
+    }
     return finish(policy, clause, lines, ctx)
 
 
@@ -725,18 +722,19 @@ def empty_raw() -> pd.DataFrame:
     return frame
 
 
-def finish(policy: Policy, clause: Clause, lines: pd.DataFrame, ctx: YearContext) -> pd.DataFrame:
+def finish(policy: Policy, clause: Clause, lines: dict[str, np.ndarray], ctx: YearContext) -> pd.DataFrame:
     """Once, differential, the clause's annual and cumulative caps and the status; the notes
-    these add to the explanation (worded with the rest in :func:`render`)."""
-    lines = lines.reset_index(drop=True)
-    n = len(lines)
+    these add to the explanation (worded with the rest in :func:`render`). ``lines``: columns
+    payee_uscc, subject_uscc, park_id, excluded, amount, tier, facts_text, reason, application_ids."""
+    lines = {k: np.asarray(v) for k, v in lines.items()}
+    n = len(lines["payee_uscc"])
     paid = _paid_for(ctx, policy, clause, lines["payee_uscc"], lines["subject_uscc"])
-    amount = lines["amount"].to_numpy(dtype=np.int64)
-    excluded = lines["excluded"].to_numpy(dtype=bool)
+    amount = lines["amount"].astype(np.int64)
+    excluded = lines["excluded"].astype(bool)
     paid_total = paid["paid_total"].to_numpy(dtype=np.int64)
     paid_years = paid["paid_years"].to_numpy(dtype=object)
     notes = np.full(n, "", dtype=object)
-    reason = lines["reason"].to_numpy(dtype=object)
+    reason = lines["reason"].astype(object)
 
     def paid_words(rows: np.ndarray) -> np.ndarray:
         return paid_years[rows] + "年已兑现" + tx.fen_column_words(paid_total[rows]).to_numpy(dtype=object)
@@ -772,20 +770,20 @@ def finish(policy: Policy, clause: Clause, lines: pd.DataFrame, ctx: YearContext
     reason = np.where((status == "zero") & (reason == ""), "计算金额为0", reason)
     return pd.DataFrame(
         {
-            "payee_uscc": lines["payee_uscc"].to_numpy(dtype=object),
-            "subject_uscc": lines["subject_uscc"].to_numpy(dtype=object),
-            "park_id": lines["park_id"].to_numpy(dtype=object),
+            "payee_uscc": lines["payee_uscc"].astype(object),
+            "subject_uscc": lines["subject_uscc"].astype(object),
+            "park_id": lines["park_id"].astype(object),
             "policy_id": policy.id,
             "clause_id": clause.id,
             "matter": clause.matter or "",
             "status": status,
             "standard_amount": standard.astype(np.int64),
             "capped_amount": capped.astype(np.int64),
-            "application_ids": lines["application_ids"].to_numpy(dtype=object),
-            "facts": lines["facts_text"].astype(str).to_numpy(dtype=object),
+            "application_ids": np.broadcast_to(np.asarray(lines["application_ids"], dtype=object), (n,)),
+            "facts": lines["facts_text"].astype(object),
             "notes": notes,
             "reason": reason,
-            "tier": lines["tier"].to_numpy(dtype=np.int64),
+            "tier": lines["tier"].astype(np.int64),
             "paid_before": paid_total,
             "paid_years": paid_years,
         }
