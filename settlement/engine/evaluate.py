@@ -513,6 +513,10 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
     if clause.payee == "enterprise":
         ctx = ctx.subset(_candidates(policy, clause, ctx))
     ft, payee, subject, park_id, _ = _data_rows(policy, clause, ctx)
+    if clause.payee == "park_member" and clause.kind == "tiered":
+        # only the members that reach a tier give a line: the rest need no words
+        keep = np.flatnonzero(_tier_reached(policy, clause, ft, evaluate(clause.conditions, ft, policy.two_year_average)[0]) >= 0)
+        ft, payee, subject, park_id = ft.take(keep), payee[keep], subject[keep], park_id[keep]
     n = ft.n
     if n == 0:
         return empty_raw()
@@ -682,15 +686,17 @@ def _contribution_increment(policy: Policy, clause: Clause, ctx: YearContext):
     increment_k = np.maximum(0, mul(c, k) - base_sum)  # k x (contribution - baseline)
     amount = np.asarray(div_half_up(mul(increment_k, num), mul(den, k)), dtype=np.int64)
     amount = np.where(cur.known & (rate_idx >= 0), amount, 0)
-    rate_words = _pick([tx.ratio_words(r) for r in rates], rate_idx, "无")
-    base_words = tx.fen_column_words(div_half_up(base_sum, k)).to_numpy(dtype=object)
-    q_words = pd.Series(Qi).astype(str).to_numpy(dtype=object)
-    facts_text = (
+    # worded only where the clause can fire (in the award window)
+    w = np.flatnonzero(in_window)
+    ft_w = ft.take(w)
+    q_words = Qi[w].astype(str).astype(object)
+    facts_text = np.full(len(Qi), "", dtype=object)
+    facts_text[w] = (
         "达标年" + q_words + "年（" + tx.describe_comparison(q) + "），"
-        + metric_words(ft, clause.metric, year).to_numpy(dtype=object)
-        + "；基数=" + q_words + "年前" + str(k) + "年地方综合贡献平均值" + base_words
-        + "；" + metric_words(ft, "local_contribution", year).to_numpy(dtype=object)
-        + "；增量部分按" + rate_words + "奖励"
+        + metric_words(ft_w, clause.metric, year).to_numpy(dtype=object)
+        + "；基数=" + q_words + "年前" + str(k) + "年地方综合贡献平均值" + tx.fen_column_words(div_half_up(base_sum[w], k)).to_numpy(dtype=object)
+        + "；" + metric_words(ft_w, "local_contribution", year).to_numpy(dtype=object)
+        + "；增量部分按" + _pick([tx.ratio_words(r) for r in rates], rate_idx[w], "无") + "奖励"
     )
     reason = np.where(~cur.known, f"{year}年地方综合贡献缺失", np.where(rate_idx < 0, f"{year}年网络销售额未达到1亿元档", ""))
     return in_window, amount.astype(np.int64), rate_idx, facts_text, reason
