@@ -9,6 +9,7 @@ Application and park facts are added on the rows that need them (:func:`applicat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,12 +44,16 @@ class FactTable:
     years: dict[str, int] = field(default_factory=dict)  # fact -> year of the figure it shows
     source: FactTable | None = None  # rows of ``source`` at ``indexer`` (taken on first use)
     indexer: np.ndarray | None = None
+    deferred: dict[str, Callable[[], Rational]] = field(default_factory=dict)  # fact -> function computing it when first used
 
     def rational(self, name: str) -> Rational:
         if name in self.errors:
             raise FactError(self.errors[name])
-        if name not in self.rationals and self.source is not None and name in self.source.rational_names():
-            self.rationals[name] = self.source.rational(name).take(self.indexer)
+        if name not in self.rationals:
+            if name in self.deferred:
+                self.rationals[name] = self.deferred.pop(name)()
+            elif self.source is not None and name in self.source.rational_names():
+                self.rationals[name] = self.source.rational(name).take(self.indexer)
         return self.rationals[name]
 
     def value(self, name: str) -> np.ndarray:
@@ -59,7 +64,7 @@ class FactTable:
         return self.values[name]
 
     def rational_names(self) -> set[str]:
-        return set(self.rationals) | (self.source.rational_names() if self.source is not None else set())
+        return set(self.rationals) | set(self.deferred) | (self.source.rational_names() if self.source is not None else set())
 
     def value_names(self) -> set[str]:
         return set(self.values) | (self.source.value_names() if self.source is not None else set())
@@ -121,25 +126,37 @@ def _growth(reported: pd.Series, cur: pd.Series, prev: pd.Series) -> Rational:
     return Rational(num.astype(np.int64), den.astype(np.int64), rep_known | computable)
 
 
-def _two_year(g1: Rational, g0: Rational, reported_any: np.ndarray, cur, prev2) -> tuple[Rational, Rational]:
-    """Geometric factor (1+g1)(1+g0) (from levels v(Y)/v(Y-2) when no rate is reported) and the
-    arithmetic mean (g1+g0)/2, both exact."""
+def _two_year(g1: Rational, g0: Rational, reported_any: np.ndarray, cur, prev2) -> tuple[Rational, Callable[[], Rational]]:
+    """Geometric factor (1+g1)(1+g0) (from levels v(Y)/v(Y-2) when no rate is reported) and
+    (computed when first asked for) the arithmetic mean (g1+g0)/2, both exact. Products are
+    taken only on the rows with a reported rate; elsewhere the factor is two integer levels."""
     d1 = np.asarray(g1.den, dtype=np.int64)
     d0 = np.asarray(g0.den, dtype=np.int64)
-    f_num = mul(g1.num + d1, g0.num + d0)
-    f_den = mul(d1, d0)
     c = as_int_array(cur)
     p2 = as_int_array(prev2)
     levels_known = cur.notna().to_numpy() & prev2.notna().to_numpy() & (p2 > 0)
-    use_levels = ~reported_any
-    f_num = np.where(use_levels, np.asarray(c, dtype=object), np.asarray(f_num, dtype=object))
-    f_den = np.where(use_levels, np.asarray(np.where(levels_known, p2, 1), dtype=object), np.asarray(f_den, dtype=object))
-    f_known = np.where(use_levels, levels_known, g1.known & g0.known)
+    f_num, f_den = c, np.where(levels_known, p2, 1)
+    rates = np.flatnonzero(reported_any)
+    if len(rates):
+        f_num = _put(f_num, rates, mul(g1.num[rates] + d1[rates], g0.num[rates] + d0[rates]))
+        f_den = _put(f_den, rates, mul(d1[rates], d0[rates]))
+    f_known = np.where(reported_any, g1.known & g0.known, levels_known)
     geometric = Rational(f_num, f_den, f_known)
-    a_num = mul(g1.num, d0) + mul(g0.num, d1)
-    a_den = mul(mul(d1, d0), 2)
-    arithmetic = Rational(np.asarray(a_num, dtype=object), np.asarray(a_den, dtype=object), g1.known & g0.known)
+
+    def arithmetic() -> Rational:
+        a_num = mul(g1.num, d0) + mul(g0.num, d1)
+        a_den = mul(mul(d1, d0), 2)
+        return Rational(np.asarray(a_num, dtype=object), np.asarray(a_den, dtype=object), g1.known & g0.known)
+
     return geometric, arithmetic
+
+
+def _put(base: np.ndarray, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``base`` with ``values`` at ``rows`` (Python integers for all when either needs them)."""
+    values = np.asarray(values)
+    out = base.astype(object) if values.dtype == object or base.dtype == object else base.copy()
+    out[rows] = values
+    return out
 
 
 def enterprise_facts(
@@ -172,7 +189,7 @@ def enterprise_facts(
         reported_any = cur[growth_name].notna().to_numpy() | prev[growth_name].notna().to_numpy()
         geo, ari = _two_year(g1, g0, reported_any, cur[metric].astype("Int64"), prev2[metric].astype("Int64"))
         ft.rationals[f"{growth_name}_2y"] = geo
-        ft.rationals[f"{growth_name}_2y:arithmetic"] = ari
+        ft.deferred[f"{growth_name}_2y:arithmetic"] = ari
 
     # USD: 元 / usd_cny. In cents: fen * 10^9 / rate_nano.
     rate = None

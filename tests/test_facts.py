@@ -1,0 +1,59 @@
+"""Derived facts: two-year growth (levels, reported rates, arithmetic mean) and tables taken
+from other tables (facts taken on first use must equal the source's rows)."""
+
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from settlement.engine.facts import GROWTH, MONEY_METRICS, enterprise_facts
+
+YEAR = 2025
+A, B, C = "91330108MA0000000A", "91330108MA0000000B", "91330108MA0000000C"
+
+
+def _facts():
+    enterprises = pd.DataFrame({"uscc": [A, B, C], "region_code": ["330108"] * 3, "registered_on": ["2015-01-01"] * 3, "park_id": [""] * 3})
+
+    def row(uscc, year, retail, growth=None):
+        return {"uscc": uscc, "year": year, "online_retail": retail, "retail_sales": retail, "online_retail_growth": growth, "limit_above": True}
+
+    stats = pd.DataFrame([
+        # A: levels only: 100 -> 121 over two years
+        row(A, 2023, 10_000), row(A, 2024, 11_000), row(A, 2025, 12_100),
+        # B: reported rates, 10% then 20% (nano-units)
+        row(B, 2023, 5_000), row(B, 2024, 9_999, 200_000_000), row(B, 2025, 1, 100_000_000),
+        # C: no figure two years back
+        row(C, 2024, 100), row(C, 2025, 200),
+    ])
+    for column in ("year", *MONEY_METRICS, *GROWTH):
+        stats[column] = (stats[column] if column in stats else pd.Series([pd.NA] * len(stats))).astype("Int64")
+    return enterprise_facts(YEAR, enterprises, stats, None)
+
+
+def _fractions(r):
+    return [Fraction(int(n), int(d)) if k else None for n, d, k in zip(r.num, np.broadcast_to(r.den, r.known.shape), r.known, strict=True)]
+
+
+def test_two_year_growth_from_levels_and_from_reported_rates():
+    ft = _facts()
+    geo = _fractions(ft.rational("online_retail_growth_2y"))  # the factor (1+g1)(1+g0)
+    assert geo == [Fraction(121, 100), Fraction(11, 10) * Fraction(12, 10), None]
+
+
+def test_the_arithmetic_mean_is_computed_when_asked_for():
+    ft = _facts()
+    assert "online_retail_growth_2y:arithmetic" in ft.rational_names()
+    mean = _fractions(ft.rational("online_retail_growth_2y:arithmetic"))
+    assert mean == [(Fraction(1, 10) + Fraction(1, 10)) / 2, (Fraction(1, 10) + Fraction(2, 10)) / 2, None]
+
+
+def test_a_taken_table_equals_the_rows_of_its_source():
+    ft = _facts()
+    indexer = np.array([2, -1, 0, 0])
+    taken = ft.take(indexer).take(np.array([3, 0, 1]))  # rows 0, 2, -1 of the source
+    for name in ("online_retail", "online_retail_growth_2y", "online_retail_growth_2y:arithmetic"):
+        src, got = _fractions(ft.rational(name)), _fractions(taken.rational(name))
+        assert got == [src[0], src[2], None], name
+    assert list(taken.value("limit_above")) == [True, True, False]
+    assert list(taken.value("region_code")) == ["330108", "330108", None]
