@@ -285,8 +285,9 @@ def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats:
             known[park[counted]] = True
             # a park whose members reported but none was limit-above has a known sum of 0
             ft.rationals[name + suffix] = Rational(np.where(known, sums, 0), 1, known | has_members)
-        members = np.unique(np.stack([park, positions[rows]]), axis=1)[0] if len(rows) else np.zeros(0, dtype=np.int64)
-        ft.values["park.members" + suffix] = np.bincount(members, minlength=n).astype(np.int64)
+        reported = np.zeros(len(park_of), dtype=bool)  # members with a stats row this year
+        reported[positions[rows]] = True
+        ft.values["park.members" + suffix] = np.bincount(park_of[reported], minlength=n).astype(np.int64)
     return ft
 
 
