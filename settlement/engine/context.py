@@ -111,11 +111,22 @@ class YearContext:
             return self.applications.iloc[0:0]
         return self.applications.iloc[positions]
 
-    def enterprise_column(self, column: str, uscc: pd.Series) -> np.ndarray:
-        indexer = self.index.get_indexer(uscc)
-        values = self.enterprises[column].to_numpy()
-        out = values[np.where(indexer < 0, 0, indexer)] if len(values) else np.full(len(uscc), None)
-        return np.where(indexer < 0, None, out)
+    def paid_under(self, policy_id: str, clause_id: str) -> pd.DataFrame:
+        """:attr:`paid_summary` rows of one clause (grouped once per year)."""
+        if "paid_by_clause" not in self._shared:
+            summary = self.paid_summary
+            self._shared["paid_by_clause"] = summary.groupby(["policy_id", "clause_id"], sort=False).indices if len(summary) else {}
+        positions = self._shared["paid_by_clause"].get((policy_id, clause_id))
+        return self.paid_summary.iloc[positions] if positions is not None else self.paid_summary.iloc[0:0]
+
+    def enterprise_column(self, column: str, uscc) -> np.ndarray:
+        """``column`` of the enterprises with these USCCs (None for a USCC that is none of them)."""
+        return self.column_at(column, self.index.get_indexer(np.asarray(uscc, dtype=object)))
+
+    def column_at(self, column: str, rows: np.ndarray) -> np.ndarray:
+        """``column`` of the enterprises at positions ``rows`` (None where a row is -1)."""
+        values = np.append(self.enterprises[column].to_numpy(dtype=object), None)
+        return values[np.where(rows < 0, len(values) - 1, rows)]
 
     def budget_for(self, policy_id: str) -> int | None:
         rows = self.budgets[(self.budgets["policy_id"] == policy_id) & (self.budgets["year"] == self.year)]

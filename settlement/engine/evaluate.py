@@ -8,6 +8,7 @@ Allocation (caps across clauses, no double benefit, scale-down, funding) happens
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 
 import numpy as np
@@ -111,7 +112,7 @@ def failed_words(leaves: list[Leaf], n: int) -> np.ndarray:
 
 # -------------------------------------------------------------- applications
 
-def _exclusions(policy: Policy, ctx: YearContext, apps: pd.DataFrame, ft: FactTable, in_force: bool) -> np.ndarray:
+def _exclusions(policy: Policy, ctx: YearContext, apps: pd.DataFrame, ft: FactTable, in_force: bool, ent_indexer: np.ndarray) -> np.ndarray:
     """First reason each application row is excluded ('' when it is not)."""
     n = len(apps)
     reason = np.full(n, "", dtype=object)
@@ -121,15 +122,17 @@ def _exclusions(policy: Policy, ctx: YearContext, apps: pd.DataFrame, ft: FactTa
         reason = np.where((reason == "") & np.asarray(mask, dtype=bool), words, reason)
 
     status = apps["status"].fillna("").to_numpy(dtype=object)
-    labels = pd.Series(status).map(STATUS_LABELS).fillna("未知").to_numpy(dtype=object)
+    labels = np.array([STATUS_LABELS.get(s, "未知") for s in status], dtype=object)
     exclude(status != "approved", "申报审核状态为“" + labels + "”，只计审核通过的申报")
     if not in_force:
         end = policy.effective.end.isoformat() if policy.effective.end else "长期"
         exclude(np.ones(n, bool), f"本政策有效期为{policy.effective.start.isoformat()}至{end}，{ctx.year}年不在有效期内")
     region = ft.value("region_code")
-    exclude(~pd.Series(region).isin(policy.regions).to_numpy(), "企业所在行政区划" + pd.Series(region).fillna("未知").astype(str).to_numpy(dtype=object) + "不在本政策适用范围")
+    outside = ~np.isin(region, list(policy.regions))
+    if outside.any():
+        exclude(outside, "企业所在行政区划" + pd.Series(region).fillna("未知").astype(str).to_numpy(dtype=object) + "不在本政策适用范围")
     if policy.excludes_blacklisted:
-        black = ctx.enterprise_column("credit_blacklisted", apps["uscc"])
+        black = ctx.column_at("credit_blacklisted", ent_indexer)
         exclude(np.asarray(pd.Series(black).fillna(False), dtype=bool), "企业列入严重失信名单，不予奖励")
     return reason
 
@@ -252,7 +255,7 @@ def _step_amounts(policy: Policy, clause: Clause, ft: FactTable, payees: np.ndar
         why_not = np.where(pd.Series(levels).isin(list(clause.step_by_level)).to_numpy(), why_not, "级别不在本条适用范围")
     else:
         configs.append((np.ones(n, dtype=bool), clause.metric, clause.step, None, ""))
-    paid = _paid_for(ctx, policy, clause, payees)["paid_total"].to_numpy(dtype=np.int64) if clause.first_award is not None else np.zeros(n, dtype=np.int64)
+    paid = _paid_for(ctx, policy, clause, payees)["paid_total"] if clause.first_award is not None else np.zeros(n, dtype=np.int64)
     for mask, metric, step, first_above, label in configs:
         cur = ft.rational(metric)
         prev = ft.rational(f"{metric}@prev")
@@ -361,11 +364,11 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
     if not len(apps):
         return empty_raw()
     apps = apps.sort_values("application_id", kind="stable").reset_index(drop=True)
-    ent_indexer = ctx.index.get_indexer(apps["uscc"])
-    ft = application_facts(apps, ctx.facts, ctx.index)
+    ent_indexer = ctx.index.get_indexer(apps["uscc"].to_numpy(dtype=object))
+    ft = application_facts(apps, ctx.facts, ent_indexer)
     n = len(apps)
     park_id = np.full(n, "", dtype=object)
-    reason = _exclusions(policy, ctx, apps, ft, in_force)
+    reason = _exclusions(policy, ctx, apps, ft, in_force, ent_indexer)
     if clause.payee == "park":
         # filed by the park's operator: the park's facts join the application's
         park_id, pos = _operator_parks(ctx, apps["uscc"].to_numpy(dtype=object), clause.park_kind)
@@ -522,12 +525,7 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
         return empty_raw()
     # the payee's own row (an enterprise clause's rows are its payees; an operator may be none)
     at = np.arange(n) if clause.payee == "enterprise" else ctx.index.get_indexer(payee)
-    at = np.where(at >= 0, at, len(ctx.enterprises))  # past the end: no such enterprise
-
-    def payee_column(column: str, none) -> np.ndarray:
-        return np.append(ctx.enterprises[column].to_numpy(dtype=object), none)[at]
-
-    in_scope = np.isin(payee_column("region_code", None), list(policy.regions))
+    in_scope = np.isin(ctx.column_at("region_code", at), list(policy.regions))
     cond, leaves = evaluate(clause.conditions, ft, policy.two_year_average)
     if clause.kind == "tiered" and clause.payee == "enterprise":
         fired, amount, tier, facts_text, reason = _tiered_enterprises(policy, clause, ctx, cond)
@@ -552,7 +550,7 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
     if not fired.any():
         return empty_raw()
     cond_words = leaves_words(leaves, n).to_numpy(dtype=object)
-    black = pd.Series(payee_column("credit_blacklisted", False)).fillna(False).to_numpy(dtype=bool) & policy.excludes_blacklisted
+    black = pd.Series(ctx.column_at("credit_blacklisted", at)).fillna(False).to_numpy(dtype=bool) & policy.excludes_blacklisted
     sel = np.flatnonzero(fired)
     if clause.payee != "enterprise":
         who = np.where(clause.payee == "park", "园区" + park_id[sel] + "（运营主体）", "园区" + park_id[sel] + "入驻企业" + subject[sel] + "（奖励运营主体）")
@@ -634,10 +632,10 @@ def _tiered_enterprises(policy: Policy, clause: Clause, ctx: YearContext, cond: 
     if clause.mode != "first_crossing":
         return _tiered_rows(policy, clause, ft, cond)
     reached, words, facts = _reached_tiers(policy, clause, ft, cond)
-    paid = _paid_for(ctx, policy, clause, ctx.enterprises["uscc"])
+    paid = _paid_for(ctx, policy, clause, ctx.enterprises["uscc"].to_numpy(dtype=object))
     idx = np.full(n, -1, dtype=np.int64)
     for k, tier in enumerate(clause.tiers):
-        before = _history_reached(clause, ctx, tier) | (paid["paid_max"].to_numpy() >= int(tier.amount or 0))
+        before = _history_reached(clause, ctx, tier) | (paid["paid_max"] >= int(tier.amount or 0))
         idx = np.where((reached >= k) & ~before, k, idx)
     since, has_since = ctx.first_history_year()
     since_words = np.where(has_since, "查阅" + since.astype(str).astype(object) + f"—{ctx.year - 1}年历史数据", f"无{ctx.year}年以前的历史数据")
@@ -704,17 +702,23 @@ def _contribution_increment(policy: Policy, clause: Clause, ctx: YearContext):
 
 # ------------------------------------------------------------------ finishing
 
-def _paid_for(ctx: YearContext, policy: Policy, clause: Clause, payees, subjects=None) -> pd.DataFrame:
-    keys = pd.DataFrame({"payee_uscc": np.asarray(payees, dtype=object)})
-    keys["subject_uscc"] = keys["payee_uscc"] if subjects is None else np.asarray(subjects, dtype=object)
-    summary = ctx.paid_summary[(ctx.paid_summary["policy_id"] == policy.id) & (ctx.paid_summary["clause_id"] == clause.id)]
-    if not len(summary):  # nothing paid before under this clause
-        return keys.assign(paid_total=np.zeros(len(keys), dtype=np.int64), paid_max=np.zeros(len(keys), dtype=np.int64), paid_years="")
-    merged = keys.merge(summary[["payee_uscc", "subject_uscc", "paid_total", "paid_max", "paid_years"]], how="left", on=["payee_uscc", "subject_uscc"])
-    merged["paid_total"] = merged["paid_total"].fillna(0).astype(np.int64)
-    merged["paid_max"] = merged["paid_max"].fillna(0).astype(np.int64)
-    merged["paid_years"] = merged["paid_years"].fillna("")
-    return merged
+def _paid_for(ctx: YearContext, policy: Policy, clause: Clause, payees, subjects=None) -> dict[str, np.ndarray]:
+    """What each (payee, subject) was paid under the clause in earlier years: paid_total,
+    paid_max (fen) and paid_years ('2023、2024'; '' when nothing)."""
+    payees = np.asarray(payees, dtype=object)
+    subjects = payees if subjects is None else np.asarray(subjects, dtype=object)
+    n = len(payees)
+    out = {"paid_total": np.zeros(n, dtype=np.int64), "paid_max": np.zeros(n, dtype=np.int64), "paid_years": np.full(n, "", dtype=object)}
+    summary = ctx.paid_under(policy.id, clause.id)
+    if not len(summary) or not n:  # nothing paid before under this clause
+        return out
+    known = pd.Index(summary["payee_uscc"].to_numpy(dtype=object) + "\x1f" + summary["subject_uscc"].to_numpy(dtype=object))
+    at = known.get_indexer(payees + "\x1f" + subjects)
+    found = at >= 0
+    for column in out:
+        values = summary[column].to_numpy(dtype=out[column].dtype)
+        out[column][found] = values[at[found]]
+    return out
 
 
 # Columns a clause's lines carry until :func:`render` words them, once for the whole year.
@@ -722,10 +726,14 @@ RAW_COLUMNS = [c for c in LINE_COLUMNS if c not in ("explanation", "trace")] + [
 
 
 def empty_raw() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in RAW_COLUMNS})
-    for column in ("standard_amount", "capped_amount", "tier", "paid_before"):
-        frame[column] = frame[column].astype(np.int64)
-    return frame
+    """No lines (a clause without applications or candidates); made once, handed out as copies."""
+    return _empty_raw().copy()
+
+
+@functools.cache
+def _empty_raw() -> pd.DataFrame:
+    integers = ("standard_amount", "capped_amount", "tier", "paid_before")
+    return pd.DataFrame({c: pd.Series(dtype=np.int64 if c in integers else object) for c in RAW_COLUMNS})
 
 
 def finish(policy: Policy, clause: Clause, lines: dict[str, np.ndarray], ctx: YearContext) -> pd.DataFrame:
@@ -737,8 +745,8 @@ def finish(policy: Policy, clause: Clause, lines: dict[str, np.ndarray], ctx: Ye
     paid = _paid_for(ctx, policy, clause, lines["payee_uscc"], lines["subject_uscc"])
     amount = lines["amount"].astype(np.int64)
     excluded = lines["excluded"].astype(bool)
-    paid_total = paid["paid_total"].to_numpy(dtype=np.int64)
-    paid_years = paid["paid_years"].to_numpy(dtype=object)
+    paid_total = paid["paid_total"]
+    paid_years = paid["paid_years"]
     notes = np.full(n, "", dtype=object)
     reason = lines["reason"].astype(object)
 

@@ -291,9 +291,9 @@ def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats:
     return ft
 
 
-def application_facts(apps: pd.DataFrame, ent_facts: FactTable, ent_index: pd.Index) -> FactTable:
-    """Facts for application rows: the enterprise's facts plus ``application.*``."""
-    indexer = ent_index.get_indexer(apps["uscc"])
+def application_facts(apps: pd.DataFrame, ent_facts: FactTable, indexer: np.ndarray) -> FactTable:
+    """Facts for application rows: the enterprise's facts (its row in ``ent_facts`` at
+    ``indexer``, -1: none) plus ``application.*``."""
     ft = ent_facts.take(indexer)
     ft.rationals["application.base_amount"] = Rational.of_ints(apps["base_amount"].astype("Int64"))
     ft.rationals["application.approved_amount"] = Rational.of_ints(apps["approved_amount"].astype("Int64"))
