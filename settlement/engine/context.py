@@ -37,6 +37,7 @@ class YearContext:
         self.parks = self.parks.sort_values("park_id", kind="stable").reset_index(drop=True)
         self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats, self.stats_positions)
         self._shared: dict = {}  # derived once, shared with subsets
+        self._columns: dict = {}  # enterprise columns as arrays (each table its own)
         paid = self.paid[self.paid["year"] < self.year]
         self.paid_summary = (
             paid.assign(years=paid["year"].astype(str), amount=paid["amount"].astype(np.int64))
@@ -58,6 +59,7 @@ class YearContext:
         out.enterprises = self.enterprises.iloc[positions].reset_index(drop=True)
         out.index = _uscc_index(out.enterprises["uscc"])
         out.positions = self.positions[positions]
+        out._columns = {}
         out.facts = self.facts.take(positions)
         return out
 
@@ -99,25 +101,20 @@ class YearContext:
         return np.where(known, first, 0), known
 
     def applications_for(self, policy_id: str, clause_id: str) -> pd.DataFrame:
-        """The year's applications under one clause, in their order in ``applications`` (the rows
-        are grouped once per year, not filtered again for every clause)."""
-        if "applications_by_clause" not in self._shared:
-            apps = self.applications
-            self._shared["applications_by_clause"] = (
-                apps.groupby(["policy_id", "clause_id"], sort=False).indices if len(apps) else {}
-            )
-        positions = self._shared["applications_by_clause"].get((policy_id, clause_id))
-        if positions is None:
-            return self.applications.iloc[0:0]
-        return self.applications.iloc[positions]
+        """The year's applications under one clause, in their order in ``applications``."""
+        return self._of_clause("applications_by_clause", self.applications, policy_id, clause_id)
 
     def paid_under(self, policy_id: str, clause_id: str) -> pd.DataFrame:
-        """:attr:`paid_summary` rows of one clause (grouped once per year)."""
-        if "paid_by_clause" not in self._shared:
-            summary = self.paid_summary
-            self._shared["paid_by_clause"] = summary.groupby(["policy_id", "clause_id"], sort=False).indices if len(summary) else {}
-        positions = self._shared["paid_by_clause"].get((policy_id, clause_id))
-        return self.paid_summary.iloc[positions] if positions is not None else self.paid_summary.iloc[0:0]
+        """:attr:`paid_summary` rows of one clause."""
+        return self._of_clause("paid_by_clause", self.paid_summary, policy_id, clause_id)
+
+    def _of_clause(self, name: str, frame: pd.DataFrame, policy_id: str, clause_id: str) -> pd.DataFrame:
+        """Rows of ``frame`` under one clause, in their order (grouped once per year, kept as
+        ``name``, not filtered again for each of the ~100 clauses)."""
+        if name not in self._shared:
+            self._shared[name] = frame.groupby(["policy_id", "clause_id"], sort=False).indices if len(frame) else {}
+        positions = self._shared[name].get((policy_id, clause_id))
+        return frame.iloc[positions] if positions is not None else frame.iloc[0:0]
 
     def enterprise_column(self, column: str, uscc) -> np.ndarray:
         """``column`` of the enterprises with these USCCs (None for a USCC that is none of them)."""
@@ -125,7 +122,9 @@ class YearContext:
 
     def column_at(self, column: str, rows: np.ndarray) -> np.ndarray:
         """``column`` of the enterprises at positions ``rows`` (None where a row is -1)."""
-        values = np.append(self.enterprises[column].to_numpy(dtype=object), None)
+        if column not in self._columns:  # the column, then None for "no such enterprise"
+            self._columns[column] = np.append(self.enterprises[column].to_numpy(dtype=object), None)
+        values = self._columns[column]
         return values[np.where(rows < 0, len(values) - 1, rows)]
 
     def budget_for(self, policy_id: str) -> int | None:
