@@ -2,7 +2,10 @@
 
 The result of a year is a frame of *lines*, one per (payee, policy, clause, subject[, park]):
 the standard amount by the clause's formula, the amount after the clause's own caps, the
-status (``candidate``, ``zero``, ``excluded``) and the pieces of a Chinese explanation.
+status (``candidate``, ``zero``, ``excluded``), a Chinese explanation and an audit trace.
+Each clause gives its amounts and the pieces of its wording (:func:`finish`); the
+explanations and traces of all lines are then put together in one pass (:func:`render`).
+An enterprise clause works on the enterprises it can fire for only (:func:`_candidates`).
 Allocation (caps across clauses, no double benefit, scale-down, funding) happens afterwards.
 """
 

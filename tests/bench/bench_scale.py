@@ -56,7 +56,7 @@ TARGETS = {
     "run_100k_s": 60.0,
     "peak_rss_1m_gib": 4.0,
     "excel_rows_per_s": 10_000,
-    "reference_ratio": 50.0,
+    "reference_ratio_1m": 50.0,
 }
 
 
@@ -309,8 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         if "reference_equal" in r:
             checks.append(f"{n:,}: engine equals the per-row reference on all {r['reference_lines']:,} lines: {r['reference_equal']}")
             ok &= r["reference_equal"]
-            good = r["reference_ratio"] >= TARGETS["reference_ratio"]
-            checks.append(f"{n:,}: compute+allocate {r['reference_ratio']}x faster than the reference (target ≥ {TARGETS['reference_ratio']:.0f}x): {good}")
+        if n == 1_000_000 and "reference_ratio" in r:  # the target is stated for 1M; smaller sizes are shown in the table
+            good = r["reference_ratio"] >= TARGETS["reference_ratio_1m"]
+            checks.append(f"1,000,000: compute+allocate {r['reference_ratio']}x faster than the reference (target ≥ {TARGETS['reference_ratio_1m']:.0f}x): {good}")
             ok &= good
         if n == 1_000_000:
             good = r["compute_allocate_s"] < TARGETS["compute_allocate_1m_s"]
