@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..engine import text as tx
 from ..engine.context import YearContext
+from ..engine.grouping import group_starts, pairs, text_rank
 from ..engine.matters import matter_label
 from ..money import div_half_up, largest_remainder
 from ..policies import Catalog
@@ -33,13 +34,13 @@ class _Lines(dict):
 
     def __init__(self, frame: pd.DataFrame):
         super().__init__()
-        self.columns = list(frame.columns)
+        self.columns: list[str] = []  # in order; a column set for the first time joins the end
         for column in frame.columns:
             values = frame[column]
             self[column] = np.array(values.to_numpy(dtype=np.int64) if values.dtype.kind in "iu" else values.to_numpy(dtype=object), copy=True)
 
     def __setitem__(self, column, values) -> None:
-        if column not in self and hasattr(self, "columns"):
+        if column not in self:
             self.columns.append(column)
         super().__setitem__(column, values)
 
@@ -61,56 +62,32 @@ class _Lines(dict):
             self["remark"][rows] = np.where(old != "", old + "；", old) + np.asarray(words, dtype=object)
 
 
-def _rank(values: np.ndarray) -> np.ndarray:
-    """Codes that sort like the texts (ascending); a missing value sorts last."""
-    codes, _ = pd.factorize(np.asarray(values, dtype=object), sort=True)
-    return np.where(codes < 0, codes.max(initial=0) + 1, codes)
-
-
-def _pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
-    """Codes of the distinct (a, b) pairs of two columns, and those pairs."""
-    a_codes, a_values = pd.factorize(np.asarray(a))
-    b_codes, b_values = pd.factorize(np.asarray(b))
-    codes, combined = pd.factorize(a_codes.astype(np.int64) * max(len(b_values), 1) + b_codes)
-    width = max(len(b_values), 1)
-    return codes, [(a_values[c // width], b_values[c % width]) for c in combined]
-
-
 def _orders(policy_ids: np.ndarray, clause_ids: np.ndarray, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
     """Each line's policy order in the catalog (99: unknown) and its clause's order in its policy (999)."""
     policy_order = {p.id: i for i, p in enumerate(catalog.policies)}
     clause_order = {(p.id, c.id): j for p in catalog.policies for j, c in enumerate(p.clauses)}
     policy_ids = np.asarray(policy_ids, dtype=object)
     clause_ids = np.asarray(clause_ids, dtype=object)
-    codes, pairs = _pairs(policy_ids, clause_ids)
-    po = np.array([policy_order.get(p, 99) for p, _ in pairs], dtype=np.int64)
-    co = np.array([clause_order.get(pair, 999) for pair in pairs], dtype=np.int64)
-    return (po[codes], co[codes]) if len(pairs) else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    codes, distinct = pairs(policy_ids, clause_ids)
+    po = np.array([policy_order.get(p, 99) for p, _ in distinct], dtype=np.int64)
+    co = np.array([clause_order.get(pair, 999) for pair in distinct], dtype=np.int64)
+    return (po[codes], co[codes]) if len(distinct) else (np.zeros(0, np.int64), np.zeros(0, np.int64))
 
 
-def _clause_flags(lines: _Lines, pairs: set[tuple[str, str]]) -> np.ndarray:
-    """For each line: is its (policy_id, clause_id) one of ``pairs``?"""
-    if not len(lines) or not pairs:
+def _clause_flags(lines: _Lines, wanted: set[tuple[str, str]]) -> np.ndarray:
+    """For each line: is its (policy_id, clause_id) one of ``wanted``?"""
+    if not len(lines) or not wanted:
         return np.zeros(len(lines), dtype=bool)
-    codes, uniques = _pairs(lines["policy_id"], lines["clause_id"])
-    return np.array([pair in pairs for pair in uniques], dtype=bool)[codes]
+    codes, distinct = pairs(lines["policy_id"], lines["clause_id"])
+    return np.array([pair in wanted for pair in distinct], dtype=bool)[codes]
 
 
 def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """Catalog order of policies and clauses, then payee, subject and park."""
     po, co = _orders(lines["policy_id"].to_numpy(dtype=object), lines["clause_id"].to_numpy(dtype=object), catalog)
-    keys = [_rank(lines[c].to_numpy(dtype=object)) for c in ("park_id", "subject_uscc", "payee_uscc")]
+    keys = [text_rank(lines[c].to_numpy(dtype=object)) for c in ("park_id", "subject_uscc", "payee_uscc")]
     order = np.lexsort((*keys, co, po))
     return lines.iloc[order].reset_index(drop=True)
-
-
-def _group_starts(*keys: np.ndarray) -> np.ndarray:
-    """For rows sorted by ``keys``: True where a row starts a new group."""
-    n = len(keys[0])
-    new = np.ones(n, dtype=bool)
-    if n > 1:
-        new[1:] = np.logical_or.reduce([k[1:] != k[:-1] for k in keys])
-    return new
 
 
 def apply_cap_groups(lines: _Lines, catalog: Catalog) -> None:
@@ -127,12 +104,12 @@ def apply_cap_groups(lines: _Lines, catalog: Catalog) -> None:
             if not len(over):
                 continue
             _, co = _orders(policy_ids[over], clause_ids[over], catalog)
-            order = np.lexsort((_rank(lines["subject_uscc"][over]), co, _rank(payees[over])))
+            order = np.lexsort((text_rank(lines["subject_uscc"][over]), co, text_rank(payees[over])))
             over, co = over[order], co[order]
             amounts = lines["capped_amount"][over]
             new = np.empty(len(over), dtype=np.int64)
             # one largest-remainder allocation per payee over its lines of the group
-            bounds = list(np.flatnonzero(_group_starts(payees[over]))) + [len(over)]
+            bounds = list(np.flatnonzero(group_starts(payees[over]))) + [len(over)]
             for a, b in zip(bounds[:-1], bounds[1:], strict=True):
                 new[a:b] = largest_remainder(amounts[a:b], int(group.cap), [co[a:b]])
             lines["capped_amount"][over] = new
@@ -155,10 +132,10 @@ def apply_no_double_benefit(lines: _Lines, catalog: Catalog) -> None:
     po, co = _orders(lines["policy_id"][cand], lines["clause_id"][cand], catalog)
     park, payee, subject = lines["park_id"][cand], lines["payee_uscc"][cand], lines["subject_uscc"][cand]
     park_total = (park != "") & (payee == subject) & lines["_park_total"][cand]
-    keys = [_rank(payee), _rank(lines["matter"][cand]), _rank(subject), _rank(np.where(park_total, park, ""))]
+    keys = [text_rank(payee), text_rank(lines["matter"][cand]), text_rank(subject), text_rank(np.where(park_total, park, ""))]
     order = np.lexsort((co, po, -lines["capped_amount"][cand], *reversed(keys)))
     rows = cand[order]
-    first = _group_starts(*(k[order] for k in keys))
+    first = group_starts(*(k[order] for k in keys))
     winner = rows[np.flatnonzero(first)[np.cumsum(first) - 1]]  # each row's group winner (line position)
     losers, win_of_loser = rows[~first], winner[~first]
     if not len(losers):
@@ -252,13 +229,13 @@ def split_funding(final: np.ndarray, num: np.ndarray, den: np.ndarray) -> tuple[
 
 
 def apply_funding(lines: _Lines, ctx: YearContext) -> None:
-    region = pd.Series(ctx.enterprise_column("region_code", pd.Series(lines["payee_uscc"]))).fillna("").to_numpy(dtype=object)
+    region = pd.Series(ctx.enterprise_column("region_code", lines["payee_uscc"])).fillna("").to_numpy(dtype=object)
     num, den = city_fractions(ctx.catalog, lines["policy_id"], lines["clause_id"], region)
     city, district = split_funding(lines["final_amount"], num, den)
     lines["city_share"] = city
     lines["district_share"] = district
     paid = np.flatnonzero(lines["final_amount"] > 0)
-    codes, distinct = _pairs(num[paid], den[paid])
+    codes, distinct = pairs(num[paid], den[paid])
     words = np.array([tx.ratio_words(Fraction(int(a), int(b))) for a, b in distinct], dtype=object)
     lines.append(
         "explanation", paid,

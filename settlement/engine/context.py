@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..policies import Catalog
 from .facts import FactTable, enterprise_facts, park_facts
+from .grouping import any_per, min_per
 
 
 @dataclass
@@ -82,23 +83,16 @@ class YearContext:
 
     def per_enterprise(self, rows: np.ndarray) -> np.ndarray:
         """For each of these enterprises: does one of the stats rows ``rows`` (positions) belong to it?"""
-        hit = np.zeros(self.enterprise_count, dtype=bool)
-        owners = self.stats_positions[rows]
-        hit[owners[owners >= 0]] = True
-        return hit[self.positions]
+        return any_per(self.stats_positions[rows], self.enterprise_count)[self.positions]
 
     def first_history_year(self) -> tuple[np.ndarray, np.ndarray]:
         """For each of these enterprises: the first year of its statistics before this year
         (0 where none), and whether it has one."""
         if "first_year" not in self._shared:
             rows = self.history_rows
-            owners = self.stats_positions[rows]
-            first = np.full(self.enterprise_count, np.iinfo(np.int64).max, dtype=np.int64)
-            np.minimum.at(first, owners[owners >= 0], self.stats_years[rows][owners >= 0])
-            self._shared["first_year"] = first
-        first = self._shared["first_year"][self.positions]
-        known = first != np.iinfo(np.int64).max
-        return np.where(known, first, 0), known
+            self._shared["first_year"] = min_per(self.stats_positions[rows], self.stats_years[rows], self.enterprise_count)
+        first, known = self._shared["first_year"]
+        return first[self.positions], known[self.positions]
 
     def applications_for(self, policy_id: str, clause_id: str) -> pd.DataFrame:
         """The year's applications under one clause, in their order in ``applications``."""

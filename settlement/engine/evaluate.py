@@ -27,6 +27,7 @@ from .context import YearContext
 from .exact import Rational, as_int_array, mul
 from .fact_registry import FACTS
 from .facts import FactTable, application_facts
+from .grouping import group_starts, min_per, pairs, text_rank
 
 LINE_COLUMNS = [
     "payee_uscc", "subject_uscc", "park_id", "policy_id", "clause_id", "matter", "status",
@@ -440,15 +441,11 @@ PARK_KIND_WORDS = {"ecommerce": "电商", "crossborder": "跨境电商"}
 def _per_payee(per_app: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """One row per (payee, park) from its applications (in application order): ids and words
     joined, any eligible / good, sum and max of amounts, highest tier, first reason."""
-    payee, park = per_app["payee_uscc"], per_app["park_id"]
-    order = np.lexsort((pd.factorize(park, sort=True)[0], pd.factorize(payee, sort=True)[0]))
+    order = np.lexsort((text_rank(per_app["park_id"]), text_rank(per_app["payee_uscc"])))
     per_app = {k: np.asarray(v)[order] for k, v in per_app.items()}
     payee, park = per_app["payee_uscc"], per_app["park_id"]
     n = len(payee)
-    new = np.ones(n, dtype=bool)
-    if n > 1:
-        new[1:] = (payee[1:] != payee[:-1]) | (park[1:] != park[:-1])
-    starts = np.flatnonzero(new)
+    starts = np.flatnonzero(group_starts(payee, park))
     sizes = np.diff(np.r_[starts, n])
 
     def combined(col: str, combine) -> np.ndarray:
@@ -663,19 +660,15 @@ def _contribution_increment(policy: Policy, clause: Clause, ctx: YearContext):
     rows = np.flatnonzero((years >= policy.effective.start.year) & (years <= year) & (owners >= 0))
     q = clause.qualify
     meets = rows[compare(history_facts(ctx.stats, rows, year, (q.fact,)), q.fact, q.op, q.value)]
-    never = np.iinfo(np.int64).max
-    qualified = np.full(ctx.enterprise_count, never, dtype=np.int64)
-    np.minimum.at(qualified, owners[meets], years[meets])
+    qualified, has_qualified = min_per(owners[meets], years[meets], ctx.enterprise_count)
     # baseline: sum of local_contribution over Q-k .. Q-1 for each enterprise (missing years = 0)
     contribution = ctx.stats["local_contribution"].astype("Int64")
     owned = np.flatnonzero((owners >= 0) & contribution.notna().to_numpy())
     q_of_row = qualified[owners[owned]]
-    base = owned[(q_of_row != never) & (years[owned] >= q_of_row - k) & (years[owned] < q_of_row)]
+    base = owned[has_qualified[owners[owned]] & (years[owned] >= q_of_row - k) & (years[owned] < q_of_row)]
     base_total = np.zeros(ctx.enterprise_count, dtype=np.int64)
     np.add.at(base_total, owners[base], contribution.to_numpy(dtype=np.int64, na_value=0)[base])
-    Qi = qualified[ctx.positions]
-    has_q = Qi != never
-    Qi = np.where(has_q, Qi, 0)
+    Qi, has_q = qualified[ctx.positions], has_qualified[ctx.positions]
     in_window = has_q & (year >= Qi) & (year <= Qi + clause.award_years - 1)
     base_sum = np.where(in_window, base_total[ctx.positions], 0)
     cur = ft.rational("local_contribution")
@@ -812,11 +805,12 @@ def render(raw: pd.DataFrame, catalog) -> pd.DataFrame:
     all clauses (what :func:`finish` left as facts, notes and reason)."""
     if not len(raw):
         return empty_lines()
-    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([raw["policy_id"].to_numpy(dtype=object), raw["clause_id"].to_numpy(dtype=object)]))
-    clauses = [(catalog.policy(p), catalog.policy(p).clause(c)) for p, c in pairs]
+    codes, distinct = pairs(raw["policy_id"].to_numpy(dtype=object), raw["clause_id"].to_numpy(dtype=object))
+    clauses = [(catalog.policy(p), catalog.policy(p).clause(c)) for p, c in distinct]
 
-    def per_clause(values: list) -> np.ndarray:
-        return np.array(values, dtype=object)[codes]
+    def per_clause(values: list, encode=None) -> np.ndarray:
+        """One value per clause spread to its lines (encoded once per clause)."""
+        return (np.array(values, dtype=object) if encode is None else encode(np.array(values)))[codes]
 
     status = raw["status"].to_numpy(dtype=object)
     capped = raw["capped_amount"].to_numpy(dtype=np.int64)
@@ -833,21 +827,18 @@ def render(raw: pd.DataFrame, catalog) -> pd.DataFrame:
     noted = np.array(["；" + s if s else "" for s in stripped], dtype=object)
     out = raw[[c for c in LINE_COLUMNS if c in raw.columns]].copy()
     out["explanation"] = trace.join_columns(header, facts, noted, tail)
-    def per_clause_json(encode, values: list) -> np.ndarray:
-        return encode(np.array(values))[codes]
-
     distinct = trace.each_distinct
     out["trace"] = trace.records(
         {
-            "kind": per_clause_json(trace.json_strings, [c.kind for _, c in clauses]),
-            "mode": per_clause_json(trace.json_strings, [c.mode or "" for _, c in clauses]),
+            "kind": per_clause([c.kind for _, c in clauses], trace.json_strings),
+            "mode": per_clause([c.mode or "" for _, c in clauses], trace.json_strings),
             "tier": distinct(trace.json_ints, raw["tier"].to_numpy(dtype=np.int64) + 1),
             "paid_before": distinct(trace.json_ints, raw["paid_before"].to_numpy(dtype=np.int64)),
             "paid_years": distinct(trace.json_strings, raw["paid_years"].to_numpy(dtype=object)),
             "standard_fen": trace.json_ints(raw["standard_amount"]),
             "capped_fen": trace.json_ints(capped),
-            "annual_cap_fen": per_clause_json(trace.json_ints, [int(c.cap) if c.cap is not None else -1 for _, c in clauses]),
-            "cumulative_cap_fen": per_clause_json(trace.json_ints, [int(c.cumulative_cap) if c.cumulative_cap is not None else -1 for _, c in clauses]),
+            "annual_cap_fen": per_clause([int(c.cap) if c.cap is not None else -1 for _, c in clauses], trace.json_ints),
+            "cumulative_cap_fen": per_clause([int(c.cumulative_cap) if c.cumulative_cap is not None else -1 for _, c in clauses], trace.json_ints),
             "reason": distinct(trace.json_strings, reason),
             "facts": trace.json_strings(facts),
         }

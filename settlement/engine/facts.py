@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..ingest.contract import NUMBER_SCALE, RATIO_SCALE
 from .exact import Rational, as_int_array, mul
+from .grouping import any_per, min_per
 
 MONEY_METRICS = (
     "online_retail", "retail_sales", "wholesale_sales", "operating_revenue", "online_sales",
@@ -100,12 +101,9 @@ def _year_rows(stats: pd.DataFrame, positions: np.ndarray, years: np.ndarray, ye
     the figures (nullable integers, missing where it has no row), ``limit_above`` (False where
     no row) and ``year``. ``positions`` is each stats row's enterprise (-1: not an enterprise of
     the run); where an enterprise has two rows for a year the first counts."""
-    sel = np.flatnonzero((years == year) & (positions >= 0))
-    none = np.iinfo(np.int64).max
-    indexer = np.full(n, none, dtype=np.int64)
-    np.minimum.at(indexer, positions[sel], sel)
-    found = indexer != none
-    indexer = np.where(found, indexer, -1)
+    sel = np.flatnonzero(years == year)
+    first, found = min_per(positions[sel], sel, n)
+    indexer = np.where(found, first, -1)
     flags = stats["limit_above"].fillna(False).to_numpy(dtype=bool)
     columns = {"limit_above": flags[np.where(found, indexer, 0)] & found if len(flags) else np.zeros(n, dtype=bool)}
     for column in ("year", *MONEY_METRICS, *GROWTH):
@@ -208,9 +206,7 @@ def enterprise_facts(
     ft.rationals["years_since_registration"] = Rational.of_ints(year - reg_year)
     ft.values["registered_this_year"] = (reg_year == year).fillna(False).to_numpy(dtype=bool)
 
-    limit_before = np.zeros(n, dtype=bool)
-    owners = positions[(years < year) & stats["limit_above"].fillna(False).to_numpy(dtype=bool)]
-    limit_before[owners[owners >= 0]] = True
+    limit_before = any_per(positions[(years < year) & stats["limit_above"].fillna(False).to_numpy(dtype=bool)], n)
     ft.values["first_limit_above_this_year"] = ft.values["limit_above"] & ~limit_before
 
     if "park_entry_on" in enterprises:
@@ -267,26 +263,25 @@ def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats:
     row_park = np.where(positions >= 0, park_of[np.maximum(positions, 0)] if len(park_of) else -1, -1)
     years = stats["year"].to_numpy(dtype=np.int64, na_value=-1)
     limit_above = stats["limit_above"].fillna(False).to_numpy(dtype=bool)
+    figures = {m: stats[m].astype("Int64") for m in ("online_retail", "crossborder_exports")}
+    given = {m: f.notna().to_numpy() for m, f in figures.items()}
+    amounts = {m: f.to_numpy(dtype=np.int64, na_value=0) for m, f in figures.items()}
     for suffix, y in (("", year), ("@prev", year - 1)):
         rows = np.flatnonzero((years == y) & (row_park >= 0))
         park = row_park[rows]
-        has_members = np.zeros(n, dtype=bool)
-        has_members[park] = True
+        has_members = any_per(park, n)
         for name, metric, only_limit_above in (
             ("park.online_retail", "online_retail", False),
             ("park.limit_above_online_retail", "online_retail", True),
             ("park.crossborder_exports", "crossborder_exports", False),
         ):
-            figures = stats[metric].astype("Int64")
-            counted = figures.notna().to_numpy()[rows] & (limit_above[rows] if only_limit_above else True)
+            counted = given[metric][rows] & (limit_above[rows] if only_limit_above else True)
             sums = np.zeros(n, dtype=np.int64)
-            np.add.at(sums, park[counted], figures.fillna(0).to_numpy(dtype=np.int64)[rows][counted])
-            known = np.zeros(n, dtype=bool)
-            known[park[counted]] = True
+            np.add.at(sums, park[counted], amounts[metric][rows][counted])
+            known = any_per(park[counted], n)
             # a park whose members reported but none was limit-above has a known sum of 0
             ft.rationals[name + suffix] = Rational(np.where(known, sums, 0), 1, known | has_members)
-        reported = np.zeros(len(park_of), dtype=bool)  # members with a stats row this year
-        reported[positions[rows]] = True
+        reported = any_per(positions[rows], len(park_of))  # members with a stats row this year
         ft.values["park.members" + suffix] = np.bincount(park_of[reported], minlength=n).astype(np.int64)
     return ft
 

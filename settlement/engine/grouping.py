@@ -1,0 +1,52 @@
+"""Grouping on plain columns (numpy arrays), shared by the facts, the engine and allocation.
+
+Rows are tied to an owner by position (a stats row to its enterprise, a member to its park;
+-1: no owner). These helpers replace pandas group-bys and sorts of text columns in hot paths.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def any_per(owners: np.ndarray, n: int) -> np.ndarray:
+    """For each of ``n`` owners: does one of the rows belong to it? (rows of owner -1 count for none)"""
+    hit = np.zeros(n, dtype=bool)
+    hit[owners[owners >= 0]] = True
+    return hit
+
+
+def min_per(owners: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``n`` owners: the least of its rows' integer ``values`` (0 where it has no
+    row), and whether it has one."""
+    none = np.iinfo(np.int64).max
+    least = np.full(n, none, dtype=np.int64)
+    mine = owners >= 0
+    np.minimum.at(least, owners[mine], np.asarray(values, dtype=np.int64)[mine])
+    found = least != none
+    return np.where(found, least, 0), found
+
+
+def text_rank(values: np.ndarray) -> np.ndarray:
+    """Codes that sort like the texts (ascending); a missing value sorts last."""
+    codes, _ = pd.factorize(np.asarray(values, dtype=object), sort=True)
+    return np.where(codes < 0, codes.max(initial=0) + 1, codes)
+
+
+def group_starts(*keys: np.ndarray) -> np.ndarray:
+    """For rows sorted by ``keys``: True where a row starts a new group."""
+    n = len(keys[0])
+    new = np.ones(n, dtype=bool)
+    if n > 1:
+        new[1:] = np.logical_or.reduce([k[1:] != k[:-1] for k in keys])
+    return new
+
+
+def pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+    """Codes of the distinct (a, b) pairs of two columns, and those pairs (in order of appearance)."""
+    a_codes, a_values = pd.factorize(np.asarray(a))
+    b_codes, b_values = pd.factorize(np.asarray(b))
+    width = max(len(b_values), 1)
+    codes, combined = pd.factorize(a_codes.astype(np.int64) * width + b_codes)
+    return codes, [(a_values[c // width], b_values[c % width]) for c in combined]

@@ -1,0 +1,19 @@
+"""Grouping helpers on plain columns (owners by position, -1: no owner)."""
+
+import numpy as np
+
+from settlement.engine.grouping import any_per, group_starts, min_per, pairs, text_rank
+
+
+def test_owners_marks_and_least_values():
+    owners = np.array([2, -1, 0, 2, 2])
+    assert list(any_per(owners, 4)) == [True, False, True, False]
+    least, found = min_per(owners, np.array([2024, 1999, 2023, 2022, 2025]), 4)
+    assert list(least) == [2023, 0, 2022, 0] and list(found) == [True, False, True, False]
+
+
+def test_ranks_groups_and_pairs():
+    assert list(text_rank(np.array(["b", "a", None, "b"], dtype=object))) == [1, 0, 2, 1]
+    assert list(group_starts(np.array(["a", "a", "b", "b"]), np.array(["", "x", "x", "x"]))) == [True, True, True, False]
+    codes, distinct = pairs(np.array(["p", "p", "q", "p"]), np.array(["1", "2", "1", "1"]))
+    assert list(codes) == [0, 1, 2, 0] and distinct == [("p", "1"), ("p", "2"), ("q", "1")]
