@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from settlement.engine import trace
+from settlement.engine.text import each_distinct
 
 
 def _pandas(frame: pd.DataFrame) -> list[str]:
@@ -35,7 +36,7 @@ def test_line_separators_inside_a_text_stay_in_their_line():
 
 def test_distinct_values_are_encoded_once_and_spread():
     values = np.array(["b", "a", "b", ""], dtype=object)
-    assert list(trace.each_distinct(trace.json_strings, values)) == ['"b"', '"a"', '"b"', '""']
+    assert list(each_distinct(values, trace.json_string)) == ['"b"', '"a"', '"b"', '""']
 
 
 @settings(max_examples=200, deadline=None)

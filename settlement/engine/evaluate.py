@@ -826,20 +826,23 @@ def render(raw: pd.DataFrame, catalog) -> pd.DataFrame:
     stripped = [s[1:] if s.startswith("；") else s for s in notes]
     noted = np.array(["；" + s if s else "" for s in stripped], dtype=object)
     out = raw[[c for c in LINE_COLUMNS if c in raw.columns]].copy()
-    out["explanation"] = trace.join_columns(header, facts, noted, tail)
-    distinct = trace.each_distinct
+    out["explanation"] = tx.join_columns(header, facts, noted, tail)
+
+    def distinct(encode, values: np.ndarray) -> np.ndarray:
+        return tx.each_distinct(values, encode).to_numpy(dtype=object)
+
     out["trace"] = trace.records(
         {
             "kind": per_clause([c.kind for _, c in clauses], trace.json_strings),
             "mode": per_clause([c.mode or "" for _, c in clauses], trace.json_strings),
-            "tier": distinct(trace.json_ints, raw["tier"].to_numpy(dtype=np.int64) + 1),
-            "paid_before": distinct(trace.json_ints, raw["paid_before"].to_numpy(dtype=np.int64)),
-            "paid_years": distinct(trace.json_strings, raw["paid_years"].to_numpy(dtype=object)),
+            "tier": distinct(trace.json_int, raw["tier"].to_numpy(dtype=np.int64) + 1),
+            "paid_before": distinct(trace.json_int, raw["paid_before"].to_numpy(dtype=np.int64)),
+            "paid_years": distinct(trace.json_string, raw["paid_years"].to_numpy(dtype=object)),
             "standard_fen": trace.json_ints(raw["standard_amount"]),
             "capped_fen": trace.json_ints(capped),
             "annual_cap_fen": per_clause([int(c.cap) if c.cap is not None else -1 for _, c in clauses], trace.json_ints),
             "cumulative_cap_fen": per_clause([int(c.cumulative_cap) if c.cumulative_cap is not None else -1 for _, c in clauses], trace.json_ints),
-            "reason": distinct(trace.json_strings, reason),
+            "reason": distinct(trace.json_string, reason),
             "facts": trace.json_strings(facts),
         }
     )

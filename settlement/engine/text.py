@@ -83,7 +83,7 @@ def describe_comparison(cond: Condition) -> str:
     return plain
 
 
-def _each_distinct(values: np.ndarray, fmt) -> pd.Series:
+def each_distinct(values: np.ndarray, fmt) -> pd.Series:
     """``fmt`` applied once per distinct value (amounts repeat a lot: tiers, caps), then spread."""
     values = np.asarray(values)
     if not len(values):
@@ -100,7 +100,7 @@ def _fen_text(v) -> str:
 
 def fen_column_words(fen: np.ndarray | pd.Series) -> pd.Series:
     """Whole column of fen as '1,234,567.89元' (display only)."""
-    return _each_distinct(np.asarray(fen), _fen_text)
+    return each_distinct(np.asarray(fen), _fen_text)
 
 
 def _pct_text(v) -> str:
@@ -108,7 +108,7 @@ def _pct_text(v) -> str:
 
 
 def pct_column_words(values: np.ndarray) -> pd.Series:
-    return _each_distinct(np.asarray(values, dtype=float), _pct_text)
+    return each_distinct(np.asarray(values, dtype=float), _pct_text)
 
 
 def scaled_column_words(values: np.ndarray, scale: int) -> pd.Series:
@@ -117,3 +117,10 @@ def scaled_column_words(values: np.ndarray, scale: int) -> pd.Series:
     whole = pd.Series(arr // scale).astype(str)
     frac = pd.Series(arr % scale).astype(str).str.zfill(len(str(scale)) - 1).str.rstrip("0")
     return whole + np.where(frac != "", "." + frac, "")
+
+
+def join_columns(*parts) -> np.ndarray:
+    """Row by row, the texts of ``parts`` (columns, or one text for every row) joined."""
+    n = max(len(p) for p in parts if not isinstance(p, str))
+    columns = [[p] * n if isinstance(p, str) else p for p in parts]
+    return np.array(["".join(row) for row in zip(*columns, strict=True)], dtype=object)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
+
+from .text import join_columns
 
 # what pandas' JSON writer escapes (everything else, non-ASCII included, is written as it is)
 _ESCAPES = {c: f"\\u{c:04x}" for c in range(0x20)} | {
@@ -25,20 +26,21 @@ def _escape(match: re.Match) -> str:
     return _ESCAPES[ord(match.group())]
 
 
+def json_string(value) -> str:
+    """A text as a JSON string literal, quotes included."""
+    return '"' + _NEEDS_ESCAPE.sub(_escape, str(value)) + '"'
+
+
+def json_int(value) -> str:
+    return str(int(value))
+
+
 def json_strings(values: np.ndarray) -> np.ndarray:
-    """Each text as a JSON string literal, quotes included."""
-    sub = _NEEDS_ESCAPE.sub
-    return np.array(['"' + sub(_escape, str(v)) + '"' for v in values], dtype=object)
+    return np.array([json_string(v) for v in values], dtype=object)
 
 
 def json_ints(values: np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.int64).astype(str).astype(object)
-
-
-def each_distinct(encode, values: np.ndarray) -> np.ndarray:
-    """``encode`` applied once per distinct value (reasons, years and tiers repeat a lot)."""
-    codes, uniques = pd.factorize(np.asarray(values), use_na_sentinel=False)
-    return encode(np.asarray(uniques))[codes] if len(codes) else np.array([], dtype=object)
 
 
 def records(columns: dict[str, np.ndarray]) -> np.ndarray:
@@ -48,10 +50,3 @@ def records(columns: dict[str, np.ndarray]) -> np.ndarray:
     for i, values in enumerate(columns.values()):
         pieces += [("{" if i == 0 else ",") + keys[i] + ":", values]
     return join_columns(*pieces, "}")
-
-
-def join_columns(*parts) -> np.ndarray:
-    """Row by row, the texts of ``parts`` (columns, or one text for every row) joined."""
-    n = max(len(p) for p in parts if not isinstance(p, str))
-    columns = [[p] * n if isinstance(p, str) else p for p in parts]
-    return np.array(["".join(row) for row in zip(*columns, strict=True)], dtype=object)
