@@ -121,6 +121,11 @@ class YearContext:
         values = self._columns[column]
         return values[np.where(rows < 0, len(values) - 1, rows)]
 
+    def blacklisted_at(self, rows: np.ndarray) -> np.ndarray:
+        """Whether the enterprises at positions ``rows`` are on the serious-dishonesty list
+        (False for a row of -1 or a blank flag)."""
+        return pd.Series(self.column_at("credit_blacklisted", rows)).fillna(False).to_numpy(dtype=bool)
+
     def budget_for(self, policy_id: str) -> int | None:
         rows = self.budgets[(self.budgets["policy_id"] == policy_id) & (self.budgets["year"] == self.year)]
         if len(rows):

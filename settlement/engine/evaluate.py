@@ -136,8 +136,7 @@ def _exclusions(policy: Policy, ctx: YearContext, apps: pd.DataFrame, ft: FactTa
     if outside.any():
         exclude(outside, "企业所在行政区划" + pd.Series(region).fillna("未知").astype(str).to_numpy(dtype=object) + "不在本政策适用范围")
     if policy.excludes_blacklisted:
-        black = ctx.column_at("credit_blacklisted", ent_indexer)
-        exclude(np.asarray(pd.Series(black).fillna(False), dtype=bool), "企业列入严重失信名单，不予奖励")
+        exclude(ctx.blacklisted_at(ent_indexer), "企业列入严重失信名单，不予奖励")
     return reason
 
 
@@ -550,7 +549,7 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
     if not fired.any():
         return empty_raw()
     cond_words = leaves_words(leaves, n).to_numpy(dtype=object)
-    black = pd.Series(ctx.column_at("credit_blacklisted", at)).fillna(False).to_numpy(dtype=bool) & policy.excludes_blacklisted
+    black = ctx.blacklisted_at(at) & policy.excludes_blacklisted
     sel = np.flatnonzero(fired)
     if clause.payee != "enterprise":
         who = np.where(clause.payee == "park", "园区" + park_id[sel] + "（运营主体）", "园区" + park_id[sel] + "入驻企业" + subject[sel] + "（奖励运营主体）")
