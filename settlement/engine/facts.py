@@ -70,9 +70,6 @@ class FactTable:
     def value_names(self) -> set[str]:
         return set(self.values) | (self.source.value_names() if self.source is not None else set())
 
-    def has(self, name: str) -> bool:
-        return name in self.rational_names() or name in self.value_names() or name in self.errors
-
     def take(self, indexer: np.ndarray) -> FactTable:
         """Rows by position (-1: no such row -> unknown / False / None)."""
         return FactTable(len(indexer), self.year, errors=dict(self.errors), years=dict(self.years), source=self, indexer=np.asarray(indexer))
