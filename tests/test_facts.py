@@ -5,6 +5,7 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from settlement.engine.facts import GROWTH, MONEY_METRICS, enterprise_facts
 
@@ -57,3 +58,23 @@ def test_a_taken_table_equals_the_rows_of_its_source():
         assert got == [src[0], src[2], None], name
     assert list(taken.value("limit_above")) == [True, True, False]
     assert list(taken.value("region_code")) == ["330108", "330108", None]
+
+
+def test_growth_above_the_region_average_is_decided_exactly():
+    # region X: 100 -> 121 in sum, A and B grow exactly as much: not above (a strict rise counts);
+    # region Y has no figure last year (unknown); in Z the products need 128 bits, in W Python
+    # integers (the sums pass int64): D grows 3 fen, E 1 fen, the mean 2 fen: D above, E not.
+    D, E, F, G, H = (f"91330108MA000000{c}" for c in ("0D", "0E", "0F", "0G", "0H"))
+    z, w = 10**12, 4 * 10**18
+    enterprises = pd.DataFrame({"uscc": [A, B, C, D, E, F, G, H], "region_code": ["X", "X", "Y", "Z", "Z", None, "W", "W"],
+                                "registered_on": ["2015-01-01"] * 8, "park_id": [""] * 8})
+    rows = [(A, 2024, 10_000), (A, 2025, 12_100), (B, 2024, 90_000), (B, 2025, 108_900), (C, 2025, 5),
+            (D, 2024, z), (D, 2025, z + 3), (E, 2024, z), (E, 2025, z + 1), (F, 2024, 1), (F, 2025, 9),
+            (G, 2024, w), (G, 2025, w + 3), (H, 2024, w), (H, 2025, w + 1)]
+    stats = pd.DataFrame([{"uscc": u, "year": y, "retail_sales": v, "limit_above": False} for u, y, v in rows])
+    for column in ("year", *MONEY_METRICS, *GROWTH):
+        stats[column] = (stats[column] if column in stats else pd.Series([pd.NA] * len(stats))).astype("Int64")
+    ft = enterprise_facts(YEAR, enterprises, stats, None)
+    assert list(ft.value("retail_growth_above_region_average")) == [False, False, False, True, False, False, True, False]
+    mean = ft.value("region_average_growth")
+    assert mean[0] == mean[1] == pytest.approx(0.21) and np.isnan(mean[2]) and np.isnan(mean[5])

@@ -17,3 +17,16 @@ def test_ranks_groups_and_pairs():
     assert list(group_starts(np.array(["a", "a", "b", "b"]), np.array(["", "x", "x", "x"]))) == [True, True, True, False]
     codes, distinct = pairs(np.array(["p", "p", "q", "p"]), np.array(["1", "2", "1", "1"]))
     assert list(codes) == [0, 1, 2, 0] and distinct == [("p", "1"), ("p", "2"), ("q", "1")]
+
+
+def test_positions_are_looked_up_once_per_run_and_agree_with_any_order():
+    import pandas as pd
+
+    from settlement.engine.grouping import positions_in
+
+    index = pd.Index(["a", "b", "c"], dtype=object)
+    values = np.array(["b", "b", "x", "a", "a", "b", "c"], dtype=object)
+    assert list(positions_in(index, values)) == [1, 1, -1, 0, 0, 1, 2]
+    assert list(positions_in(index, values[::-1])) == [2, 1, 0, 0, -1, 1, 1]
+    assert len(positions_in(index, np.array([], dtype=object))) == 0
+    assert list(positions_in(pd.Index([], dtype=object), values[:2])) == [-1, -1]

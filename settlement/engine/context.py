@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..policies import Catalog
-from .facts import FactTable, enterprise_facts, park_facts
-from .grouping import any_per, min_per
+from .facts import FactTable, StatsArrays, enterprise_facts, park_facts
+from .grouping import any_per, min_per, positions_in
 
 
 @dataclass
@@ -32,11 +32,12 @@ class YearContext:
         self.enterprise_count = len(self.index)  # of the whole year, also in a subset
         self.positions = np.arange(self.enterprise_count)  # of these enterprises in the whole year's table
         # each stats row's enterprise (position; -1: not an enterprise of the run) and year
-        self.stats_positions = self.index.get_indexer(self.stats["uscc"].to_numpy(dtype=object)) if len(self.index) else np.full(len(self.stats), -1)
-        self.stats_years = self.stats["year"].to_numpy(dtype=np.int64, na_value=-1)
-        self.facts = enterprise_facts(self.year, self.enterprises, self.stats, self.fx_rates, self.stats_positions)
+        self.stats_positions = positions_in(self.index, self.stats["uscc"].to_numpy(dtype=object))
+        self.stats_arrays = StatsArrays(self.stats)  # each column converted once
+        self.stats_years = self.stats_arrays.years
+        self.facts = enterprise_facts(self.year, self.enterprises, self.stats_arrays, self.fx_rates, self.stats_positions)
         self.parks = self.parks.sort_values("park_id", kind="stable").reset_index(drop=True)
-        self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats, self.stats_positions)
+        self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats_arrays, self.stats_positions)
         self._shared: dict = {}  # derived once, shared with subsets
         self._columns: dict = {}  # enterprise columns as arrays (each table its own)
         paid = self.paid[self.paid["year"] < self.year]
@@ -78,7 +79,7 @@ class YearContext:
         if key not in self._shared:
             from .evaluate import history_facts
 
-            self._shared[key] = history_facts(self.stats, self.history_rows, self.year, (metric,))
+            self._shared[key] = history_facts(self.stats_arrays, self.history_rows, self.year, (metric,))
         return self._shared[key]
 
     def per_enterprise(self, rows: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from .conditions import Leaf, compare, evaluate
 from .context import YearContext
 from .exact import Rational, as_int_array, mul
 from .fact_registry import FACTS
-from .facts import FactTable, application_facts
+from .facts import FactTable, StatsArrays, application_facts
 from .grouping import group_starts, min_per, pairs, text_rank
 
 LINE_COLUMNS = [
@@ -582,15 +582,13 @@ def _history_reached(clause: Clause, ctx: YearContext, tier: Tier) -> np.ndarray
     return ctx.per_enterprise(rows[reached])
 
 
-def history_facts(stats: pd.DataFrame, rows: np.ndarray, year: int, metrics: tuple[str, ...]) -> FactTable:
+def history_facts(stats: StatsArrays, rows: np.ndarray, year: int, metrics: tuple[str, ...]) -> FactTable:
     """Money facts ``metrics`` and limit_above of individual stats rows (positions ``rows``, any years)."""
     ft = FactTable(len(rows), year)
     for metric in metrics:
-        values = stats[metric].astype("Int64")
-        if metric == "online_sales":
-            values = values.fillna(stats["online_retail"].astype("Int64"))
-        ft.rationals[metric] = Rational(values.to_numpy(dtype=np.int64, na_value=0)[rows], 1, values.notna().to_numpy()[rows])
-    ft.values["limit_above"] = stats["limit_above"].fillna(False).to_numpy(dtype=bool)[rows]
+        figures, known = stats.column(metric)
+        ft.rationals[metric] = Rational(figures[rows], 1, known[rows])
+    ft.values["limit_above"] = stats.limit_above[rows]
     return ft
 
 
@@ -658,15 +656,15 @@ def _contribution_increment(policy: Policy, clause: Clause, ctx: YearContext):
     # qualifying year of every enterprise of the year (by position), from its stats rows
     rows = np.flatnonzero((years >= policy.effective.start.year) & (years <= year) & (owners >= 0))
     q = clause.qualify
-    meets = rows[compare(history_facts(ctx.stats, rows, year, (q.fact,)), q.fact, q.op, q.value)]
+    meets = rows[compare(history_facts(ctx.stats_arrays, rows, year, (q.fact,)), q.fact, q.op, q.value)]
     qualified, has_qualified = min_per(owners[meets], years[meets], ctx.enterprise_count)
     # baseline: sum of local_contribution over Q-k .. Q-1 for each enterprise (missing years = 0)
-    contribution = ctx.stats["local_contribution"].astype("Int64")
-    owned = np.flatnonzero((owners >= 0) & contribution.notna().to_numpy())
+    contribution, given = ctx.stats_arrays.column("local_contribution")
+    owned = np.flatnonzero((owners >= 0) & given)
     q_of_row = qualified[owners[owned]]
     base = owned[has_qualified[owners[owned]] & (years[owned] >= q_of_row - k) & (years[owned] < q_of_row)]
     base_total = np.zeros(ctx.enterprise_count, dtype=np.int64)
-    np.add.at(base_total, owners[base], contribution.to_numpy(dtype=np.int64, na_value=0)[base])
+    np.add.at(base_total, owners[base], contribution[base])
     Qi, has_q = qualified[ctx.positions], has_qualified[ctx.positions]
     in_window = has_q & (year >= Qi) & (year <= Qi + clause.award_years - 1)
     base_sum = np.where(in_window, base_total[ctx.positions], 0)

@@ -49,6 +49,34 @@ def mul(a: np.ndarray, b) -> np.ndarray:
     return a_obj * b_obj
 
 
+def _magnitude_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """|a| x |b| for int64 columns as two unsigned 64-bit words (high, low), from 32-bit halves."""
+    low32 = np.uint64(0xFFFFFFFF)
+    x, y = np.abs(a).view(np.uint64), np.abs(b).view(np.uint64)  # |INT64_MIN| reads as 2**63
+    x0, x1, y0, y1 = x & low32, x >> np.uint64(32), y & low32, y >> np.uint64(32)
+    p00, p01, p10, p11 = x0 * y0, x0 * y1, x1 * y0, x1 * y1
+    middle = (p00 >> np.uint64(32)) + (p01 & low32) + (p10 & low32)  # < 3 x 2**32
+    low = (p00 & low32) | ((middle & low32) << np.uint64(32))
+    high = p11 + (p01 >> np.uint64(32)) + (p10 >> np.uint64(32)) + (middle >> np.uint64(32))
+    return high, low
+
+
+def compare_products(a, b, c, d) -> np.ndarray:
+    """The sign (-1, 0, 1) of a x b - c x d, elementwise and exact. int64 columns multiply in
+    128 bits (two words each); Python integers (object columns) as they are."""
+    cols = [np.asarray(v) for v in (a, b, c, d)]
+    n = max(len(v) for v in cols if v.ndim)
+    cols = [np.broadcast_to(v, (n,)) for v in cols]
+    if any(v.dtype == object for v in cols):
+        diff = cols[0].astype(object) * cols[1].astype(object) - cols[2].astype(object) * cols[3].astype(object)
+        return np.sign(diff).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
+    a, b, c, d = (v.astype(np.int64) for v in cols)
+    left_sign, right_sign = np.sign(a) * np.sign(b), np.sign(c) * np.sign(d)
+    (lh, ll), (rh, rl) = _magnitude_product(a, b), _magnitude_product(c, d)
+    bigger = np.where(lh != rh, np.where(lh > rh, 1, -1), np.where(ll > rl, 1, np.where(ll < rl, -1, 0)))
+    return np.where(left_sign != right_sign, np.sign(left_sign - right_sign), left_sign * bigger).astype(np.int64)
+
+
 def cmp(lhs, op: str, rhs) -> np.ndarray:
     """Elementwise comparison (works on int64 and on object arrays of Python ints)."""
     import operator

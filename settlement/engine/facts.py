@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..ingest.contract import NUMBER_SCALE, RATIO_SCALE
-from .exact import Rational, as_int_array, mul
+from .exact import Rational, as_int_array, compare_products, mul
 from .grouping import any_per, min_per
 
 MONEY_METRICS = (
@@ -93,43 +93,73 @@ def _take_values(v: np.ndarray, indexer: np.ndarray) -> np.ndarray:
     return taken
 
 
-def _year_rows(stats: pd.DataFrame, positions: np.ndarray, years: np.ndarray, year: int, n: int) -> pd.DataFrame:
-    """One row per enterprise (``n`` rows in the enterprises' order) with its stats of ``year``:
-    the figures (nullable integers, missing where it has no row), ``limit_above`` (False where
-    no row) and ``year``. ``positions`` is each stats row's enterprise (-1: not an enterprise of
-    the run); where an enterprise has two rows for a year the first counts."""
-    sel = np.flatnonzero(years == year)
-    first, found = min_per(positions[sel], sel, n)
-    indexer = np.where(found, first, -1)
-    flags = stats["limit_above"].fillna(False).to_numpy(dtype=bool)
-    columns = {"limit_above": flags[np.where(found, indexer, 0)] & found if len(flags) else np.zeros(n, dtype=bool)}
-    for column in ("year", *MONEY_METRICS, *GROWTH):
-        if column in stats:
-            columns[column] = stats[column].astype("Int64").array.take(indexer, allow_fill=True)
-    return pd.DataFrame(columns)
+class StatsArrays:
+    """The statistics rows (every year) as plain arrays, each column converted once and shared
+    by the year's facts, the park sums and the history: (values as int64 with 0 where missing,
+    known mask). ``online_sales`` falls back to ``online_retail`` where it is not reported."""
+
+    def __init__(self, stats: pd.DataFrame):
+        self.frame = stats
+        self.n = len(stats)
+        self.years = stats["year"].to_numpy(dtype=np.int64, na_value=-1)
+        self.limit_above = stats["limit_above"].fillna(False).to_numpy(dtype=bool) if "limit_above" in stats else np.zeros(self.n, dtype=bool)
+        self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def column(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        if name not in self._columns:
+            if name in self.frame:
+                values = self.frame[name].astype("Int64")
+                figures, known = values.to_numpy(dtype=np.int64, na_value=0), values.notna().to_numpy()
+            else:
+                figures, known = np.zeros(self.n, dtype=np.int64), np.zeros(self.n, dtype=bool)
+            if name == "online_sales":
+                retail, retail_known = self.column("online_retail")
+                figures, known = np.where(known, figures, retail), known | retail_known
+            self._columns[name] = (figures, known)
+        return self._columns[name]
 
 
-def _growth(reported: pd.Series, cur: pd.Series, prev: pd.Series) -> Rational:
+class _YearRows:
+    """One row per enterprise (``n`` of them, in the enterprises' order) with its statistics of
+    ``year``; ``positions`` is each stats row's enterprise (-1: not an enterprise of the run);
+    where an enterprise has two rows for a year the first counts."""
+
+    def __init__(self, stats: StatsArrays, positions: np.ndarray, year: int, n: int):
+        sel = np.flatnonzero(stats.years == year)
+        first, self.found = min_per(positions[sel], sel, n)
+        self.at = np.where(self.found, first, 0)
+        self.stats = stats
+        self.limit_above = stats.limit_above[self.at] & self.found if stats.n else np.zeros(n, dtype=bool)
+
+    def column(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(figure, known) of each enterprise; unknown where it has no row this year."""
+        figures, known = self.stats.column(name)
+        if not self.stats.n:
+            return np.zeros(len(self.at), dtype=np.int64), np.zeros(len(self.at), dtype=bool)
+        return figures[self.at], known[self.at] & self.found
+
+
+Column = tuple[np.ndarray, np.ndarray]  # (int64 values, 0 where unknown; known mask)
+
+
+def _growth(reported: Column, cur: Column, prev: Column) -> Rational:
     """Reported rate where given (nano-units), else cur / prev - 1; unknown when prev <= 0."""
-    rep_known = reported.notna().to_numpy()
-    rep = as_int_array(reported)
-    c = as_int_array(cur)
-    p = as_int_array(prev)
-    computable = cur.notna().to_numpy() & prev.notna().to_numpy() & (p > 0)
+    rep, rep_known = reported
+    (c, c_known), (p, p_known) = cur, prev
+    computable = c_known & p_known & (p > 0)
     num = np.where(rep_known, rep, c - p)
     den = np.where(rep_known, RATIO_SCALE, np.where(computable, p, 1))
     return Rational(num.astype(np.int64), den.astype(np.int64), rep_known | computable)
 
 
-def _two_year(g1: Rational, g0: Rational, reported_any: np.ndarray, cur, prev2) -> tuple[Rational, Callable[[], Rational]]:
+def _two_year(g1: Rational, g0: Rational, reported_any: np.ndarray, cur: Column, prev2: Column) -> tuple[Rational, Callable[[], Rational]]:
     """Geometric factor (1+g1)(1+g0) (from levels v(Y)/v(Y-2) when no rate is reported) and
     (computed when first asked for) the arithmetic mean (g1+g0)/2, both exact. Products are
     taken only on the rows with a reported rate; elsewhere the factor is two integer levels."""
     d1 = np.asarray(g1.den, dtype=np.int64)
     d0 = np.asarray(g0.den, dtype=np.int64)
-    c = as_int_array(cur)
-    p2 = as_int_array(prev2)
-    levels_known = cur.notna().to_numpy() & prev2.notna().to_numpy() & (p2 > 0)
+    (c, c_known), (p2, p2_known) = cur, prev2
+    levels_known = c_known & p2_known & (p2 > 0)
     f_num, f_den = c, np.where(levels_known, p2, 1)
     rates = np.flatnonzero(reported_any)
     if len(rates):
@@ -154,35 +184,64 @@ def _put(base: np.ndarray, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
     return out
 
 
+def _sums_per(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Exact sums of int64 ``values`` per code (0..n-1): int64 when they cannot overflow, else Python integers."""
+    safe = len(values) * int(np.abs(values).max(initial=0)) < 2**62
+    sums = np.zeros(n, dtype=np.int64 if safe else object)
+    np.add.at(sums, codes, values if safe else values.astype(object))
+    return sums
+
+
+def _region_average(ft: FactTable, regions: np.ndarray, cur: Column, prev: Column) -> None:
+    """Region average retail growth: sum(retail Y) / sum(retail Y-1) - 1 over the enterprises of
+    the region with both years' figures, compared exactly with each enterprise's growth."""
+    codes, _ = pd.factorize(regions)  # a missing region code: -1, no region
+    k = int(codes.max(initial=-1)) + 1
+    both = np.flatnonzero(cur[1] & prev[1] & (codes >= 0))
+    r_cur, r_prev = _sums_per(codes[both], cur[0][both], k), _sums_per(codes[both], prev[0][both], k)
+    region_known = any_per(codes[both], k) & (r_prev > 0)
+    mean = np.full(k + 1, np.nan)  # for display only; the last entry is "no region"
+    mean[:k][region_known] = np.asarray(r_cur[region_known], dtype=float) / np.asarray(r_prev[region_known], dtype=float) - 1
+    # per row: g > R/P - 1  <=>  (num + den) x P > R x den   (den, P > 0)
+    known = np.append(region_known, False)[codes]
+    r_cur = np.append(np.where(region_known, r_cur, 0), 0)[codes]
+    r_prev = np.append(np.where(region_known, r_prev, 1), 1)[codes]
+    g = ft.rationals["retail_growth"]
+    g_den = np.broadcast_to(np.asarray(g.den), (len(codes),))
+    g_num = np.asarray(g.num)
+    big = g_num.dtype == object or g_den.dtype == object or int(np.abs(g_num).max(initial=0)) + int(np.abs(g_den).max(initial=0)) >= 2**62
+    level = g_num.astype(object) + g_den.astype(object) if big else g_num + g_den
+    ft.values["retail_growth_above_region_average"] = (compare_products(level, r_prev, r_cur, g_den) > 0) & g.known & known
+    ft.values["region_average_growth"] = mean[codes]
+
+
 def enterprise_facts(
-    year: int, enterprises: pd.DataFrame, stats: pd.DataFrame, fx_rates: pd.DataFrame | None, positions: np.ndarray | None = None
+    year: int, enterprises: pd.DataFrame, stats: pd.DataFrame | StatsArrays, fx_rates: pd.DataFrame | None, positions: np.ndarray | None = None
 ) -> FactTable:
     """Facts of every enterprise (rows in the order of ``enterprises``) for ``year``.
     ``positions``: each stats row's enterprise (-1: none), when the caller has it already."""
-    index = pd.Index(enterprises["uscc"])
-    n = len(index)
+    stats = stats if isinstance(stats, StatsArrays) else StatsArrays(stats)
+    n = len(enterprises)
     ft = FactTable(n, year)
     if positions is None:
-        positions = index.get_indexer(stats["uscc"])
-    years = stats["year"].to_numpy(dtype=np.int64, na_value=-1)
-    cur, prev, prev2 = (_year_rows(stats, positions, years, y, n) for y in (year, year - 1, year - 2))
-    for frame in (cur, prev, prev2):
-        if "online_sales" in frame:
-            frame["online_sales"] = frame["online_sales"].fillna(frame["online_retail"])
+        positions = pd.Index(enterprises["uscc"]).get_indexer(stats.frame["uscc"])
+    cur, prev, prev2 = (_YearRows(stats, positions, y, n) for y in (year, year - 1, year - 2))
     for metric in MONEY_METRICS:
-        ft.rationals[metric] = Rational.of_ints(cur[metric].astype("Int64"))
-        ft.rationals[f"{metric}@prev"] = Rational.of_ints(prev[metric].astype("Int64"))
+        figures, known = cur.column(metric)
+        ft.rationals[metric] = Rational(figures, 1, known)
+        figures, known = prev.column(metric)
+        ft.rationals[f"{metric}@prev"] = Rational(figures, 1, known)
         ft.years[metric] = year
-    ft.values["limit_above"] = cur["limit_above"].fillna(False).to_numpy(dtype=bool)
-    ft.values["limit_above@prev"] = prev["limit_above"].fillna(False).to_numpy(dtype=bool)
-    ft.values["has_stats"] = cur["year"].notna().to_numpy()
+    ft.values["limit_above"] = cur.limit_above
+    ft.values["limit_above@prev"] = prev.limit_above
+    ft.values["has_stats"] = cur.found
 
     for growth_name, metric in GROWTH.items():
-        g1 = _growth(cur[growth_name].astype("Int64"), cur[metric].astype("Int64"), prev[metric].astype("Int64"))
-        g0 = _growth(prev[growth_name].astype("Int64"), prev[metric].astype("Int64"), prev2[metric].astype("Int64"))
+        g1 = _growth(cur.column(growth_name), cur.column(metric), prev.column(metric))
+        g0 = _growth(prev.column(growth_name), prev.column(metric), prev2.column(metric))
         ft.rationals[growth_name] = g1
-        reported_any = cur[growth_name].notna().to_numpy() | prev[growth_name].notna().to_numpy()
-        geo, ari = _two_year(g1, g0, reported_any, cur[metric].astype("Int64"), prev2[metric].astype("Int64"))
+        reported_any = cur.column(growth_name)[1] | prev.column(growth_name)[1]
+        geo, ari = _two_year(g1, g0, reported_any, cur.column(metric), prev2.column(metric))
         ft.rationals[f"{growth_name}_2y"] = geo
         ft.deferred[f"{growth_name}_2y:arithmetic"] = ari
 
@@ -203,43 +262,18 @@ def enterprise_facts(
     ft.rationals["years_since_registration"] = Rational.of_ints(year - reg_year)
     ft.values["registered_this_year"] = (reg_year == year).fillna(False).to_numpy(dtype=bool)
 
-    limit_before = any_per(positions[(years < year) & stats["limit_above"].fillna(False).to_numpy(dtype=bool)], n)
+    limit_before = any_per(positions[(stats.years < year) & stats.limit_above], n)
     ft.values["first_limit_above_this_year"] = ft.values["limit_above"] & ~limit_before
 
     if "park_entry_on" in enterprises:
         ft.values["park_entry_on"] = pd.to_datetime(enterprises["park_entry_on"]).to_numpy()
     ft.values["park_id"] = enterprises.get("park_id", pd.Series([""] * n)).fillna("").to_numpy(dtype=object)
     ft.values["region_code"] = enterprises["region_code"].to_numpy(dtype=object)
-
-    # region average retail growth: sum(retail Y) / sum(retail Y-1) - 1 over the enterprises of
-    # the region with both years' figures; compared exactly with each enterprise's growth.
-    both = cur["retail_sales"].notna().to_numpy() & prev["retail_sales"].notna().to_numpy()
-    regions = enterprises["region_code"].to_numpy(dtype=object)
-    sums = pd.DataFrame(
-        {
-            "region": regions[both],
-            "cur": as_int_array(cur["retail_sales"].astype("Int64"))[both].astype(object),
-            "prev": as_int_array(prev["retail_sales"].astype("Int64"))[both].astype(object),
-        }
-    ).groupby("region")[["cur", "prev"]].sum()
-    r_cur = pd.Series(regions).map(sums["cur"]).to_numpy(dtype=object)
-    r_prev = pd.Series(regions).map(sums["prev"]).to_numpy(dtype=object)
-    region_known = pd.notna(r_prev) & (np.where(pd.isna(r_prev), 0, r_prev) > 0)
-    r_cur = np.where(region_known, r_cur, 0)
-    r_prev = np.where(region_known, r_prev, 1)
-    g = ft.rationals["retail_growth"]
-    g_den = np.asarray(g.den, dtype=object) if not np.isscalar(g.den) else g.den
-    # g > R/P - 1  <=>  (num + den) * P > R * den
-    lhs = mul(np.asarray(g.num, dtype=object) + g_den, r_prev)
-    rhs = mul(r_cur, g_den)
-    ft.values["retail_growth_above_region_average"] = np.asarray(lhs > rhs, dtype=bool) & g.known & region_known
-    ft.values["region_average_growth"] = np.where(
-        region_known, np.asarray(r_cur, dtype=float) / np.asarray(r_prev, dtype=float) - 1, np.nan
-    )
+    _region_average(ft, ft.values["region_code"], cur.column("retail_sales"), prev.column("retail_sales"))
     return ft
 
 
-def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats: pd.DataFrame, positions: np.ndarray | None = None) -> FactTable:
+def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats: pd.DataFrame | StatsArrays, positions: np.ndarray | None = None) -> FactTable:
     """Facts of every park (rows in the order of ``parks``): its own figures and the sums over
     today's member enterprises (``park_id``) of this year and last year, blacklisted members
     included (settlement-semantics, detail 8). A sum is unknown when no member has a figure.
@@ -253,16 +287,15 @@ def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats:
     ft.rationals["park.occupancy_rate"] = Rational(as_int_array(occ), RATIO_SCALE, occ.notna().to_numpy())
     ft.rationals["park.online_shops"] = Rational.of_ints(parks["online_shops"].astype("Int64"))
     ft.values["park.established_on"] = pd.to_datetime(parks["established_on"]).to_numpy()
+    stats = stats if isinstance(stats, StatsArrays) else StatsArrays(stats)
     if positions is None:
-        positions = pd.Index(enterprises["uscc"]).get_indexer(stats["uscc"])
+        positions = pd.Index(enterprises["uscc"]).get_indexer(stats.frame["uscc"])
     # each enterprise's park (position in ``parks``; -1: none), then each stats row's
     park_of = pd.Index(parks["park_id"]).get_indexer(enterprises["park_id"].fillna("").to_numpy(dtype=object)) if n else np.full(len(enterprises), -1)
     row_park = np.where(positions >= 0, park_of[np.maximum(positions, 0)] if len(park_of) else -1, -1)
-    years = stats["year"].to_numpy(dtype=np.int64, na_value=-1)
-    limit_above = stats["limit_above"].fillna(False).to_numpy(dtype=bool)
-    figures = {m: stats[m].astype("Int64") for m in ("online_retail", "crossborder_exports")}
-    given = {m: f.notna().to_numpy() for m, f in figures.items()}
-    amounts = {m: f.to_numpy(dtype=np.int64, na_value=0) for m, f in figures.items()}
+    years, limit_above = stats.years, stats.limit_above
+    amounts = {m: stats.column(m)[0] for m in ("online_retail", "crossborder_exports")}
+    given = {m: stats.column(m)[1] for m in ("online_retail", "crossborder_exports")}
     for suffix, y in (("", year), ("@prev", year - 1)):
         rows = np.flatnonzero((years == y) & (row_park >= 0))
         park = row_park[rows]

@@ -43,6 +43,17 @@ def group_starts(*keys: np.ndarray) -> np.ndarray:
     return new
 
 
+def positions_in(index: pd.Index, values: np.ndarray) -> np.ndarray:
+    """Position in ``index`` of each of ``values`` (-1: not there), looking up each run of equal
+    values once: statistics come from the ledger in USCC order, five years per enterprise,
+    so this hashes a fifth of the texts (any order gives the same answer)."""
+    values = np.asarray(values, dtype=object)
+    if not len(values) or not len(index):
+        return np.full(len(values), -1, dtype=np.int64)
+    starts = np.flatnonzero(group_starts(values))
+    return np.repeat(index.get_indexer(values[starts]), np.diff(np.r_[starts, len(values)]))
+
+
 def pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
     """Codes of the distinct (a, b) pairs of two columns, and those pairs (in order of appearance)."""
     a_codes, a_values = pd.factorize(np.asarray(a))

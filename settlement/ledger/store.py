@@ -82,7 +82,10 @@ def paid_history(conn: Connection, year: int) -> pd.DataFrame:
 def read_context(conn: Connection, year: int, catalog: Catalog) -> YearContext:
     stats_table = AnnualStat.__table__
     enterprises = read_table(conn, Enterprise)
-    stats = typed_frame(stats_table, conn.execute(select(stats_table).where(stats_table.c.year <= year)).all())
+    stats = typed_frame(stats_table, conn.execute(
+        # in key order: the same frame every time, and each enterprise's years together
+        select(stats_table).where(stats_table.c.year <= year).order_by(stats_table.c.uscc, stats_table.c.year)
+    ).all())
     apps = read_table(conn, Application, year=year)
     parks = read_table(conn, Park)
     fx = read_table(conn, FxRate)
