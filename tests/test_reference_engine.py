@@ -33,3 +33,17 @@ def test_engine_equals_the_per_row_reference(tmp_path, seed, enterprises, share)
     paid = [v for v in engine.values() if v["status"] == "paid"]
     assert len(paid) > 50  # the comparison is not vacuous
     assert {k[3] for k, v in engine.items() if v["status"] == "paid"} == {p.id for p in ctx.catalog.policies}
+
+
+def test_engine_equals_the_reference_without_applications_and_in_any_row_order(tmp_path):
+    from settlement.engine.context import YearContext
+
+    ctx = _context(tmp_path, 7, 400, 0.02)
+    frames = {k: getattr(ctx, k) for k in ("enterprises", "stats", "applications", "parks", "fx_rates", "budgets", "paid")}
+    expected = engine_result(allocate(evaluate_year(ctx), ctx).lines)
+    shuffled = dict(frames, **{k: frames[k].sample(frac=1, random_state=1).reset_index(drop=True) for k in ("enterprises", "stats", "applications")})
+    again = YearContext(year=2025, catalog=ctx.catalog, **shuffled)
+    assert engine_result(allocate(evaluate_year(again), again).lines) == expected
+    bare = YearContext(year=2025, catalog=ctx.catalog, **dict(frames, applications=frames["applications"].iloc[0:0]))
+    engine = engine_result(allocate(evaluate_year(bare), bare).lines)
+    assert differences(engine, settle(bare)) == [] and len(engine) > 0

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..policies import Catalog
-from .facts import FactTable, StatsArrays, enterprise_facts, park_facts
-from .grouping import any_per, min_per, positions_in
+from .facts import FactTable, StatsArrays, application_facts, enterprise_facts, park_facts
+from .grouping import any_per, group_starts, min_per, positions_in, text_rank
 
 
 @dataclass
@@ -95,9 +95,15 @@ class YearContext:
         first, known = self._shared["first_year"]
         return first[self.positions], known[self.positions]
 
-    def applications_for(self, policy_id: str, clause_id: str) -> pd.DataFrame:
-        """The year's applications under one clause, in their order in ``applications``."""
-        return self._of_clause("applications_by_clause", self.applications, policy_id, clause_id)
+    def applications_for(self, policy_id: str, clause_id: str) -> ApplicationRows:
+        """The year's applications under one clause (every status), in USCC then application-id
+        order, with their facts. All applications are put in that order, looked up and given
+        their facts once per year; a clause gets its slice."""
+        if "applications" not in self._shared:
+            if self.enterprise_count != len(self.index):
+                raise ValueError("applications are read from the whole year's context, not a subset")
+            self._shared["applications"] = _ApplicationsOfYear(self.applications, self.index, self.facts)
+        return self._shared["applications"].of(policy_id, clause_id)
 
     def paid_under(self, policy_id: str, clause_id: str) -> pd.DataFrame:
         """:attr:`paid_summary` rows of one clause."""
@@ -132,6 +138,48 @@ class YearContext:
         if len(rows):
             return int(rows["budget"].iloc[0])
         return None
+
+
+@dataclass
+class ApplicationRows:
+    """Applications (of one clause) as arrays: ``columns`` by name, the position of each one's
+    enterprise in the year (-1: not an enterprise of the run) and their facts."""
+
+    columns: dict[str, np.ndarray]
+    positions: np.ndarray
+    facts: FactTable
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        return self.columns[column]
+
+
+class _ApplicationsOfYear:
+    """Every application of the year sorted by policy, clause, USCC and application id, and the
+    rows of each clause (a clause's rows are one slice)."""
+
+    COLUMNS = ("application_id", "uscc", "status", "level")
+
+    def __init__(self, applications: pd.DataFrame, index: pd.Index, facts: FactTable):
+        keys = [text_rank(applications[c].to_numpy(dtype=object)) for c in ("application_id", "uscc", "clause_id", "policy_id")]
+        order = np.lexsort(keys) if len(applications) else np.zeros(0, dtype=np.int64)
+        apps = applications.iloc[order].reset_index(drop=True)
+        self.rows = ApplicationRows(
+            {c: apps[c].to_numpy(dtype=object) for c in self.COLUMNS},
+            positions := positions_in(index, apps["uscc"].to_numpy(dtype=object)),
+            application_facts(apps, facts, positions),
+        )
+        policy, clause = apps["policy_id"].to_numpy(dtype=object), apps["clause_id"].to_numpy(dtype=object)
+        starts = np.flatnonzero(group_starts(policy, clause)) if len(apps) else np.zeros(0, dtype=np.int64)
+        ends = np.append(starts[1:], len(apps))[: len(starts)]
+        self.slices = {(policy[a], clause[a]): (int(a), int(b)) for a, b in zip(starts, ends, strict=True)}
+
+    def of(self, policy_id: str, clause_id: str) -> ApplicationRows:
+        a, b = self.slices.get((policy_id, clause_id), (0, 0))
+        rows = self.rows
+        return ApplicationRows({c: v[a:b] for c, v in rows.columns.items()}, rows.positions[a:b], rows.facts.take(np.arange(a, b)))
 
 
 def _uscc_index(uscc: pd.Series) -> pd.Index:

@@ -11,7 +11,6 @@ Allocation (caps across clauses, no double benefit, scale-down, funding) happens
 
 from __future__ import annotations
 
-import functools
 from fractions import Fraction
 
 import numpy as np
@@ -23,10 +22,10 @@ from ..policies.schema import Clause, Policy, Tier, Units
 from . import text as tx
 from . import trace
 from .conditions import Leaf, compare, evaluate
-from .context import YearContext
+from .context import ApplicationRows, YearContext
 from .exact import Rational, as_int_array, mul
 from .fact_registry import FACTS
-from .facts import FactTable, StatsArrays, application_facts
+from .facts import FactTable, StatsArrays
 from .grouping import group_starts, min_per, pairs, text_rank
 
 LINE_COLUMNS = [
@@ -116,7 +115,7 @@ def failed_words(leaves: list[Leaf], n: int) -> np.ndarray:
 
 # -------------------------------------------------------------- applications
 
-def _exclusions(policy: Policy, ctx: YearContext, apps: pd.DataFrame, ft: FactTable, in_force: bool, ent_indexer: np.ndarray) -> np.ndarray:
+def _exclusions(policy: Policy, ctx: YearContext, apps: ApplicationRows, ft: FactTable, in_force: bool, ent_indexer: np.ndarray) -> np.ndarray:
     """First reason each application row is excluded ('' when it is not)."""
     n = len(apps)
     reason = np.full(n, "", dtype=object)
@@ -125,7 +124,7 @@ def _exclusions(policy: Policy, ctx: YearContext, apps: pd.DataFrame, ft: FactTa
         nonlocal reason
         reason = np.where((reason == "") & np.asarray(mask, dtype=bool), words, reason)
 
-    status = apps["status"].fillna("").to_numpy(dtype=object)
+    status = np.where(pd.isna(apps["status"]), "", apps["status"])
     labels = np.array([STATUS_LABELS.get(s, "未知") for s in status], dtype=object)
     exclude(status != "approved", "申报审核状态为“" + labels + "”，只计审核通过的申报")
     if not in_force:
@@ -140,7 +139,7 @@ def _exclusions(policy: Policy, ctx: YearContext, apps: pd.DataFrame, ft: FactTa
     return reason
 
 
-def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: pd.DataFrame, ctx: YearContext, ent_indexer: np.ndarray):
+def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: ApplicationRows, ctx: YearContext, ent_indexer: np.ndarray):
     """Per application: amount (fen), computable mask, a note, a reason when not computable, and
     (tiered) the tier index. Several applications of one payee are summed afterwards."""
     n = len(apps)
@@ -213,7 +212,7 @@ def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: pd.DataFr
             note = ent_text[safe] if len(ent_text) else np.full(n, "", dtype=object)
             why_not = np.where(ok, why_not, np.where(ent_reason[safe] != "", ent_reason[safe], "未达到任何档位") if len(ent_reason) else "未达到任何档位")
     elif kind == "step":
-        amount, ok, note, why_not = _step_amounts(policy, clause, ft, apps["uscc"].to_numpy(dtype=object), ctx)
+        amount, ok, note, why_not = _step_amounts(policy, clause, ft, apps["uscc"], ctx)
     else:
         raise ValueError(f"kind {kind} has no application formula")
     if clause.item_cap_by_level:
@@ -288,7 +287,7 @@ def _step_amounts(policy: Policy, clause: Clause, ft: FactTable, payees: np.ndar
     return amount.astype(np.int64), ok, note, why_not
 
 
-def _unit_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: pd.DataFrame, ctx: YearContext, ent_indexer: np.ndarray):
+def _unit_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: ApplicationRows, ctx: YearContext, ent_indexer: np.ndarray):
     n = len(apps)
     units = clause.units or Units()
     why_not = np.full(n, "", dtype=object)
@@ -366,15 +365,13 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
     apps = ctx.applications_for(policy.id, clause.id)
     if not len(apps):
         return empty_raw()
-    apps = apps.sort_values("application_id", kind="stable").reset_index(drop=True)
-    ent_indexer = ctx.index.get_indexer(apps["uscc"].to_numpy(dtype=object))
-    ft = application_facts(apps, ctx.facts, ent_indexer)
+    ent_indexer, ft = apps.positions, apps.facts
     n = len(apps)
     park_id = np.full(n, "", dtype=object)
     reason = _exclusions(policy, ctx, apps, ft, in_force, ent_indexer)
     if clause.payee == "park":
         # filed by the park's operator: the park's facts join the application's
-        park_id, pos = _operator_parks(ctx, apps["uscc"].to_numpy(dtype=object), clause.park_kind)
+        park_id, pos = _operator_parks(ctx, apps["uscc"], clause.park_kind)
         ft.merge(ctx.park_facts.take(pos))
         reason = np.where((reason == "") & (pos < 0), f"申报企业不是{PARK_KIND_WORDS.get(clause.park_kind, '')}园区的运营主体", reason)
     eligible = reason == ""
@@ -396,11 +393,11 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
     zero_reason = np.where(~cond, fail_cond, np.where(~ok, why_not, ""))
     good = eligible & cond & ok
     cond_words = leaves_words(leaves, n).to_numpy(dtype=object)
-    app_ids = apps["application_id"].to_numpy(dtype=object).astype(str).astype(object)
+    app_ids = apps["application_id"]
     app_words = "申报" + app_ids + "：" + np.where(good, note, np.where(eligible, zero_reason, reason))
     agg = _per_payee(
         {
-            "payee_uscc": apps["uscc"].to_numpy(dtype=object),
+            "payee_uscc": apps["uscc"],
             "park_id": park_id,
             "application_id": app_ids,
             "eligible": eligible,
@@ -437,12 +434,22 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
 PARK_KIND_WORDS = {"ecommerce": "电商", "crossborder": "跨境电商"}
 
 
+def _in_payee_order(payee: np.ndarray, park: np.ndarray) -> bool:
+    """Are the rows sorted by payee, with one park per payee? (A clause's applications come in
+    USCC order, and an operator's park is the same on all its applications.)"""
+    if len(payee) < 2:
+        return True
+    return bool(np.all(payee[1:] >= payee[:-1]) and np.all((park[1:] == park[:-1]) | (payee[1:] != payee[:-1])))
+
+
 def _per_payee(per_app: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """One row per (payee, park) from its applications (in application order): ids and words
     joined, any eligible / good, sum and max of amounts, highest tier, first reason."""
-    order = np.lexsort((text_rank(per_app["park_id"]), text_rank(per_app["payee_uscc"])))
-    per_app = {k: np.asarray(v)[order] for k, v in per_app.items()}
     payee, park = per_app["payee_uscc"], per_app["park_id"]
+    if not _in_payee_order(payee, park):
+        order = np.lexsort((text_rank(park), text_rank(payee)))
+        per_app = {k: np.asarray(v)[order] for k, v in per_app.items()}
+        payee, park = per_app["payee_uscc"], per_app["park_id"]
     n = len(payee)
     starts = np.flatnonzero(group_starts(payee, park))
     sizes = np.diff(np.r_[starts, n])
@@ -718,18 +725,20 @@ def _paid_for(ctx: YearContext, policy: Policy, clause: Clause, payees, subjects
 RAW_COLUMNS = [c for c in LINE_COLUMNS if c not in ("explanation", "trace")] + ["facts", "notes", "reason", "tier", "paid_before", "paid_years"]
 
 
-def empty_raw() -> pd.DataFrame:
-    """No lines (a clause without applications or candidates); made once, handed out as copies."""
-    return _empty_raw().copy()
+_INTEGER_COLUMNS = ("standard_amount", "capped_amount", "tier", "paid_before")
 
 
-@functools.cache
-def _empty_raw() -> pd.DataFrame:
-    integers = ("standard_amount", "capped_amount", "tier", "paid_before")
-    return pd.DataFrame({c: pd.Series(dtype=np.int64 if c in integers else object) for c in RAW_COLUMNS})
+def empty_raw() -> dict[str, np.ndarray]:
+    """No lines (a clause without applications or candidates)."""
+    return {c: np.zeros(0, dtype=np.int64 if c in _INTEGER_COLUMNS else object) for c in RAW_COLUMNS}
 
 
-def finish(policy: Policy, clause: Clause, lines: dict[str, np.ndarray], ctx: YearContext) -> pd.DataFrame:
+def concat_raw(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The lines of several clauses, one after the other."""
+    return {c: np.concatenate([p[c] for p in parts]) for c in RAW_COLUMNS} if parts else empty_raw()
+
+
+def finish(policy: Policy, clause: Clause, lines: dict[str, np.ndarray], ctx: YearContext) -> dict[str, np.ndarray]:
     """Once, differential, the clause's annual and cumulative caps and the status; the notes
     these add to the explanation (worded with the rest in :func:`render`). ``lines``: columns
     payee_uscc, subject_uscc, park_id, excluded, amount, tier, facts_text, reason, application_ids."""
@@ -775,45 +784,39 @@ def finish(policy: Policy, clause: Clause, lines: dict[str, np.ndarray], ctx: Ye
         capped = np.minimum(capped, remaining)
     status = np.where(excluded, "excluded", np.where(capped > 0, "candidate", "zero"))
     reason = np.where((status == "zero") & (reason == ""), "计算金额为0", reason)
-    return pd.DataFrame(
-        {
-            "payee_uscc": lines["payee_uscc"].astype(object),
-            "subject_uscc": lines["subject_uscc"].astype(object),
-            "park_id": lines["park_id"].astype(object),
-            "policy_id": policy.id,
-            "clause_id": clause.id,
-            "matter": clause.matter or "",
-            "status": status,
-            "standard_amount": standard.astype(np.int64),
-            "capped_amount": capped.astype(np.int64),
-            "application_ids": np.broadcast_to(np.asarray(lines["application_ids"], dtype=object), (n,)),
-            "facts": lines["facts_text"].astype(object),
-            "notes": notes,
-            "reason": reason,
-            "tier": lines["tier"].astype(np.int64),
-            "paid_before": paid_total,
-            "paid_years": paid_years,
-        }
-    )
+    return {
+        "payee_uscc": lines["payee_uscc"].astype(object),
+        "subject_uscc": lines["subject_uscc"].astype(object),
+        "park_id": lines["park_id"].astype(object),
+        "policy_id": np.full(n, policy.id, dtype=object),
+        "clause_id": np.full(n, clause.id, dtype=object),
+        "matter": np.full(n, clause.matter or "", dtype=object),
+        "status": status.astype(object),
+        "standard_amount": standard.astype(np.int64),
+        "capped_amount": capped.astype(np.int64),
+        "application_ids": np.array(np.broadcast_to(np.asarray(lines["application_ids"], dtype=object), (n,))),
+        "facts": lines["facts_text"].astype(object),
+        "notes": notes,
+        "reason": reason.astype(object),
+        "tier": lines["tier"].astype(np.int64),
+        "paid_before": paid_total.astype(np.int64),
+        "paid_years": paid_years.astype(object),
+    }
 
 
-def render(raw: pd.DataFrame, catalog) -> pd.DataFrame:
+def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
     """The explanation and the audit trace of every line, worded in one pass over the lines of
-    all clauses (what :func:`finish` left as facts, notes and reason)."""
-    if not len(raw):
+    all clauses (the columns :func:`finish` left: facts, notes and reason)."""
+    if not len(raw["payee_uscc"]):
         return empty_lines()
-    codes, distinct = pairs(raw["policy_id"].to_numpy(dtype=object), raw["clause_id"].to_numpy(dtype=object))
+    codes, distinct = pairs(raw["policy_id"], raw["clause_id"])
     clauses = [(catalog.policy(p), catalog.policy(p).clause(c)) for p, c in distinct]
 
     def per_clause(values: list, encode=None) -> np.ndarray:
         """One value per clause spread to its lines (encoded once per clause)."""
         return (np.array(values, dtype=object) if encode is None else encode(np.array(values)))[codes]
 
-    status = raw["status"].to_numpy(dtype=object)
-    capped = raw["capped_amount"].to_numpy(dtype=np.int64)
-    facts = raw["facts"].to_numpy(dtype=object)
-    reason = raw["reason"].to_numpy(dtype=object)
-    notes = raw["notes"].to_numpy(dtype=object)
+    status, capped, facts, reason, notes = raw["status"], raw["capped_amount"], raw["facts"], raw["reason"], raw["notes"]
     header = per_clause([f"《{p.short_name}》（{p.document_number}）第{c.id}条：" for p, c in clauses])
     candidate = status == "candidate"
     tail = np.where(candidate, "；计" + tx.fen_column_words(capped).to_numpy(dtype=object), "；" + reason)
@@ -822,7 +825,7 @@ def render(raw: pd.DataFrame, catalog) -> pd.DataFrame:
     tail = np.where(~candidate & said, "", tail)
     stripped = [s[1:] if s.startswith("；") else s for s in notes]
     noted = np.array(["；" + s if s else "" for s in stripped], dtype=object)
-    out = raw[[c for c in LINE_COLUMNS if c in raw.columns]].copy()
+    out = {c: raw[c] for c in LINE_COLUMNS if c in raw}
     out["explanation"] = tx.join_columns(header, facts, noted, tail)
 
     def distinct(encode, values: np.ndarray) -> np.ndarray:
@@ -832,9 +835,9 @@ def render(raw: pd.DataFrame, catalog) -> pd.DataFrame:
         {
             "kind": per_clause([c.kind for _, c in clauses], trace.json_strings),
             "mode": per_clause([c.mode or "" for _, c in clauses], trace.json_strings),
-            "tier": distinct(trace.json_int, raw["tier"].to_numpy(dtype=np.int64) + 1),
-            "paid_before": distinct(trace.json_int, raw["paid_before"].to_numpy(dtype=np.int64)),
-            "paid_years": distinct(trace.json_string, raw["paid_years"].to_numpy(dtype=object)),
+            "tier": distinct(trace.json_int, raw["tier"] + 1),
+            "paid_before": distinct(trace.json_int, raw["paid_before"]),
+            "paid_years": distinct(trace.json_string, raw["paid_years"]),
             "standard_fen": trace.json_ints(raw["standard_amount"]),
             "capped_fen": trace.json_ints(capped),
             "annual_cap_fen": per_clause([int(c.cap) if c.cap is not None else -1 for _, c in clauses], trace.json_ints),
@@ -843,7 +846,7 @@ def render(raw: pd.DataFrame, catalog) -> pd.DataFrame:
             "facts": trace.json_strings(facts),
         }
     )
-    return out[LINE_COLUMNS]
+    return pd.DataFrame({c: out[c] for c in LINE_COLUMNS})
 
 
 # ------------------------------------------------------------------ year
@@ -859,7 +862,4 @@ def evaluate_year(ctx: YearContext, policies: list[Policy] | None = None) -> pd.
                 parts.append(application_lines(policy, clause, ctx, in_force))
             elif in_force:
                 parts.append(data_lines(policy, clause, ctx))
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return empty_lines()
-    return render(pd.concat(parts, ignore_index=True), ctx.catalog)
+    return render(concat_raw([p for p in parts if len(p["payee_uscc"])]), ctx.catalog)
