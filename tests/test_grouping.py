@@ -30,3 +30,16 @@ def test_positions_are_looked_up_once_per_run_and_agree_with_any_order():
     assert list(positions_in(index, values[::-1])) == [2, 1, 0, 0, -1, 1, 1]
     assert len(positions_in(index, np.array([], dtype=object))) == 0
     assert list(positions_in(pd.Index([], dtype=object), values[:2])) == [-1, -1]
+
+
+def test_rows_in_order_on_several_keys():
+    from settlement.engine.grouping import codes_of, in_order
+
+    first = np.array([0, 0, 1, 1])
+    assert in_order(first, np.array(["b", "c", "a", "a"], dtype=object))
+    assert not in_order(first, np.array(["c", "b", "a", "a"], dtype=object))
+    assert not in_order(np.array([1, 0]), np.array(["a", "b"], dtype=object))
+    assert not in_order(first, np.array(["a", None, "b", "c"], dtype=object))  # a missing text: sort to be sure
+    assert in_order(np.array([], dtype=np.int64)) and in_order(np.array([3]))
+    codes = codes_of(np.array(["x", "y", "x", ""], dtype=object))
+    assert codes[0] == codes[2] and len(set(codes)) == 3

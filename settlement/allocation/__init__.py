@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..engine import text as tx
 from ..engine.context import YearContext
-from ..engine.grouping import group_starts, pairs, text_rank
+from ..engine.grouping import codes_of, group_starts, in_order, pairs, positions_in, text_rank
 from ..engine.matters import matter_label
 from ..money import div_half_up, largest_remainder
 from ..policies import Catalog
@@ -85,8 +85,10 @@ def _clause_flags(lines: _Lines, wanted: set[tuple[str, str]]) -> np.ndarray:
 def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """Catalog order of policies and clauses, then payee, subject and park."""
     po, co = _orders(lines["policy_id"].to_numpy(dtype=object), lines["clause_id"].to_numpy(dtype=object), catalog)
-    keys = [text_rank(lines[c].to_numpy(dtype=object)) for c in ("park_id", "subject_uscc", "payee_uscc")]
-    order = np.lexsort((*keys, co, po))
+    texts = [lines[c].to_numpy(dtype=object) for c in ("payee_uscc", "subject_uscc", "park_id")]
+    if in_order(po, co, *texts):  # the engine gives its lines in this order
+        return lines.reset_index(drop=True)
+    order = np.lexsort((*(text_rank(t) for t in reversed(texts)), co, po))
     return lines.iloc[order].reset_index(drop=True)
 
 
@@ -132,7 +134,7 @@ def apply_no_double_benefit(lines: _Lines, catalog: Catalog) -> None:
     po, co = _orders(lines["policy_id"][cand], lines["clause_id"][cand], catalog)
     park, payee, subject = lines["park_id"][cand], lines["payee_uscc"][cand], lines["subject_uscc"][cand]
     park_total = (park != "") & (payee == subject) & lines["_park_total"][cand]
-    keys = [text_rank(payee), text_rank(lines["matter"][cand]), text_rank(subject), text_rank(np.where(park_total, park, ""))]
+    keys = [codes_of(payee), codes_of(lines["matter"][cand]), codes_of(subject), codes_of(np.where(park_total, park, ""))]  # groups, in any order
     order = np.lexsort((co, po, -lines["capped_amount"][cand], *reversed(keys)))
     rows = cand[order]
     first = group_starts(*(k[order] for k in keys))
@@ -200,10 +202,13 @@ def _factor_text(f: Fraction) -> str:
 def city_fractions(catalog: Catalog, policy_ids, clause_ids, regions) -> tuple[np.ndarray, np.ndarray]:
     """The city's share of each line as an exact fraction (numerator, denominator): the
     clause's own share, else the policy's share for the payee's region, else the policy's."""
-    keys = pd.DataFrame({"p": np.asarray(policy_ids, dtype=object), "c": np.asarray(clause_ids, dtype=object), "r": np.asarray(regions, dtype=object)})
-    unique = keys.drop_duplicates().reset_index(drop=True)
+    pc_codes, pc = pairs(np.asarray(policy_ids, dtype=object), np.asarray(clause_ids, dtype=object))
+    r_codes, r_values = pd.factorize(np.asarray(regions, dtype=object), use_na_sentinel=False)
+    width = max(len(r_values), 1)
+    codes, combined = pd.factorize(pc_codes.astype(np.int64) * width + r_codes)
     shares = []
-    for p, c, r in unique.itertuples(index=False):
+    for code in combined:  # once per distinct (policy, clause, region)
+        (p, c), r = pc[code // width], r_values[code % width]
         share = Fraction(0)
         if p in catalog.by_id:
             policy = catalog.policy(p)
@@ -215,10 +220,9 @@ def city_fractions(catalog: Catalog, policy_ids, clause_ids, regions) -> tuple[n
             except KeyError:
                 pass
         shares.append(share)
-    unique["num"] = [s.numerator for s in shares]
-    unique["den"] = [s.denominator for s in shares]
-    merged = keys.merge(unique, on=["p", "c", "r"], how="left")
-    return merged["num"].to_numpy(dtype=np.int64), merged["den"].to_numpy(dtype=np.int64)
+    num = np.array([s.numerator for s in shares], dtype=np.int64)
+    den = np.array([s.denominator for s in shares], dtype=np.int64)
+    return num[codes], den[codes]
 
 
 def split_funding(final: np.ndarray, num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -229,7 +233,7 @@ def split_funding(final: np.ndarray, num: np.ndarray, den: np.ndarray) -> tuple[
 
 
 def apply_funding(lines: _Lines, ctx: YearContext) -> None:
-    region = pd.Series(ctx.enterprise_column("region_code", lines["payee_uscc"])).fillna("").to_numpy(dtype=object)
+    region = pd.Series(ctx.column_at("region_code", positions_in(ctx.index, lines["payee_uscc"]))).fillna("").to_numpy(dtype=object)
     num, den = city_fractions(ctx.catalog, lines["policy_id"], lines["clause_id"], region)
     city, district = split_funding(lines["final_amount"], num, den)
     lines["city_share"] = city

@@ -559,6 +559,8 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
     black = ctx.blacklisted_at(at) & policy.excludes_blacklisted
     sel = np.flatnonzero(fired)
     if clause.payee != "enterprise":
+        # in payee, subject and park order like every other clause's lines (enterprises are in USCC order)
+        sel = sel[np.lexsort((text_rank(park_id[sel]), text_rank(subject[sel]), text_rank(payee[sel])))]
         who = np.where(clause.payee == "park", "园区" + park_id[sel] + "（运营主体）", "园区" + park_id[sel] + "入驻企业" + subject[sel] + "（奖励运营主体）")
         facts_text = np.asarray(facts_text, dtype=object).copy()
         facts_text[sel] = who + "：" + facts_text[sel]

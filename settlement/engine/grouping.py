@@ -28,10 +28,36 @@ def min_per(owners: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray,
     return np.where(found, least, 0), found
 
 
+def codes_of(values: np.ndarray) -> np.ndarray:
+    """A code for each distinct value (for grouping only: the codes do not sort like the values)."""
+    return pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)[0]
+
+
 def text_rank(values: np.ndarray) -> np.ndarray:
     """Codes that sort like the texts (ascending); a missing value sorts last."""
     codes, _ = pd.factorize(np.asarray(values, dtype=object), sort=True)
     return np.where(codes < 0, codes.max(initial=0) + 1, codes)
+
+
+def in_order(*keys: np.ndarray) -> bool:
+    """Are the rows already in ascending order of ``keys`` (the first key decides, then the
+    next)? Texts compare as Python compares them, like :func:`text_rank`; a missing text makes
+    the answer False (the caller sorts)."""
+    n = len(keys[0])
+    if n < 2:
+        return True
+    tied = np.ones(n - 1, dtype=bool)  # rows equal to the one before on the keys so far
+    try:
+        for key in keys:
+            before, after = key[:-1], key[1:]
+            if np.any(tied & np.asarray(after < before, dtype=bool)):
+                return False
+            tied &= np.asarray(after == before, dtype=bool)
+            if not tied.any():
+                break
+    except TypeError:  # None or NaN among texts
+        return False
+    return True
 
 
 def group_starts(*keys: np.ndarray) -> np.ndarray:
