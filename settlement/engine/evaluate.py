@@ -821,12 +821,17 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
     status, capped, facts, reason, notes = raw["status"], raw["capped_amount"], raw["facts"], raw["reason"], raw["notes"]
     header = per_clause([f"《{p.short_name}》（{p.document_number}）第{c.id}条：" for p, c in clauses])
     candidate = status == "candidate"
-    tail = np.where(candidate, "；计" + tx.fen_column_words(capped).to_numpy(dtype=object), "；" + reason)
+    tail = "；" + reason
+    rows = np.flatnonzero(candidate)
+    tail[rows] = "；计" + tx.fen_column_words(capped[rows]).to_numpy(dtype=object)
     # a reason the application notes already give is not said twice
-    said = np.array([bool(r) and r in f for f, r in zip(facts, reason, strict=True)], dtype=bool)
-    tail = np.where(~candidate & said, "", tail)
-    stripped = [s[1:] if s.startswith("；") else s for s in notes]
-    noted = np.array(["；" + s if s else "" for s in stripped], dtype=object)
+    rows = np.flatnonzero(~candidate & (reason != ""))
+    said = np.array([r in f for f, r in zip(facts[rows], reason[rows], strict=True)], dtype=bool)
+    tail[rows[said]] = ""
+    noted = np.full(len(notes), "", dtype=object)
+    rows = np.flatnonzero(notes != "")
+    stripped = [s[1:] if s.startswith("；") else s for s in notes[rows]]
+    noted[rows] = ["；" + s if s else "" for s in stripped]
     out = {c: raw[c] for c in LINE_COLUMNS if c in raw}
     out["explanation"] = tx.join_columns(header, facts, noted, tail)
 
@@ -840,8 +845,8 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
             "tier": distinct(trace.json_int, raw["tier"] + 1),
             "paid_before": distinct(trace.json_int, raw["paid_before"]),
             "paid_years": distinct(trace.json_string, raw["paid_years"]),
-            "standard_fen": trace.json_ints(raw["standard_amount"]),
-            "capped_fen": trace.json_ints(capped),
+            "standard_fen": distinct(trace.json_int, raw["standard_amount"]),
+            "capped_fen": distinct(trace.json_int, capped),
             "annual_cap_fen": per_clause([int(c.cap) if c.cap is not None else -1 for _, c in clauses], trace.json_ints),
             "cumulative_cap_fen": per_clause([int(c.cumulative_cap) if c.cumulative_cap is not None else -1 for _, c in clauses], trace.json_ints),
             "reason": distinct(trace.json_string, reason),

@@ -9,26 +9,21 @@ output, character by character over every code point.
 
 from __future__ import annotations
 
-import re
+import json
 
 import numpy as np
 
 from .text import join_columns
 
-# what pandas' JSON writer escapes (everything else, non-ASCII included, is written as it is)
-_ESCAPES = {c: f"\\u{c:04x}" for c in range(0x20)} | {
-    0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x2F: "\\/", 0x5C: "\\\\",
-}
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"/\\]')
-
-
-def _escape(match: re.Match) -> str:
-    return _ESCAPES[ord(match.group())]
+# pandas' JSON writer escapes what the standard library's C encoder escapes (quote, backslash,
+# control characters, with the same short forms and lower-case hex) and also "/" (as "\/");
+# everything else, non-ASCII included, is written as it is.
+_encode = json.encoder.encode_basestring
 
 
 def json_string(value) -> str:
     """A text as a JSON string literal, quotes included."""
-    return '"' + _NEEDS_ESCAPE.sub(_escape, str(value)) + '"'
+    return _encode(str(value)).replace("/", "\\/")
 
 
 def json_int(value) -> str:
@@ -36,7 +31,7 @@ def json_int(value) -> str:
 
 
 def json_strings(values: np.ndarray) -> np.ndarray:
-    return np.array([json_string(v) for v in values], dtype=object)
+    return np.array([_encode(v if type(v) is str else str(v)).replace("/", "\\/") for v in values], dtype=object)
 
 
 def json_ints(values: np.ndarray) -> np.ndarray:
