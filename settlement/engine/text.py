@@ -89,18 +89,23 @@ def each_distinct(values: np.ndarray, fmt) -> pd.Series:
     if not len(values):
         return pd.Series([], dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    words = np.array([fmt(v) for v in uniques], dtype=object)
+    words = np.array([fmt(v) for v in np.asarray(uniques).tolist()], dtype=object)  # Python values, not numpy scalars
     return pd.Series(words[codes], dtype=object)
 
 
-def _fen_text(v) -> str:
-    v = int(v)
-    return f"{v // 100:,}.{v % 100:02d}元"
+_CENTS = [f".{c:02d}元" for c in range(100)]
 
 
 def fen_column_words(fen: np.ndarray | pd.Series) -> pd.Series:
-    """Whole column of fen as '1,234,567.89元' (display only)."""
-    return each_distinct(np.asarray(fen), _fen_text)
+    """Whole column of fen as '1,234,567.89元' (display only), each distinct amount worded once."""
+    values = np.asarray(fen)
+    if not len(values):
+        return pd.Series([], dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    uniques = np.asarray(uniques)
+    yuan, cents = (uniques // 100).tolist(), (uniques % 100).tolist()  # floor division, as Python's
+    words = np.array([f"{y:,}{_CENTS[c]}" for y, c in zip(yuan, cents, strict=True)], dtype=object)
+    return pd.Series(words[codes], dtype=object)
 
 
 def _pct_text(v) -> str:
