@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import text as tx
+from ..engine.collector import paused_collection
 from ..engine.context import YearContext
 from ..engine.grouping import codes_of, group_starts, in_order, pairs, positions_in, text_rank
 from ..engine.matters import matter_label
@@ -247,6 +248,7 @@ def apply_funding(lines: _Lines, ctx: YearContext) -> None:
     )
 
 
+@paused_collection()
 def allocate(lines: pd.DataFrame, ctx: YearContext) -> Allocation:
     catalog = ctx.catalog
     work = _Lines(sort_lines(lines, catalog))

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..policies import Catalog
+from .collector import paused_collection
 from .facts import FactTable, StatsArrays, application_facts, enterprise_facts, park_facts
 from .grouping import any_per, group_starts, min_per, positions_in, text_rank
 
@@ -26,6 +27,7 @@ class YearContext:
     facts: FactTable = field(init=False)
     index: pd.Index = field(init=False)
 
+    @paused_collection()
     def __post_init__(self) -> None:
         self.enterprises = self.enterprises.sort_values("uscc", kind="stable").reset_index(drop=True)
         self.index = _uscc_index(self.enterprises["uscc"])

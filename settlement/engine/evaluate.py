@@ -21,6 +21,7 @@ from ..money import div_half_up
 from ..policies.schema import Clause, Policy, Tier, Units
 from . import text as tx
 from . import trace
+from .collector import paused_collection
 from .conditions import Leaf, compare, evaluate
 from .context import ApplicationRows, YearContext
 from .exact import Rational, as_int_array, mul
@@ -858,6 +859,7 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ year
 
+@paused_collection()
 def evaluate_year(ctx: YearContext, policies: list[Policy] | None = None) -> pd.DataFrame:
     """Every clause of every policy for the year: data-driven clauses of policies in force, and
     every application (lines of policies not in force are excluded with the reason)."""
