@@ -15,6 +15,12 @@ def test_the_collector_is_paused_inside_and_restored_after_even_on_error():
         return gc.isenabled()
 
     assert inside() is False and gc.isenabled()
+
+    @paused_collection()
+    def nested(depth):
+        return nested(depth - 1) if depth else gc.isenabled()
+
+    assert nested(3) is False and gc.isenabled()
     with pytest.raises(ValueError), paused_collection():
         raise ValueError("boom")
     assert gc.isenabled()

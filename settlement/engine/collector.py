@@ -16,6 +16,9 @@ from contextlib import ContextDecorator
 class paused_collection(ContextDecorator):  # noqa: N801 - used as a decorator, like contextlib's
     """``with paused_collection(): ...`` or ``@paused_collection()`` on a function."""
 
+    def _recreate_cm(self) -> paused_collection:  # a fresh one for each call of a decorated function
+        return paused_collection()
+
     def __enter__(self) -> paused_collection:
         self._was_enabled = gc.isenabled()
         gc.disable()
