@@ -10,7 +10,7 @@ import pandas as pd
 from ..policies import Catalog
 from .collector import paused_collection
 from .facts import FactTable, StatsArrays, application_facts, enterprise_facts, park_facts
-from .grouping import any_per, group_starts, min_per, positions_in, text_rank
+from .grouping import any_per, group_starts, in_order, min_per, positions_in, text_rank
 
 
 @dataclass
@@ -133,7 +133,11 @@ class YearContext:
     def blacklisted_at(self, rows: np.ndarray) -> np.ndarray:
         """Whether the enterprises at positions ``rows`` are on the serious-dishonesty list
         (False for a row of -1 or a blank flag)."""
-        return pd.Series(self.column_at("credit_blacklisted", rows)).fillna(False).to_numpy(dtype=bool)
+        if "blacklisted" not in self._columns:  # then False for "no such enterprise"
+            flags = self.enterprises["credit_blacklisted"].fillna(False).to_numpy(dtype=bool)
+            self._columns["blacklisted"] = np.append(flags, False)
+        flags = self._columns["blacklisted"]
+        return flags[np.where(rows < 0, len(flags) - 1, rows)]
 
     def budget_for(self, policy_id: str) -> int | None:
         rows = self.budgets[(self.budgets["policy_id"] == policy_id) & (self.budgets["year"] == self.year)]
@@ -158,18 +162,29 @@ class ApplicationRows:
         return self.columns[column]
 
 
+STATUS_LABELS = {"approved": "审核通过", "rejected": "未通过", "pending": "待审核"}
+
+
+def _status_labels(status: np.ndarray) -> np.ndarray:
+    codes, values = pd.factorize(status, use_na_sentinel=False)
+    return np.array([STATUS_LABELS.get(s, "未知") for s in values], dtype=object)[codes] if len(status) else status
+
+
 class _ApplicationsOfYear:
     """Every application of the year sorted by policy, clause, USCC and application id, and the
     rows of each clause (a clause's rows are one slice)."""
 
-    COLUMNS = ("application_id", "uscc", "status", "level")
+    COLUMNS = ("application_id", "uscc", "level")
 
     def __init__(self, applications: pd.DataFrame, index: pd.Index, facts: FactTable):
-        keys = [text_rank(applications[c].to_numpy(dtype=object)) for c in ("application_id", "uscc", "clause_id", "policy_id")]
-        order = np.lexsort(keys) if len(applications) else np.zeros(0, dtype=np.int64)
-        apps = applications.iloc[order].reset_index(drop=True)
+        keys = [applications[c].to_numpy(dtype=object) for c in ("policy_id", "clause_id", "uscc", "application_id")]
+        if in_order(*keys):  # as the ledger gives them
+            apps = applications.reset_index(drop=True)
+        else:
+            apps = applications.iloc[np.lexsort([text_rank(k) for k in reversed(keys)])].reset_index(drop=True)
+        status = apps["status"].fillna("").to_numpy(dtype=object)
         self.rows = ApplicationRows(
-            {c: apps[c].to_numpy(dtype=object) for c in self.COLUMNS},
+            {c: apps[c].to_numpy(dtype=object) for c in self.COLUMNS} | {"status": status, "status_label": _status_labels(status)},
             positions := positions_in(index, apps["uscc"].to_numpy(dtype=object)),
             application_facts(apps, facts, positions),
         )

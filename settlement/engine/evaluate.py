@@ -33,7 +33,6 @@ LINE_COLUMNS = [
     "payee_uscc", "subject_uscc", "park_id", "policy_id", "clause_id", "matter", "status",
     "standard_amount", "capped_amount", "application_ids", "explanation", "trace",
 ]
-STATUS_LABELS = {"approved": "审核通过", "rejected": "未通过", "pending": "待审核"}
 
 
 def empty_lines() -> pd.DataFrame:
@@ -125,9 +124,8 @@ def _exclusions(policy: Policy, ctx: YearContext, apps: ApplicationRows, ft: Fac
         nonlocal reason
         reason = np.where((reason == "") & np.asarray(mask, dtype=bool), words, reason)
 
-    status = np.where(pd.isna(apps["status"]), "", apps["status"])
-    labels = np.array([STATUS_LABELS.get(s, "未知") for s in status], dtype=object)
-    exclude(status != "approved", "申报审核状态为“" + labels + "”，只计审核通过的申报")
+    status = apps["status"]
+    exclude(status != "approved", "申报审核状态为“" + apps["status_label"] + "”，只计审核通过的申报")
     if not in_force:
         end = policy.effective.end.isoformat() if policy.effective.end else "长期"
         exclude(np.ones(n, bool), f"本政策有效期为{policy.effective.start.isoformat()}至{end}，{ctx.year}年不在有效期内")

@@ -162,10 +162,10 @@ def bulk_insert(conn: Connection, table, records: list[dict], batch: int = 20_00
         conn.execute(insert(table), records[start : start + batch])
 
 
-def read_table(conn: Connection, model, year: int | None = None, keys: pd.DataFrame | None = None, where=None) -> pd.DataFrame:
+def read_table(conn: Connection, model, year: int | None = None, keys: pd.DataFrame | None = None, where=None, order_by: tuple[str, ...] = ()) -> pd.DataFrame:
     """Rows as a typed frame: BIGINT columns become nullable Int64 (never float), dates datetime64."""
     table = model.__table__
-    stmt = select(table)
+    stmt = select(table).order_by(*(table.c[c] for c in order_by))
     if year is not None:
         stmt = stmt.where(table.c.year == year)
     if where is not None:

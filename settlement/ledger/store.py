@@ -86,7 +86,7 @@ def read_context(conn: Connection, year: int, catalog: Catalog) -> YearContext:
         # in key order: the same frame every time, and each enterprise's years together
         select(stats_table).where(stats_table.c.year <= year).order_by(stats_table.c.uscc, stats_table.c.year)
     ).all())
-    apps = read_table(conn, Application, year=year)
+    apps = read_table(conn, Application, year=year, order_by=("policy_id", "clause_id", "uscc", "application_id"))  # as the engine takes them
     parks = read_table(conn, Park)
     fx = read_table(conn, FxRate)
     budgets = read_table(conn, Budget, year=year)
