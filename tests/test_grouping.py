@@ -30,6 +30,9 @@ def test_positions_are_looked_up_once_per_run_and_agree_with_any_order():
     assert list(positions_in(index, values[::-1])) == [2, 1, 0, 0, -1, 1, 1]
     assert len(positions_in(index, np.array([], dtype=object))) == 0
     assert list(positions_in(pd.Index([], dtype=object), values[:2])) == [-1, -1]
+    runs = np.array(["a", "a", "b", "c", "c"], dtype=object)  # every entry, in the index's order
+    assert list(positions_in(index, runs)) == [0, 0, 1, 2, 2]
+    assert list(positions_in(index, np.array(["a", "b", "d"], dtype=object))) == [0, 1, -1]  # same length, not the same
 
 
 def test_rows_in_order_on_several_keys():

@@ -14,11 +14,15 @@ def _pandas(frame: pd.DataFrame) -> list[str]:
     return frame.to_json(orient="records", lines=True, force_ascii=False).rstrip("\n").split("\n")
 
 
-def _ours(frame: pd.DataFrame) -> list[str]:
+def _ours(frame: pd.DataFrame, coded: tuple[str, ...] = ()) -> list[str]:
+    """``coded``: the columns given as distinct texts and codes."""
     columns = {}
     for name in frame.columns:
         values = frame[name].to_numpy()
-        columns[name] = trace.json_ints(values) if values.dtype.kind == "i" else trace.json_strings(values)
+        if name in coded:
+            columns[name] = trace.coded(values, trace.json_int if values.dtype.kind == "i" else trace.json_string)
+        else:
+            columns[name] = trace.json_ints(values) if values.dtype.kind == "i" else trace.json_strings(values)
     return list(trace.records(columns))
 
 
@@ -26,6 +30,7 @@ def test_every_code_point_is_written_as_pandas_writes_it():
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
     frame = pd.DataFrame({"facts": chars, "tier": np.arange(len(chars), dtype=np.int64) - 5})
     assert _ours(frame) == _pandas(frame)
+    assert _ours(frame, ("tier",)) == _pandas(frame)
 
 
 def test_line_separators_inside_a_text_stay_in_their_line():
@@ -44,3 +49,5 @@ def test_distinct_values_are_encoded_once_and_spread():
 def test_random_rows(rows):
     frame = pd.DataFrame(rows, columns=["facts", "capped_fen", "paid_years"]).astype({"capped_fen": np.int64, "facts": object, "paid_years": object})
     assert _ours(frame) == _pandas(frame)
+    for coded in (("facts",), ("capped_fen", "paid_years"), ("facts", "capped_fen", "paid_years"), ("paid_years",)):
+        assert _ours(frame, coded) == _pandas(frame), coded

@@ -29,7 +29,9 @@ class YearContext:
 
     @paused_collection()
     def __post_init__(self) -> None:
-        self.enterprises = self.enterprises.sort_values("uscc", kind="stable").reset_index(drop=True)
+        if not in_order(self.enterprises["uscc"].to_numpy(dtype=object)):  # the ledger gives them in USCC order
+            self.enterprises = self.enterprises.sort_values("uscc", kind="stable")
+        self.enterprises = self.enterprises.reset_index(drop=True)
         self.index = _uscc_index(self.enterprises["uscc"])
         self.enterprise_count = len(self.index)  # of the whole year, also in a subset
         self.positions = np.arange(self.enterprise_count)  # of these enterprises in the whole year's table

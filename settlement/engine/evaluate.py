@@ -87,13 +87,13 @@ def metric_words(ft: FactTable, metric: str, year: int) -> pd.Series:
     r = ft.rational(metric)
     prefix = f"{year}年{info.label}"
     if info.type == "money":
-        vals = tx.fen_column_words(r.num)
+        vals = tx.fen_column_words(r.num, prefix).to_numpy(dtype=object)
     elif info.type == "usd":
         cents = np.asarray(r.floor_div(Fraction(1)), dtype=object)
-        vals = tx.fen_column_words(cents).str.replace("元", "美元", regex=False)
+        vals = prefix + tx.fen_column_words(cents).str.replace("元", "美元", regex=False).to_numpy(dtype=object)
     else:
-        vals = tx.pct_column_words(r.to_float())
-    return pd.Series(np.where(r.known, prefix + vals.to_numpy(dtype=object), prefix + "缺失"), dtype=object)
+        vals = prefix + tx.pct_column_words(r.to_float()).to_numpy(dtype=object)
+    return pd.Series(np.where(r.known, vals, prefix + "缺失"), dtype=object)
 
 
 def leaves_words(leaves: list[Leaf], n: int) -> pd.Series:
@@ -643,13 +643,22 @@ def _tiered_enterprises(policy: Policy, clause: Clause, ctx: YearContext, cond: 
         before = _history_reached(clause, ctx, tier) | (paid["paid_max"] >= int(tier.amount or 0))
         idx = np.where((reached >= k) & ~before, k, idx)
     since, has_since = ctx.first_history_year()
-    since_words = np.where(has_since, "查阅" + since.astype(str).astype(object) + f"—{ctx.year - 1}年历史数据", f"无{ctx.year}年以前的历史数据")
+    since_codes, since_years = pd.factorize(np.where(has_since, since, -1))
+    since_words = np.array([f"查阅{y}—{ctx.year - 1}年历史数据" if y >= 0 else f"无{ctx.year}年以前的历史数据" for y in since_years.tolist()], dtype=object)[since_codes]
     amount = tier_amounts(clause.tiers, idx)
-    not_first = "以前年度已达到“" + _pick(words, reached) + "”档或已奖励，不属首次"
-    note = np.where(idx >= 0, "首次达到“" + _pick(words, idx) + "”档，标准" + tx.fen_column_words(amount).to_numpy(dtype=object), not_first)
-    facts_text = facts + "，" + note + "（" + since_words + "）"
-    reason = np.where(idx >= 0, "", np.where(reached >= 0, not_first, "未达到任何档位"))
-    facts_text = np.where(reached >= 0, facts_text, facts + "，未达到任何档位")
+    # the note and the reason of a row depend on its tiers only: a table of them, one entry per
+    # first tier, then per tier reached before, then "no tier"
+    amounts = tx.fen_column_words(np.array([int(t.amount or 0) for t in clause.tiers], dtype=np.int64)).tolist()
+    not_first = [f"以前年度已达到“{w}”档或已奖励，不属首次" for w in words]
+    k = len(words)
+    which = np.where(idx >= 0, idx, np.where(reached >= 0, k + reached, 2 * k))
+    note = np.array([f"首次达到“{w}”档，标准{a}" for w, a in zip(words, amounts, strict=True)] + not_first + [""], dtype=object)[which]
+    reason = np.array([""] * k + not_first + ["未达到任何档位"], dtype=object)[which]
+    facts_text = np.empty(n, dtype=object)
+    rows = np.flatnonzero(reached >= 0)
+    facts_text[rows] = tx.join_columns(facts[rows], "，", note[rows], "（", since_words[rows], "）")
+    rows = np.flatnonzero(reached < 0)
+    facts_text[rows] = facts[rows] + "，未达到任何档位"
     return reached >= 0, amount, idx, facts_text, reason
 
 
@@ -690,12 +699,11 @@ def _contribution_increment(policy: Policy, clause: Clause, ctx: YearContext):
     ft_w = ft.take(w)
     q_words = Qi[w].astype(str).astype(object)
     facts_text = np.full(len(Qi), "", dtype=object)
-    facts_text[w] = (
-        "达标年" + q_words + "年（" + tx.describe_comparison(q) + "），"
-        + metric_words(ft_w, clause.metric, year).to_numpy(dtype=object)
-        + "；基数=" + q_words + "年前" + str(k) + "年地方综合贡献平均值" + tx.fen_column_words(div_half_up(base_sum[w], k)).to_numpy(dtype=object)
-        + "；" + metric_words(ft_w, "local_contribution", year).to_numpy(dtype=object)
-        + "；增量部分按" + _pick([tx.ratio_words(r) for r in rates], rate_idx[w], "无") + "奖励"
+    facts_text[w] = tx.join_columns(
+        "达标年", q_words, "年（" + tx.describe_comparison(q) + "），", metric_words(ft_w, clause.metric, year).to_numpy(dtype=object),
+        "；基数=", q_words, f"年前{k}年地方综合贡献平均值", tx.fen_column_words(div_half_up(base_sum[w], k)).to_numpy(dtype=object),
+        "；", metric_words(ft_w, "local_contribution", year).to_numpy(dtype=object),
+        "；增量部分按", _pick([tx.ratio_words(r) for r in rates], rate_idx[w], "无"), "奖励",
     )
     reason = np.where(~cur.known, f"{year}年地方综合贡献缺失", np.where(rate_idx < 0, f"{year}年网络销售额未达到1亿元档", ""))
     return in_window, amount.astype(np.int64), rate_idx, facts_text, reason
@@ -813,9 +821,9 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
     codes, distinct = pairs(raw["policy_id"], raw["clause_id"])
     clauses = [(catalog.policy(p), catalog.policy(p).clause(c)) for p, c in distinct]
 
-    def per_clause(values: list, encode=None) -> np.ndarray:
-        """One value per clause spread to its lines (encoded once per clause)."""
-        return (np.array(values, dtype=object) if encode is None else encode(np.array(values)))[codes]
+    def per_clause(values: list) -> np.ndarray:
+        """One value per clause spread to its lines."""
+        return np.array(values, dtype=object)[codes]
 
     status, capped, facts, reason, notes = raw["status"], raw["capped_amount"], raw["facts"], raw["reason"], raw["notes"]
     header = per_clause([f"《{p.short_name}》（{p.document_number}）第{c.id}条：" for p, c in clauses])
@@ -834,21 +842,21 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
     out = {c: raw[c] for c in LINE_COLUMNS if c in raw}
     out["explanation"] = tx.join_columns(header, facts, noted, tail)
 
-    def distinct(encode, values: np.ndarray) -> np.ndarray:
-        return tx.each_distinct(values, encode).to_numpy(dtype=object)
+    def per_clause_coded(values: list, encode) -> trace.Coded:
+        return trace.Coded(codes, np.array([encode(v) for v in values], dtype=object))
 
     out["trace"] = trace.records(
         {
-            "kind": per_clause([c.kind for _, c in clauses], trace.json_strings),
-            "mode": per_clause([c.mode or "" for _, c in clauses], trace.json_strings),
-            "tier": distinct(trace.json_int, raw["tier"] + 1),
-            "paid_before": distinct(trace.json_int, raw["paid_before"]),
-            "paid_years": distinct(trace.json_string, raw["paid_years"]),
-            "standard_fen": distinct(trace.json_int, raw["standard_amount"]),
-            "capped_fen": distinct(trace.json_int, capped),
-            "annual_cap_fen": per_clause([int(c.cap) if c.cap is not None else -1 for _, c in clauses], trace.json_ints),
-            "cumulative_cap_fen": per_clause([int(c.cumulative_cap) if c.cumulative_cap is not None else -1 for _, c in clauses], trace.json_ints),
-            "reason": distinct(trace.json_string, reason),
+            "kind": per_clause_coded([c.kind for _, c in clauses], trace.json_string),
+            "mode": per_clause_coded([c.mode or "" for _, c in clauses], trace.json_string),
+            "tier": trace.coded(raw["tier"] + 1, trace.json_int),
+            "paid_before": trace.coded(raw["paid_before"], trace.json_int),
+            "paid_years": trace.coded(raw["paid_years"], trace.json_string),
+            "standard_fen": trace.coded(raw["standard_amount"], trace.json_int),
+            "capped_fen": trace.coded(capped, trace.json_int),
+            "annual_cap_fen": per_clause_coded([int(c.cap) if c.cap is not None else -1 for _, c in clauses], trace.json_int),
+            "cumulative_cap_fen": per_clause_coded([int(c.cumulative_cap) if c.cumulative_cap is not None else -1 for _, c in clauses], trace.json_int),
+            "reason": trace.coded(reason, trace.json_string),
             "facts": trace.json_strings(facts),
         }
     )

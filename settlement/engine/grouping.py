@@ -72,12 +72,19 @@ def group_starts(*keys: np.ndarray) -> np.ndarray:
 def positions_in(index: pd.Index, values: np.ndarray) -> np.ndarray:
     """Position in ``index`` of each of ``values`` (-1: not there), looking up each run of equal
     values once: statistics come from the ledger in USCC order, five years per enterprise,
-    so this hashes a fifth of the texts (any order gives the same answer)."""
+    so this hashes a fifth of the texts; when the runs are exactly the index's entries in its
+    order (every enterprise has statistics, none other has), nothing is hashed. Any order gives
+    the same answer."""
     values = np.asarray(values, dtype=object)
     if not len(values) or not len(index):
         return np.full(len(values), -1, dtype=np.int64)
     starts = np.flatnonzero(group_starts(values))
-    return np.repeat(index.get_indexer(values[starts]), np.diff(np.r_[starts, len(values)]))
+    runs = values[starts]
+    if len(runs) == len(index) and np.array_equal(runs, index.to_numpy(dtype=object)):
+        found = np.arange(len(index))  # one run per entry of the index, in its order: no lookup
+    else:
+        found = index.get_indexer(runs)
+    return np.repeat(found, np.diff(np.append(starts, len(values))))
 
 
 def pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:

@@ -96,15 +96,16 @@ def each_distinct(values: np.ndarray, fmt) -> pd.Series:
 _CENTS = [f".{c:02d}元" for c in range(100)]
 
 
-def fen_column_words(fen: np.ndarray | pd.Series) -> pd.Series:
-    """Whole column of fen as '1,234,567.89元' (display only), each distinct amount worded once."""
+def fen_column_words(fen: np.ndarray | pd.Series, prefix: str = "") -> pd.Series:
+    """Whole column of fen as '1,234,567.89元' (display only), each distinct amount worded once
+    (with ``prefix`` before it, joined once per distinct amount too)."""
     values = np.asarray(fen)
     if not len(values):
         return pd.Series([], dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     uniques = np.asarray(uniques)
     yuan, cents = (uniques // 100).tolist(), (uniques % 100).tolist()  # floor division, as Python's
-    words = np.array([f"{y:,}{_CENTS[c]}" for y, c in zip(yuan, cents, strict=True)], dtype=object)
+    words = np.array([f"{prefix}{y:,}{_CENTS[c]}" for y, c in zip(yuan, cents, strict=True)], dtype=object)
     return pd.Series(words[codes], dtype=object)
 
 

@@ -10,8 +10,10 @@ output, character by character over every code point.
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 
 from .text import join_columns
 
@@ -38,10 +40,38 @@ def json_ints(values: np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.int64).astype(str).astype(object)
 
 
-def records(columns: dict[str, np.ndarray]) -> np.ndarray:
-    """One JSON object per row from ``columns`` (name -> values already encoded as JSON)."""
-    keys = json_strings(np.array(list(columns), dtype=object))
-    pieces = []
-    for i, values in enumerate(columns.values()):
-        pieces += [("{" if i == 0 else ",") + keys[i] + ":", values]
-    return join_columns(*pieces, "}")
+class Coded(NamedTuple):
+    """A column given as one encoded text per distinct value and each row's code: the key
+    texts around it are joined to the few distinct texts once, not to every row."""
+
+    codes: np.ndarray
+    texts: np.ndarray
+
+
+def coded(values: np.ndarray, encode) -> Coded:
+    """``values`` encoded once per distinct value."""
+    values = np.asarray(values)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return Coded(codes, np.array([encode(v) for v in np.asarray(uniques).tolist()], dtype=object))
+
+
+def records(columns: dict[str, np.ndarray | Coded]) -> np.ndarray:
+    """One JSON object per row from ``columns`` (name -> values already encoded as JSON, as a
+    column or :class:`Coded`)."""
+    pieces: list = []  # constant texts, columns, and Coded columns (texts still to be spread)
+
+    def constant(text: str) -> None:
+        if pieces and isinstance(pieces[-1], Coded):  # after the previous coded column's texts
+            pieces[-1] = Coded(pieces[-1].codes, pieces[-1].texts + text)
+        else:
+            pieces.append(text)
+
+    for i, (name, values) in enumerate(columns.items()):
+        key = ("{" if i == 0 else ",") + json_string(name) + ":"
+        if isinstance(values, Coded):  # before its own texts
+            pieces.append(Coded(values.codes, key + values.texts))
+        else:
+            constant(key)
+            pieces.append(values)
+    constant("}")
+    return join_columns(*(p.texts[p.codes] if isinstance(p, Coded) else p for p in pieces))

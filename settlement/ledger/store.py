@@ -81,7 +81,7 @@ def paid_history(conn: Connection, year: int) -> pd.DataFrame:
 
 def read_context(conn: Connection, year: int, catalog: Catalog) -> YearContext:
     stats_table = AnnualStat.__table__
-    enterprises = read_table(conn, Enterprise)
+    enterprises = read_table(conn, Enterprise, order_by=("uscc",))
     stats = typed_frame(stats_table, conn.execute(
         # in key order: the same frame every time, and each enterprise's years together
         select(stats_table).where(stats_table.c.year <= year).order_by(stats_table.c.uscc, stats_table.c.year)
