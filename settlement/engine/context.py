@@ -132,6 +132,19 @@ class YearContext:
         values = self._columns[column]
         return values[np.where(rows < 0, len(values) - 1, rows)]
 
+    def in_regions_at(self, regions, rows: np.ndarray) -> np.ndarray:
+        """Whether the enterprises at positions ``rows`` (-1: none, False) are in one of
+        ``regions``: decided once per distinct region code of the year, then looked up."""
+        if "region_codes" not in self._shared:  # of the whole year's enterprises
+            self._shared["region_codes"] = pd.factorize(self.enterprises["region_code"].to_numpy(dtype=object), use_na_sentinel=False)
+        key = ("in_regions", frozenset(regions))
+        if key not in self._shared:
+            codes, values = self._shared["region_codes"]
+            self._shared[key] = np.append(np.array([v in key[1] for v in values], dtype=bool)[codes], False)
+        flags = self._shared[key]
+        rows = np.asarray(rows)
+        return flags[np.where(rows < 0, len(flags) - 1, self.positions[np.maximum(rows, 0)] if len(self.positions) else 0)]
+
     def blacklisted_at(self, rows: np.ndarray) -> np.ndarray:
         """Whether the enterprises at positions ``rows`` are on the serious-dishonesty list
         (False for a row of -1 or a blank flag)."""

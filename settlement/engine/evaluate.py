@@ -129,9 +129,9 @@ def _exclusions(policy: Policy, ctx: YearContext, apps: ApplicationRows, ft: Fac
     if not in_force:
         end = policy.effective.end.isoformat() if policy.effective.end else "长期"
         exclude(np.ones(n, bool), f"本政策有效期为{policy.effective.start.isoformat()}至{end}，{ctx.year}年不在有效期内")
-    region = ft.value("region_code")
-    outside = ~np.isin(region, list(policy.regions))
+    outside = ~ctx.in_regions_at(policy.regions, ent_indexer)
     if outside.any():
+        region = ft.value("region_code")
         exclude(outside, "企业所在行政区划" + pd.Series(region).fillna("未知").astype(str).to_numpy(dtype=object) + "不在本政策适用范围")
     if policy.excludes_blacklisted:
         exclude(ctx.blacklisted_at(ent_indexer), "企业列入严重失信名单，不予奖励")
@@ -509,7 +509,7 @@ def _candidates(policy: Policy, clause: Clause, ctx: YearContext) -> np.ndarray:
     meeting the clause's conditions and (tiered) reaching a tier this year. Every other row
     would give no line, so the rest of the work (and all wording) is done on these only."""
     ft = ctx.facts
-    keep = pd.Series(ft.value("region_code")).isin(policy.regions).to_numpy().copy()
+    keep = ctx.in_regions_at(policy.regions, np.arange(ft.n))
     if clause.conditions is not None:
         keep &= evaluate(clause.conditions, ft, policy.two_year_average)[0]
     if clause.kind == "tiered":
@@ -530,7 +530,7 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
         return empty_raw()
     # the payee's own row (an enterprise clause's rows are its payees; an operator may be none)
     at = np.arange(n) if clause.payee == "enterprise" else ctx.index.get_indexer(payee)
-    in_scope = np.isin(ctx.column_at("region_code", at), list(policy.regions))
+    in_scope = ctx.in_regions_at(policy.regions, at)
     cond, leaves = evaluate(clause.conditions, ft, policy.two_year_average)
     if clause.kind == "tiered" and clause.payee == "enterprise":
         fired, amount, tier, facts_text, reason = _tiered_enterprises(policy, clause, ctx, cond)
