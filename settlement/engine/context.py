@@ -109,17 +109,14 @@ class YearContext:
             self._shared["applications"] = _ApplicationsOfYear(self.applications, self.index, self.facts)
         return self._shared["applications"].of(policy_id, clause_id)
 
-    def paid_under(self, policy_id: str, clause_id: str) -> pd.DataFrame:
-        """:attr:`paid_summary` rows of one clause."""
-        return self._of_clause("paid_by_clause", self.paid_summary, policy_id, clause_id)
-
-    def _of_clause(self, name: str, frame: pd.DataFrame, policy_id: str, clause_id: str) -> pd.DataFrame:
-        """Rows of ``frame`` under one clause, in their order (grouped once per year, kept as
-        ``name``, not filtered again for each of the ~100 clauses)."""
-        if name not in self._shared:
-            self._shared[name] = frame.groupby(["policy_id", "clause_id"], sort=False).indices if len(frame) else {}
-        positions = self._shared[name].get((policy_id, clause_id))
-        return frame.iloc[positions] if positions is not None else frame.iloc[0:0]
+    def paid_under(self, policy_id: str, clause_id: str) -> pd.DataFrame | None:
+        """:attr:`paid_summary` rows of one clause (None when nothing was paid under it; grouped
+        once per year, not filtered again for each of the ~100 clauses)."""
+        if "paid_by_clause" not in self._shared:
+            frame = self.paid_summary
+            self._shared["paid_by_clause"] = frame.groupby(["policy_id", "clause_id"], sort=False).indices if len(frame) else {}
+        positions = self._shared["paid_by_clause"].get((policy_id, clause_id))
+        return self.paid_summary.iloc[positions] if positions is not None else None
 
     def enterprise_column(self, column: str, uscc) -> np.ndarray:
         """``column`` of the enterprises with these USCCs (None for a USCC that is none of them)."""

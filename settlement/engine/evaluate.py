@@ -719,7 +719,7 @@ def _paid_for(ctx: YearContext, policy: Policy, clause: Clause, payees, subjects
     n = len(payees)
     out = {"paid_total": np.zeros(n, dtype=np.int64), "paid_max": np.zeros(n, dtype=np.int64), "paid_years": np.full(n, "", dtype=object)}
     summary = ctx.paid_under(policy.id, clause.id)
-    if not len(summary) or not n:  # nothing paid before under this clause
+    if summary is None or not n:  # nothing paid before under this clause
         return out
     known = pd.Index(summary["payee_uscc"].to_numpy(dtype=object) + "\x1f" + summary["subject_uscc"].to_numpy(dtype=object))
     at = known.get_indexer(payees + "\x1f" + subjects)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..ingest.contract import NUMBER_SCALE, RATIO_SCALE
 from .exact import Rational, as_int_array, compare_products, mul
-from .grouping import any_per, min_per
+from .grouping import any_per, group_starts, min_per
 
 MONEY_METRICS = (
     "online_retail", "retail_sales", "wholesale_sales", "operating_revenue", "online_sales",
@@ -188,7 +188,11 @@ def _sums_per(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """Exact sums of int64 ``values`` per code (0..n-1): int64 when they cannot overflow, else Python integers."""
     safe = len(values) * int(np.abs(values).max(initial=0)) < 2**62
     sums = np.zeros(n, dtype=np.int64 if safe else object)
-    np.add.at(sums, codes, values if safe else values.astype(object))
+    if not len(codes):
+        return sums
+    order = np.argsort(codes, kind="stable")
+    starts = np.flatnonzero(group_starts(codes[order]))
+    sums[codes[order][starts]] = np.add.reduceat((values if safe else values.astype(object))[order], starts)
     return sums
 
 
