@@ -119,7 +119,7 @@ def apply_cap_groups(lines: _Lines, catalog: Catalog) -> None:
             rows = np.sort(over)
             lines.append(
                 "explanation", rows,
-                f"共同上限：第{'、'.join(group.clauses)}条合计每年不超过{tx.amount_words(group.cap)}，按比例分摊后计" + tx.fen_column_words(lines["capped_amount"][rows]).to_numpy(dtype=object),
+                f"共同上限：第{'、'.join(group.clauses)}条合计每年不超过{tx.amount_words(group.cap)}，按比例分摊后计" + tx.fen_column_words(lines["capped_amount"][rows]),
             )
     lines["status"] = np.where((lines["status"] == "candidate") & (lines["capped_amount"] <= 0), "zero", lines["status"]).astype(object)
 
@@ -148,7 +148,7 @@ def apply_no_double_benefit(lines: _Lines, catalog: Catalog) -> None:
     lines["status"][losers] = "superseded"
     short = {p.id: p.short_name for p in catalog.policies}
     label = "《" + np.array([short.get(p, p) for p in policy_ids[win_of_loser]], dtype=object) + "》第" + clause_ids[win_of_loser] + "条"
-    winner_words = label + "（" + tx.fen_column_words(lines["capped_amount"][win_of_loser]).to_numpy(dtype=object) + "）"
+    winner_words = label + "（" + tx.fen_column_words(lines["capped_amount"][win_of_loser]) + "）"
     matters = np.array([matter_label(m) for m in lines["matter"][losers]], dtype=object)
     lines.append("explanation", losers, "就高不重复：同一事项“" + matters + "”已按" + winner_words + "奖励，本项不再兑现")
     winners, beaten = np.unique(win_of_loser, return_counts=True)
@@ -188,7 +188,7 @@ def apply_budgets(lines: _Lines, ctx: YearContext) -> dict[str, dict]:
         lines.add_remark(kept, f"按预算比例下调（系数{_factor_text(factor)}）")
         lines.append(
             "explanation", kept,
-            f"预算按比例下调：本政策{ctx.year}年预算{tx.amount_words(budget)}（{source}），应兑现合计{tx.amount_words(total)}，系数{_factor_text(factor)}，按最大余数法精确到分，实付" + tx.fen_column_words(lines["final_amount"][kept]).to_numpy(dtype=object),
+            f"预算按比例下调：本政策{ctx.year}年预算{tx.amount_words(budget)}（{source}），应兑现合计{tx.amount_words(total)}，系数{_factor_text(factor)}，按最大余数法精确到分，实付" + tx.fen_column_words(lines["final_amount"][kept]),
         )
     return factors
 
@@ -244,7 +244,7 @@ def apply_funding(lines: _Lines, ctx: YearContext) -> None:
     words = np.array([tx.ratio_words(Fraction(int(a), int(b))) for a, b in distinct], dtype=object)
     lines.append(
         "explanation", paid,
-        "资金分担：市级承担" + words[codes] + "，市级" + tx.fen_column_words(city[paid]).to_numpy(dtype=object) + "、区（县）级" + tx.fen_column_words(district[paid]).to_numpy(dtype=object),
+        "资金分担：市级承担" + words[codes] + "，市级" + tx.fen_column_words(city[paid]) + "、区（县）级" + tx.fen_column_words(district[paid]),
     )
 
 

@@ -81,29 +81,29 @@ def _pick(words: list[str], idx: np.ndarray, none: str = "") -> np.ndarray:
 
 # ------------------------------------------------------------------ fact wording
 
-def metric_words(ft: FactTable, metric: str, year: int) -> pd.Series:
+def metric_words(ft: FactTable, metric: str, year: int) -> np.ndarray:
     """'2025年网络销售额1.23亿元' for each row (a money, usd or ratio fact)."""
     info = FACTS[metric]
     r = ft.rational(metric)
     prefix = f"{year}年{info.label}"
     if info.type == "money":
-        vals = tx.fen_column_words(r.num, prefix).to_numpy(dtype=object)
+        vals = tx.fen_column_words(r.num, prefix)
     elif info.type == "usd":
         cents = np.asarray(r.floor_div(Fraction(1)), dtype=object)
-        vals = prefix + tx.fen_column_words(cents).str.replace("元", "美元", regex=False).to_numpy(dtype=object)
+        vals = prefix + np.array([w.replace("元", "美元") for w in tx.fen_column_words(cents)], dtype=object)
     else:
-        vals = prefix + tx.pct_column_words(r.to_float()).to_numpy(dtype=object)
-    return pd.Series(np.where(r.known, vals, prefix + "缺失"), dtype=object)
+        vals = prefix + tx.pct_column_words(r.to_float())
+    return np.where(r.known, vals, prefix + "缺失").astype(object)
 
 
-def leaves_words(leaves: list[Leaf], n: int) -> pd.Series:
+def leaves_words(leaves: list[Leaf], n: int) -> np.ndarray:
+    """'条件：A✓，B✗' for each row ('' when the clause has no conditions)."""
     if not leaves:
-        return pd.Series([""] * n, dtype=object)
-    parts = [np.where(leaf.passed, leaf.description + "✓", leaf.description + "✗") for leaf in leaves]
-    joined = pd.Series(parts[0], dtype=object)
-    for p in parts[1:]:
-        joined = joined + "，" + pd.Series(p, dtype=object)
-    return "条件：" + joined
+        return np.full(n, "", dtype=object)
+    parts: list = ["条件："]
+    for k, leaf in enumerate(leaves):
+        parts += ([] if k == 0 else ["，"]) + [np.where(leaf.passed, leaf.description + "✓", leaf.description + "✗").astype(object)]
+    return tx.join_columns(*parts)
 
 
 def failed_words(leaves: list[Leaf], n: int) -> np.ndarray:
@@ -158,7 +158,7 @@ def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
         rate = Fraction(clause.rate)
         num = mul(as_int_array(base.num), rate.numerator)
         den = np.full(n, rate.denominator, dtype=np.int64)
-        note = (tx.fen_column_words(base.num) + f"×{tx.ratio_words(rate)}").to_numpy(dtype=object)
+        note = tx.fen_column_words(base.num) + f"×{tx.ratio_words(rate)}"
         if clause.units is not None and clause.units.max_units is not None:
             # e.g. 展位费的70%，不超过6个标准展位: base x rate x min(q, 6) / q
             qty = ft.rational("application.quantity")
@@ -167,9 +167,9 @@ def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
             num = mul(num, limit)
             den = mul(den, q)
             over = q > limit
-            note = np.where(over, note + "×" + tx.scaled_column_words(limit, NUMBER_SCALE).to_numpy(dtype=object) + "/" + tx.scaled_column_words(q, NUMBER_SCALE).to_numpy(dtype=object) + f"（最多{clause.units.max_units}个）", note)
+            note = np.where(over, note + "×" + tx.scaled_column_words(limit, NUMBER_SCALE) + "/" + tx.scaled_column_words(q, NUMBER_SCALE) + f"（最多{clause.units.max_units}个）", note)
         amount = np.asarray(div_half_up(num, den), dtype=np.int64)
-        note = note + "=" + tx.fen_column_words(amount).to_numpy(dtype=object)
+        note = note + "=" + tx.fen_column_words(amount)
     elif kind == "unit":
         amount, ok, note, why_not = _unit_amounts(policy, clause, ft, apps, ctx, ent_indexer)
     elif kind == "approved":
@@ -177,7 +177,7 @@ def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
         ok = approved.known.copy()
         why_not = np.where(ok, why_not, "申报缺少审定金额")
         amount = as_int_array(approved.num).astype(np.int64)
-        note = ("审定金额" + tx.fen_column_words(amount)).to_numpy(dtype=object)
+        note = tx.fen_column_words(amount, "审定金额")
         if clause.tiers:
             # the cap depends on a tier of a metric (hangzhou 5.3: 物流收入 1亿/3亿/5亿 -> 50/100/200万)
             tier_idx = tier_index(clause, ft, two_year=two_year)
@@ -185,7 +185,7 @@ def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
             words = _pick(tier_words(clause.tiers, clause.metric), tier_idx)
             reached = tier_idx >= 0
             over = reached & (amount > caps)
-            note = np.where(reached, note + "，达到“" + words + "”档，上限" + tx.fen_column_words(caps).to_numpy(dtype=object), note)
+            note = np.where(reached, note + "，达到“" + words + "”档，上限" + tx.fen_column_words(caps), note)
             note = np.where(over, note + "，按上限计", note)
             amount = np.where(reached, np.minimum(amount, caps), 0)
             why_not = np.where(reached | ~ok, why_not, "未达到任何档位")
@@ -196,7 +196,7 @@ def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
             amount = tier_amounts(clause.tiers, tier_idx)
             words = _pick(tier_words(clause.tiers, clause.metric), tier_idx)
             ok = tier_idx >= 0
-            note = np.where(ok, "达到“" + words + "”档，标准" + tx.fen_column_words(amount).to_numpy(dtype=object), "")
+            note = np.where(ok, "达到“" + words + "”档，标准" + tx.fen_column_words(amount), "")
             why_not = np.where(ok, why_not, "未达到任何档位")
         else:
             # a tier of the enterprise's own figures, decided once per enterprise
@@ -220,7 +220,7 @@ def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
         known_cap = caps.notna().to_numpy()
         capv = caps.fillna(0).to_numpy(dtype=np.int64)
         over = known_cap & (amount > capv)
-        note = np.where(over, note + "，超过" + levels.map(LEVEL_LABELS).fillna("").to_numpy(dtype=object) + "上限" + tx.fen_column_words(capv).to_numpy(dtype=object) + "按上限计", note)
+        note = np.where(over, note + "，超过" + levels.map(LEVEL_LABELS).fillna("").to_numpy(dtype=object) + "上限" + tx.fen_column_words(capv) + "按上限计", note)
         amount = np.where(known_cap, np.minimum(amount, capv), amount)
         why_not = np.where(known_cap | ~ok, why_not, "级别不在本条适用范围")
         ok &= known_cap
@@ -229,7 +229,7 @@ def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
         units = np.where(qty.known, as_int_array(qty.num) // NUMBER_SCALE, 1)
         capv = units * int(clause.item_cap_per_unit)
         over = amount > capv
-        note = np.where(over, note + f"，超过每项上限{tx.amount_words(clause.item_cap_per_unit)}×" + units.astype(str).astype(object) + "项，按" + tx.fen_column_words(capv).to_numpy(dtype=object) + "计", note)
+        note = np.where(over, note + f"，超过每项上限{tx.amount_words(clause.item_cap_per_unit)}×" + units.astype(str).astype(object) + "项，按" + tx.fen_column_words(capv) + "计", note)
         amount = np.minimum(amount, capv)
     if clause.item_cap is not None:
         over = amount > int(clause.item_cap)
@@ -267,13 +267,13 @@ def _step_amounts(policy: Policy, clause: Clause, ft: FactTable, payees: np.ndar
         units = np.maximum(0, np.asarray(mul(rise, step_fen.denominator) // step_fen.numerator, dtype=np.int64))
         steps_amount = units * int(clause.step_amount)
         info = FACTS[metric]
-        fact_words = (f"{ctx.year}年{info.label}" + tx.fen_column_words(c).to_numpy(dtype=object) + f"，{ctx.year - 1}年" + tx.fen_column_words(p).to_numpy(dtype=object) + "，增长" + tx.fen_column_words(np.maximum(rise, 0)).to_numpy(dtype=object))
+        fact_words = (f"{ctx.year}年{info.label}" + tx.fen_column_words(c) + f"，{ctx.year - 1}年" + tx.fen_column_words(p) + "，增长" + tx.fen_column_words(np.maximum(rise, 0)))
         step_note = fact_words + f"，每满{tx.value_words(metric, step)}奖励{tx.amount_words(clause.step_amount)}，计" + units.astype(str).astype(object) + "档"
         if first_above is not None and clause.first_award is not None:
             first = paid == 0
             passes = compare(ft, metric, ">", first_above)
             first_amount = np.where(passes, int(clause.first_award), 0)
-            first_note = f"{label}首年：{ctx.year}年{info.label}" + tx.fen_column_words(c).to_numpy(dtype=object) + np.where(passes, f"＞{tx.value_words(metric, first_above)}，首年奖励{tx.amount_words(clause.first_award)}", f"未超过{tx.value_words(metric, first_above)}")
+            first_note = f"{label}首年：{ctx.year}年{info.label}" + tx.fen_column_words(c) + np.where(passes, f"＞{tx.value_words(metric, first_above)}，首年奖励{tx.amount_words(clause.first_award)}", f"未超过{tx.value_words(metric, first_above)}")
             this_amount = np.where(first, first_amount, steps_amount)
             this_note = np.where(first, first_note, f"{label}后续年度：" + step_note)
             this_ok = np.where(first, cur.known, cur.known & prev.known)
@@ -304,7 +304,7 @@ def _unit_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
         known = idx >= 0
         per_unit = tier_amounts(clause.tiers, idx)
         words = _pick(tier_words(clause.tiers, clause.metric), idx)
-        prefix = metric_words(ft, clause.metric, ctx.year).to_numpy(dtype=object) + "，“" + words + "”档每单位" + tx.fen_column_words(per_unit).to_numpy(dtype=object) + "："
+        prefix = metric_words(ft, clause.metric, ctx.year) + "，“" + words + "”档每单位" + tx.fen_column_words(per_unit) + "："
         why_not = np.where(known, why_not, "未达到任何档位")
     else:
         known = np.ones(n, dtype=bool)
@@ -319,8 +319,8 @@ def _unit_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
             count = np.minimum(count, units.max_units)
         amount = per_unit * count
         size_words = tx.value_words(units.fact, units.size)
-        facts = metric_words(ft, units.fact, ft.year).to_numpy(dtype=object)
-        note = facts + f"，每满{size_words}计1个单位，共" + count.astype(str).astype(object) + "个×" + tx.fen_column_words(per_unit).to_numpy(dtype=object)
+        facts = metric_words(ft, units.fact, ft.year)
+        note = facts + f"，每满{size_words}计1个单位，共" + count.astype(str).astype(object) + "个×" + tx.fen_column_words(per_unit)
     else:
         qty = ft.rational("application.quantity")
         why_not = np.where(qty.known | ~known, why_not, "申报缺少数量")
@@ -332,11 +332,11 @@ def _unit_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
             micro = np.minimum(micro, units.max_units * NUMBER_SCALE)
         months = as_int_array(ft.rational("application.months").num) if units.times_months else np.ones(n, dtype=np.int64)
         amount = np.asarray(div_half_up(mul(mul(per_unit, micro), months), NUMBER_SCALE), dtype=np.int64)
-        qty_words = tx.scaled_column_words(micro, NUMBER_SCALE).to_numpy(dtype=object)
-        note = prefix + "数量" + qty_words + "×" + tx.fen_column_words(per_unit).to_numpy(dtype=object)
+        qty_words = tx.scaled_column_words(micro, NUMBER_SCALE)
+        note = prefix + "数量" + qty_words + "×" + tx.fen_column_words(per_unit)
         if units.times_months:
             note = note + "×" + months.astype(str).astype(object) + "个月"
-    note = note + "=" + tx.fen_column_words(amount).to_numpy(dtype=object)
+    note = note + "=" + tx.fen_column_words(amount)
     amount = np.where(known, amount, 0).astype(np.int64)
     return amount, known, note, why_not
 
@@ -391,7 +391,7 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
     fail_cond = failed_words(leaves, n)
     zero_reason = np.where(~cond, fail_cond, np.where(~ok, why_not, ""))
     good = eligible & cond & ok
-    cond_words = leaves_words(leaves, n).to_numpy(dtype=object)
+    cond_words = leaves_words(leaves, n)
     app_ids = apps["application_id"]
     app_words = "申报" + app_ids + "：" + np.where(good, note, np.where(eligible, zero_reason, reason))
     agg = _per_payee(
@@ -554,7 +554,7 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
     fired &= in_scope & (payee != "")
     if not fired.any():
         return empty_raw()
-    cond_words = leaves_words(leaves, n).to_numpy(dtype=object)
+    cond_words = leaves_words(leaves, n)
     black = ctx.blacklisted_at(at) & policy.excludes_blacklisted
     sel = np.flatnonzero(fired)
     if clause.payee != "enterprise":
@@ -616,7 +616,7 @@ def _tier_reached(policy: Policy, clause: Clause, ft: FactTable, cond: np.ndarra
 def _reached_tiers(policy: Policy, clause: Clause, ft: FactTable, cond: np.ndarray):
     """:func:`_tier_reached`, the tiers' words, and the metric's wording with its year."""
     reached = _tier_reached(policy, clause, ft, cond)
-    facts = _with_limit_above(clause, ft, metric_words(ft, clause.metric, ft.year).to_numpy(dtype=object))
+    facts = _with_limit_above(clause, ft, metric_words(ft, clause.metric, ft.year))
     return reached, tier_words(clause.tiers, clause.metric), facts
 
 
@@ -625,7 +625,7 @@ def _tiered_rows(policy: Policy, clause: Clause, ft: FactTable, cond: np.ndarray
     n = ft.n
     reached, words, facts = _reached_tiers(policy, clause, ft, cond)
     amount = tier_amounts(clause.tiers, reached)
-    facts_text = facts + "，达到“" + _pick(words, reached) + "”档，标准" + tx.fen_column_words(amount).to_numpy(dtype=object)
+    facts_text = facts + "，达到“" + _pick(words, reached) + "”档，标准" + tx.fen_column_words(amount)
     return reached >= 0, amount, reached, facts_text, np.full(n, "", dtype=object)
 
 
@@ -648,7 +648,7 @@ def _tiered_enterprises(policy: Policy, clause: Clause, ctx: YearContext, cond: 
     amount = tier_amounts(clause.tiers, idx)
     # the note and the reason of a row depend on its tiers only: a table of them, one entry per
     # first tier, then per tier reached before, then "no tier"
-    amounts = tx.fen_column_words(np.array([int(t.amount or 0) for t in clause.tiers], dtype=np.int64)).tolist()
+    amounts = list(tx.fen_column_words(np.array([int(t.amount or 0) for t in clause.tiers], dtype=np.int64)))
     not_first = [f"以前年度已达到“{w}”档或已奖励，不属首次" for w in words]
     k = len(words)
     which = np.where(idx >= 0, idx, np.where(reached >= 0, k + reached, 2 * k))
@@ -700,9 +700,9 @@ def _contribution_increment(policy: Policy, clause: Clause, ctx: YearContext):
     q_words = Qi[w].astype(str).astype(object)
     facts_text = np.full(len(Qi), "", dtype=object)
     facts_text[w] = tx.join_columns(
-        "达标年", q_words, "年（" + tx.describe_comparison(q) + "），", metric_words(ft_w, clause.metric, year).to_numpy(dtype=object),
-        "；基数=", q_words, f"年前{k}年地方综合贡献平均值", tx.fen_column_words(div_half_up(base_sum[w], k)).to_numpy(dtype=object),
-        "；", metric_words(ft_w, "local_contribution", year).to_numpy(dtype=object),
+        "达标年", q_words, "年（" + tx.describe_comparison(q) + "），", metric_words(ft_w, clause.metric, year),
+        "；基数=", q_words, f"年前{k}年地方综合贡献平均值", tx.fen_column_words(div_half_up(base_sum[w], k)),
+        "；", metric_words(ft_w, "local_contribution", year),
         "；增量部分按", _pick([tx.ratio_words(r) for r in rates], rate_idx[w], "无"), "奖励",
     )
     reason = np.where(~cur.known, f"{year}年地方综合贡献缺失", np.where(rate_idx < 0, f"{year}年网络销售额未达到1亿元档", ""))
@@ -762,7 +762,7 @@ def finish(policy: Policy, clause: Clause, lines: dict[str, np.ndarray], ctx: Ye
     reason = lines["reason"].astype(object)
 
     def paid_words(rows: np.ndarray) -> np.ndarray:
-        return paid_years[rows] + "年已兑现" + tx.fen_column_words(paid_total[rows]).to_numpy(dtype=object)
+        return paid_years[rows] + "年已兑现" + tx.fen_column_words(paid_total[rows])
 
     if clause.once:
         blocked = (paid_total > 0) & ~excluded
@@ -774,7 +774,7 @@ def finish(policy: Policy, clause: Clause, lines: dict[str, np.ndarray], ctx: Ye
         has_paid = (paid_total > 0) & ~excluded
         net = np.maximum(0, amount - paid_total)
         rows = np.flatnonzero(has_paid)
-        notes[rows] = notes[rows] + "进档补差：" + paid_words(rows) + "，补差" + tx.fen_column_words(net[rows]).to_numpy(dtype=object)
+        notes[rows] = notes[rows] + "进档补差：" + paid_words(rows) + "，补差" + tx.fen_column_words(net[rows])
         reason = np.where(has_paid & (net == 0) & (reason == ""), "已按该档或更高档兑现，无差额", reason)
         amount = net
     standard = amount.copy()
@@ -787,8 +787,8 @@ def finish(policy: Policy, clause: Clause, lines: dict[str, np.ndarray], ctx: Ye
         remaining = np.maximum(0, int(clause.cumulative_cap) - paid_total)
         rows = np.flatnonzero(capped > remaining)
         notes[rows] = (
-            notes[rows] + f"；累计上限{tx.amount_words(clause.cumulative_cap)}，此前已兑现" + tx.fen_column_words(paid_total[rows]).to_numpy(dtype=object)
-            + "，本年至多" + tx.fen_column_words(remaining[rows]).to_numpy(dtype=object)
+            notes[rows] + f"；累计上限{tx.amount_words(clause.cumulative_cap)}，此前已兑现" + tx.fen_column_words(paid_total[rows])
+            + "，本年至多" + tx.fen_column_words(remaining[rows])
         )
         capped = np.minimum(capped, remaining)
     status = np.where(excluded, "excluded", np.where(capped > 0, "candidate", "zero"))
@@ -830,7 +830,7 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
     candidate = status == "candidate"
     tail = "；" + reason
     rows = np.flatnonzero(candidate)
-    tail[rows] = "；计" + tx.fen_column_words(capped[rows]).to_numpy(dtype=object)
+    tail[rows] = "；计" + tx.fen_column_words(capped[rows])
     # a reason the application notes already give is not said twice
     rows = np.flatnonzero(~candidate & (reason != ""))
     said = np.array([r in f for f, r in zip(facts[rows], reason[rows], strict=True)], dtype=bool)

@@ -83,46 +83,47 @@ def describe_comparison(cond: Condition) -> str:
     return plain
 
 
-def each_distinct(values: np.ndarray, fmt) -> pd.Series:
-    """``fmt`` applied once per distinct value (amounts repeat a lot: tiers, caps), then spread."""
+def each_distinct(values: np.ndarray, fmt) -> np.ndarray:
+    """``fmt`` applied once per distinct value (amounts repeat a lot: tiers, caps), then spread
+    (an object array of texts)."""
     values = np.asarray(values)
     if not len(values):
-        return pd.Series([], dtype=object)
+        return np.zeros(0, dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     words = np.array([fmt(v) for v in np.asarray(uniques).tolist()], dtype=object)  # Python values, not numpy scalars
-    return pd.Series(words[codes], dtype=object)
+    return words[codes]
 
 
 _CENTS = [f".{c:02d}元" for c in range(100)]
 
 
-def fen_column_words(fen: np.ndarray | pd.Series, prefix: str = "") -> pd.Series:
+def fen_column_words(fen: np.ndarray | pd.Series, prefix: str = "") -> np.ndarray:
     """Whole column of fen as '1,234,567.89元' (display only), each distinct amount worded once
     (with ``prefix`` before it, joined once per distinct amount too)."""
     values = np.asarray(fen)
     if not len(values):
-        return pd.Series([], dtype=object)
+        return np.zeros(0, dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     uniques = np.asarray(uniques)
     yuan, cents = (uniques // 100).tolist(), (uniques % 100).tolist()  # floor division, as Python's
     words = np.array([f"{prefix}{y:,}{_CENTS[c]}" for y, c in zip(yuan, cents, strict=True)], dtype=object)
-    return pd.Series(words[codes], dtype=object)
+    return words[codes]
 
 
 def _pct_text(v) -> str:
     return "未知" if np.isnan(v) else f"{v * 100:.2f}%"
 
 
-def pct_column_words(values: np.ndarray) -> pd.Series:
+def pct_column_words(values: np.ndarray) -> np.ndarray:
     return each_distinct(np.asarray(values, dtype=float), _pct_text)
 
 
-def scaled_column_words(values: np.ndarray, scale: int) -> pd.Series:
+def scaled_column_words(values: np.ndarray, scale: int) -> np.ndarray:
     """Integers in units of 1/scale as plain decimals: 2500000 (micro) -> '2.5'."""
     arr = np.asarray(values, dtype=np.int64)
     whole = pd.Series(arr // scale).astype(str)
     frac = pd.Series(arr % scale).astype(str).str.zfill(len(str(scale)) - 1).str.rstrip("0")
-    return whole + np.where(frac != "", "." + frac, "")
+    return (whole + np.where(frac != "", "." + frac, "")).to_numpy(dtype=object)
 
 
 def join_columns(*parts) -> np.ndarray:

@@ -18,7 +18,7 @@ def display_values(name: str, column: str, values: pd.Series) -> np.ndarray:
         scale = {"money": 100, "ratio": RATIO_SCALE, "number": NUMBER_SCALE}[col.type]
         ints = vals.where(~vals.isna(), 0).astype(np.int64).to_numpy()
         sign = np.where(ints < 0, "-", "")
-        text = sign + scaled_column_words(np.abs(ints), scale).to_numpy(dtype=object)
+        text = sign + scaled_column_words(np.abs(ints), scale)
         if col.type == "money":
             whole, frac = np.abs(ints) // 100, np.abs(ints) % 100
             text = sign + pd.Series(whole).astype(str).to_numpy(dtype=object) + "." + pd.Series(frac).astype(str).str.zfill(2).to_numpy(dtype=object)
