@@ -78,3 +78,24 @@ def test_growth_above_the_region_average_is_decided_exactly():
     assert list(ft.value("retail_growth_above_region_average")) == [False, False, False, True, False, False, True, False]
     mean = ft.value("region_average_growth")
     assert mean[0] == mean[1] == pytest.approx(0.21) and np.isnan(mean[2]) and np.isnan(mean[5])
+
+
+def test_regions_are_those_of_the_whole_year_when_a_subset_asks_first():
+    from settlement.engine.context import YearContext
+    from settlement.policies import load_catalog
+
+    enterprises = pd.DataFrame({"uscc": [A, B, C], "region_code": ["330108", "330109", "330108"], "registered_on": ["2015-01-01"] * 3,
+                                "park_id": [""] * 3, "park_entry_on": [pd.NaT] * 3, "credit_blacklisted": [False, True, False]})
+    stats = pd.DataFrame({"uscc": [A], "year": [YEAR], "limit_above": [True], **{m: [1] for m in (*MONEY_METRICS, *GROWTH)}})
+    for column in ("year", *MONEY_METRICS, *GROWTH):
+        stats[column] = stats[column].astype("Int64")
+    empty = pd.DataFrame()
+    ctx = YearContext(year=YEAR, catalog=load_catalog(), enterprises=enterprises, stats=stats,
+                      applications=pd.DataFrame(columns=["application_id", "uscc", "policy_id", "clause_id", "status", "level", "base_amount", "approved_amount", "quantity", "months"]),
+                      parks=pd.DataFrame(columns=["park_id", "kind", "operator_uscc", "building_area_m2", "occupancy_rate", "online_shops", "established_on"]),
+                      fx_rates=empty, budgets=pd.DataFrame(columns=["policy_id", "year", "budget"]),
+                      paid=pd.DataFrame(columns=["payee_uscc", "subject_uscc", "policy_id", "clause_id", "year", "amount"]))
+    sub = ctx.subset(np.array([2, 1]))  # C, B
+    assert list(sub.in_regions_at({"330109"}, np.array([0, 1, -1]))) == [False, True, False]
+    assert list(ctx.in_regions_at({"330108"}, np.array([0, 1, 2]))) == [True, False, True]
+    assert list(sub.blacklisted_at(np.array([0, 1, -1]))) == [False, True, False]

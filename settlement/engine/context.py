@@ -42,7 +42,7 @@ class YearContext:
         self.facts = enterprise_facts(self.year, self.enterprises, self.stats_arrays, self.fx_rates, self.stats_positions)
         self.parks = self.parks.sort_values("park_id", kind="stable").reset_index(drop=True)
         self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats_arrays, self.stats_positions)
-        self._shared: dict = {}  # derived once, shared with subsets
+        self._shared: dict = {"year_regions": self.enterprises["region_code"].to_numpy(dtype=object)}  # derived once, shared with subsets
         self._columns: dict = {}  # enterprise columns as arrays (each table its own)
         paid = self.paid[self.paid["year"] < self.year]
         self.paid_summary = (
@@ -132,8 +132,8 @@ class YearContext:
     def in_regions_at(self, regions, rows: np.ndarray) -> np.ndarray:
         """Whether the enterprises at positions ``rows`` (-1: none, False) are in one of
         ``regions``: decided once per distinct region code of the year, then looked up."""
-        if "region_codes" not in self._shared:  # of the whole year's enterprises
-            self._shared["region_codes"] = pd.factorize(self.enterprises["region_code"].to_numpy(dtype=object), use_na_sentinel=False)
+        if "region_codes" not in self._shared:  # of the whole year's enterprises (a subset may ask first)
+            self._shared["region_codes"] = pd.factorize(self._shared["year_regions"], use_na_sentinel=False)
         key = ("in_regions", frozenset(regions))
         if key not in self._shared:
             codes, values = self._shared["region_codes"]
