@@ -83,14 +83,15 @@ def _clause_flags(lines: _Lines, wanted: set[tuple[str, str]]) -> np.ndarray:
     return np.array([pair in wanted for pair in distinct], dtype=bool)[codes]
 
 
-def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    """Catalog order of policies and clauses, then payee, subject and park."""
+def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Catalog order of policies and clauses, then payee, subject and park; with each sorted
+    line's policy and clause order (see :func:`_orders`), which the later steps use too."""
     po, co = _orders(lines["policy_id"].to_numpy(dtype=object), lines["clause_id"].to_numpy(dtype=object), catalog)
     texts = [lines[c].to_numpy(dtype=object) for c in ("payee_uscc", "subject_uscc", "park_id")]
     if in_order(po, co, *texts):  # the engine gives its lines in this order
-        return lines.reset_index(drop=True)
+        return lines.reset_index(drop=True), po, co
     order = np.lexsort((*(text_rank(t) for t in reversed(texts)), co, po))
-    return lines.iloc[order].reset_index(drop=True)
+    return lines.iloc[order].reset_index(drop=True), po[order], co[order]
 
 
 def apply_cap_groups(lines: _Lines, catalog: Catalog) -> None:
@@ -106,7 +107,7 @@ def apply_cap_groups(lines: _Lines, catalog: Catalog) -> None:
             over = members[totals[codes] > int(group.cap)]
             if not len(over):
                 continue
-            _, co = _orders(policy_ids[over], clause_ids[over], catalog)
+            co = lines["_co"][over]
             order = np.lexsort((text_rank(lines["subject_uscc"][over]), co, text_rank(payees[over])))
             over, co = over[order], co[order]
             amounts = lines["capped_amount"][over]
@@ -132,7 +133,7 @@ def apply_no_double_benefit(lines: _Lines, catalog: Catalog) -> None:
     cand = np.flatnonzero(lines["status"] == "candidate")
     if not len(cand):
         return
-    po, co = _orders(lines["policy_id"][cand], lines["clause_id"][cand], catalog)
+    po, co = lines["_po"][cand], lines["_co"][cand]
     park, payee, subject = lines["park_id"][cand], lines["payee_uscc"][cand], lines["subject_uscc"][cand]
     park_total = (park != "") & (payee == subject) & lines["_park_total"][cand]
     keys = [codes_of(payee), codes_of(lines["matter"][cand]), codes_of(subject), codes_of(np.where(park_total, park, ""))]  # groups, in any order
@@ -182,7 +183,7 @@ def apply_budgets(lines: _Lines, ctx: YearContext) -> dict[str, dict]:
         }
         if total <= budget:
             continue
-        _, co = _orders(lines["policy_id"][kept], lines["clause_id"][kept], ctx.catalog)
+        co = lines["_co"][kept]
         lines["final_amount"][kept] = largest_remainder(lines["capped_amount"][kept], budget, [lines["payee_uscc"][kept].astype(str), co, lines["subject_uscc"][kept].astype(str)])
         lines["scale_factor"][kept] = _factor_text(factor)
         lines.add_remark(kept, f"按预算比例下调（系数{_factor_text(factor)}）")
@@ -251,7 +252,9 @@ def apply_funding(lines: _Lines, ctx: YearContext) -> None:
 @paused_collection()
 def allocate(lines: pd.DataFrame, ctx: YearContext) -> Allocation:
     catalog = ctx.catalog
-    work = _Lines(sort_lines(lines, catalog))
+    frame, po, co = sort_lines(lines, catalog)
+    work = _Lines(frame)
+    work["_po"], work["_co"] = po, co  # catalog order of each line's policy and clause
     work["remark"] = np.full(len(work), "", dtype=object)
     work["_park_total"] = _clause_flags(work, {(p.id, c.id) for p in catalog.policies for c in p.clauses if c.payee == "park"})
     apply_cap_groups(work, catalog)
@@ -259,4 +262,4 @@ def allocate(lines: pd.DataFrame, ctx: YearContext) -> Allocation:
     factors = apply_budgets(work, ctx)
     apply_funding(work, ctx)
     work["status"] = np.where(work["status"] == "candidate", np.where(work["final_amount"] > 0, "paid", "zero"), work["status"]).astype(object)
-    return Allocation(work.frame(drop=("_park_total",)), factors)
+    return Allocation(work.frame(drop=("_park_total", "_po", "_co")), factors)
