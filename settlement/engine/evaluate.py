@@ -27,7 +27,7 @@ from .context import ApplicationRows, YearContext
 from .exact import Rational, as_int_array, mul
 from .fact_registry import FACTS
 from .facts import FactTable, StatsArrays
-from .grouping import group_starts, min_per, pairs, text_rank
+from .grouping import group_starts, in_order, min_per, pairs, text_rank
 
 LINE_COLUMNS = [
     "payee_uscc", "subject_uscc", "park_id", "policy_id", "clause_id", "matter", "status",
@@ -433,19 +433,11 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
 PARK_KIND_WORDS = {"ecommerce": "电商", "crossborder": "跨境电商"}
 
 
-def _in_payee_order(payee: np.ndarray, park: np.ndarray) -> bool:
-    """Are the rows sorted by payee, with one park per payee? (A clause's applications come in
-    USCC order, and an operator's park is the same on all its applications.)"""
-    if len(payee) < 2:
-        return True
-    return bool(np.all(payee[1:] >= payee[:-1]) and np.all((park[1:] == park[:-1]) | (payee[1:] != payee[:-1])))
-
-
 def _per_payee(per_app: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """One row per (payee, park) from its applications (in application order): ids and words
     joined, any eligible / good, sum and max of amounts, highest tier, first reason."""
     payee, park = per_app["payee_uscc"], per_app["park_id"]
-    if not _in_payee_order(payee, park):
+    if not in_order(payee, park):  # a clause's applications come in USCC order
         order = np.lexsort((text_rank(park), text_rank(payee)))
         per_app = {k: np.asarray(v)[order] for k, v in per_app.items()}
         payee, park = per_app["payee_uscc"], per_app["park_id"]

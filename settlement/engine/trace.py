@@ -25,7 +25,7 @@ _encode = json.encoder.encode_basestring
 
 def json_string(value) -> str:
     """A text as a JSON string literal, quotes included."""
-    return _encode(str(value)).replace("/", "\\/")
+    return _encode(value if type(value) is str else str(value)).replace("/", "\\/")
 
 
 def json_int(value) -> str:
@@ -33,7 +33,7 @@ def json_int(value) -> str:
 
 
 def json_strings(values: np.ndarray) -> np.ndarray:
-    return np.array([_encode(v if type(v) is str else str(v)).replace("/", "\\/") for v in values], dtype=object)
+    return np.array(list(map(json_string, values)), dtype=object)
 
 
 def json_ints(values: np.ndarray) -> np.ndarray:
