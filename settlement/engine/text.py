@@ -83,14 +83,17 @@ def describe_comparison(cond: Condition) -> str:
     return plain
 
 
+def distinct_words(values: np.ndarray, fmt) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code and ``fmt`` of each distinct value (applied once per distinct value, to
+    Python values, not numpy scalars)."""
+    codes, uniques = pd.factorize(np.asarray(values), use_na_sentinel=False)
+    return codes, np.array([fmt(v) for v in np.asarray(uniques).tolist()], dtype=object)
+
+
 def each_distinct(values: np.ndarray, fmt) -> np.ndarray:
     """``fmt`` applied once per distinct value (amounts repeat a lot: tiers, caps), then spread
     (an object array of texts)."""
-    values = np.asarray(values)
-    if not len(values):
-        return np.zeros(0, dtype=object)
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    words = np.array([fmt(v) for v in np.asarray(uniques).tolist()], dtype=object)  # Python values, not numpy scalars
+    codes, words = distinct_words(values, fmt)
     return words[codes]
 
 

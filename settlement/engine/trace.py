@@ -13,9 +13,8 @@ import json
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 
-from .text import join_columns
+from .text import distinct_words, join_columns
 
 # pandas' JSON writer escapes what the standard library's C encoder escapes (quote, backslash,
 # control characters, with the same short forms and lower-case hex) and also "/" (as "\/");
@@ -50,9 +49,7 @@ class Coded(NamedTuple):
 
 def coded(values: np.ndarray, encode) -> Coded:
     """``values`` encoded once per distinct value."""
-    values = np.asarray(values)
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return Coded(codes, np.array([encode(v) for v in np.asarray(uniques).tolist()], dtype=object))
+    return Coded(*distinct_words(values, encode))
 
 
 def records(columns: dict[str, np.ndarray | Coded]) -> np.ndarray:
