@@ -17,7 +17,7 @@ import pandas as pd
 from ..engine import text as tx
 from ..engine.collector import paused_collection
 from ..engine.context import YearContext
-from ..engine.grouping import codes_of, group_starts, in_order, pairs, positions_in, text_rank
+from ..engine.grouping import codes_of, group_starts, in_order, pairs, text_rank
 from ..engine.matters import matter_label
 from ..money import div_half_up, largest_remainder
 from ..policies import Catalog
@@ -235,7 +235,7 @@ def split_funding(final: np.ndarray, num: np.ndarray, den: np.ndarray) -> tuple[
 
 
 def apply_funding(lines: _Lines, ctx: YearContext) -> None:
-    region = pd.Series(ctx.column_at("region_code", positions_in(ctx.index, lines["payee_uscc"]))).fillna("").to_numpy(dtype=object)
+    region = pd.Series(ctx.enterprise_column("region_code", lines["payee_uscc"])).fillna("").to_numpy(dtype=object)
     num, den = city_fractions(ctx.catalog, lines["policy_id"], lines["clause_id"], region)
     city, district = split_funding(lines["final_amount"], num, den)
     lines["city_share"] = city

@@ -120,7 +120,7 @@ class YearContext:
 
     def enterprise_column(self, column: str, uscc) -> np.ndarray:
         """``column`` of the enterprises with these USCCs (None for a USCC that is none of them)."""
-        return self.column_at(column, self.index.get_indexer(np.asarray(uscc, dtype=object)))
+        return self.column_at(column, positions_in(self.index, uscc))
 
     def column_at(self, column: str, rows: np.ndarray) -> np.ndarray:
         """``column`` of the enterprises at positions ``rows`` (None where a row is -1)."""
