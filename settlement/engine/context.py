@@ -201,8 +201,8 @@ class _ApplicationsOfYear:
             application_facts(apps, facts, positions),
         )
         policy, clause = apps["policy_id"].to_numpy(dtype=object), apps["clause_id"].to_numpy(dtype=object)
-        starts = np.flatnonzero(group_starts(policy, clause)) if len(apps) else np.zeros(0, dtype=np.int64)
-        ends = np.append(starts[1:], len(apps))[: len(starts)]
+        starts = np.flatnonzero(group_starts(policy, clause))
+        ends = np.append(starts[1:], len(apps)) if len(starts) else starts
         self.slices = {(policy[a], clause[a]): (int(a), int(b)) for a, b in zip(starts, ends, strict=True)}
 
     def of(self, policy_id: str, clause_id: str) -> ApplicationRows:
