@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..policies import Catalog
 from .collector import paused_collection
-from .facts import FactTable, StatsArrays, application_facts, enterprise_facts, park_facts
+from .facts import FactTable, StatsArrays, application_facts, enterprise_facts, history_facts, park_facts
 from .grouping import any_per, group_starts, in_order, min_per, positions_in, text_rank
 
 
@@ -81,8 +81,6 @@ class YearContext:
         :attr:`history_rows` (computed once per metric, shared by subsets)."""
         key = ("history", metric)
         if key not in self._shared:
-            from .evaluate import history_facts
-
             self._shared[key] = history_facts(self.stats_arrays, self.history_rows, self.year, (metric,))
         return self._shared[key]
 

@@ -24,9 +24,9 @@ from . import trace
 from .collector import paused_collection
 from .conditions import Leaf, compare, evaluate
 from .context import ApplicationRows, YearContext
-from .exact import Rational, as_int_array, mul
+from .exact import as_int_array, mul
 from .fact_registry import FACTS
-from .facts import FactTable, StatsArrays
+from .facts import FactTable, history_facts
 from .grouping import group_starts, in_order, min_per, pairs, text_rank
 
 LINE_COLUMNS = [
@@ -580,16 +580,6 @@ def _history_reached(clause: Clause, ctx: YearContext, tier: Tier) -> np.ndarray
     if clause.requires_limit_above:
         reached &= ft.value("limit_above")
     return ctx.per_enterprise(rows[reached])
-
-
-def history_facts(stats: StatsArrays, rows: np.ndarray, year: int, metrics: tuple[str, ...]) -> FactTable:
-    """Money facts ``metrics`` and limit_above of individual stats rows (positions ``rows``, any years)."""
-    ft = FactTable(len(rows), year)
-    for metric in metrics:
-        figures, known = stats.column(metric)
-        ft.rationals[metric] = Rational(figures[rows], 1, known[rows])
-    ft.values["limit_above"] = stats.limit_above[rows]
-    return ft
 
 
 def _with_limit_above(clause: Clause, ft: FactTable, facts: np.ndarray) -> np.ndarray:

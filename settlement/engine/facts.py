@@ -320,6 +320,16 @@ def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats:
     return ft
 
 
+def history_facts(stats: StatsArrays, rows: np.ndarray, year: int, metrics: tuple[str, ...]) -> FactTable:
+    """Money facts ``metrics`` and limit_above of individual stats rows (positions ``rows``, any years)."""
+    ft = FactTable(len(rows), year)
+    for metric in metrics:
+        figures, known = stats.column(metric)
+        ft.rationals[metric] = Rational(figures[rows], 1, known[rows])
+    ft.values["limit_above"] = stats.limit_above[rows]
+    return ft
+
+
 def application_facts(apps: pd.DataFrame, ent_facts: FactTable, indexer: np.ndarray) -> FactTable:
     """Facts for application rows: the enterprise's facts (its row in ``ent_facts`` at
     ``indexer``, -1: none) plus ``application.*``."""
