@@ -135,14 +135,14 @@ def _lines_sheet(wb, used, body: str, group: pd.DataFrame, year: int, title_word
     ws.merged_cells.add("A1:J1")
     ws.append([xl.text_cell(ws, h, font=xl.HEADER_FONT, alignment=xl.CENTER) for h in LINE_HEADERS])
     group = group.sort_values(["payee_uscc", "policy_id", "clause_id"], kind="stable")
-    names = (group["name"] if "name" in group else group["payee_uscc"]).tolist()
-    columns = [group[c].tolist() for c in ("payee_uscc", "bank_name", "bank_account", "township", "doc", "clause_id", "amount")]
-    for i, (name, uscc, bank, account, township, doc, clause, amount) in enumerate(zip(names, *columns, strict=True), start=1):
-        ws.append([
-            xl.number_cell(ws, i, "0"), xl.text_cell(ws, name), xl.text_cell(ws, uscc), xl.text_cell(ws, bank),
-            xl.text_cell(ws, account), xl.text_cell(ws, township), xl.text_cell(ws, doc),
-            xl.text_cell(ws, f"第{clause}条", alignment=xl.CENTER), xl.number_cell(ws, xl.fen_to_decimal(int(amount))), xl.text_cell(ws, "追回" if amount < 0 else ""),
-        ])
+    names = group["name"] if "name" in group else group["payee_uscc"]
+    amount = group["amount"].to_numpy(dtype=np.int64)
+    ws.append_columns([
+        xl.count_column(ws, range(1, len(group) + 1)), xl.text_column(ws, names.tolist()), xl.text_column(ws, group["payee_uscc"].tolist()),
+        xl.text_column(ws, group["bank_name"].tolist()), xl.text_column(ws, group["bank_account"].tolist()), xl.text_column(ws, group["township"].tolist()),
+        xl.text_column(ws, group["doc"].tolist()), xl.text_column(ws, ("第" + group["clause_id"] + "条").tolist(), alignment=xl.CENTER),
+        xl.yuan_column(ws, amount), xl.text_column(ws, np.where(amount < 0, "追回", "").tolist()),
+    ])
     total = int(group["amount"].sum())
     ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER), xl.text_cell(ws, f"共{len(group)}笔", font=xl.TOTAL_FONT),
                *[xl.text_cell(ws, "") for _ in range(6)], xl.number_cell(ws, xl.fen_to_decimal(total), font=xl.TOTAL_FONT), xl.text_cell(ws, "")])

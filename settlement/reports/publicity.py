@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
@@ -30,8 +31,6 @@ def write_publicity(
         period = f"公示期：待定（公示开始后重新生成本名单）。{settings.objection_contact}"
     widths = [6, 36, 22, 14, 30, 8, 16, 16, 30]
     docs_of = paid["policy_id"].map(doc_of).fillna(paid["policy_id"])
-    rows = list(zip(range(1, len(paid) + 1), paid["name"].tolist(), paid["payee_uscc"].tolist(), paid["township"].tolist(), docs_of.tolist(),
-                    ("第" + paid["clause_id"] + "条").tolist(), paid["final_amount"].astype(int).tolist(), paid["remark"].tolist(), strict=True))
     # widths from the distinct values only (a CJK-aware width per character is slow per row)
     for col, values in ((1, paid["name"]), (4, docs_of), (8, paid["remark"])):
         distinct = set(values)
@@ -54,32 +53,31 @@ def write_publicity(
         ws.merged_cells.add(f"A{r}:{last_col}{r}")
     ws.append([xl.text_cell(ws, h, font=xl.HEADER_FONT, alignment=xl.CENTER) for h in HEADERS])
     header_row = 4
-    for seq, name, uscc, township, doc, clause, fen, remark in rows:
-        ws.append(
-            [
-                xl.number_cell(ws, seq, "0"),
-                xl.text_cell(ws, name),
-                xl.text_cell(ws, uscc),
-                xl.text_cell(ws, township),
-                xl.text_cell(ws, doc),
-                xl.text_cell(ws, clause, alignment=xl.CENTER),
-                xl.number_cell(ws, xl.fen_to_decimal(fen)),
-                xl.number_cell(ws, xl.fen_to_wan_decimal(fen), xl.WAN_FORMAT),
-                xl.text_cell(ws, remark),
-            ]
-        )
+    fen = paid["final_amount"].to_numpy(dtype=np.int64)
+    if len(paid):
+        ws.append_columns([
+            xl.count_column(ws, range(1, len(paid) + 1)),
+            xl.text_column(ws, paid["name"].tolist()),
+            xl.text_column(ws, paid["payee_uscc"].tolist()),
+            xl.text_column(ws, paid["township"].tolist()),
+            xl.text_column(ws, docs_of.tolist()),
+            xl.text_column(ws, ("第" + paid["clause_id"] + "条").tolist(), alignment=xl.CENTER),
+            xl.yuan_column(ws, fen),
+            xl.wan_column(ws, fen),
+            xl.text_column(ws, paid["remark"].tolist()),
+        ])
     total = int(paid["final_amount"].sum())
     ws.append(
         [
             xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER),
-            xl.text_cell(ws, f"共{len(rows)}项", font=xl.TOTAL_FONT),
+            xl.text_cell(ws, f"共{len(paid)}项", font=xl.TOTAL_FONT),
             *[xl.text_cell(ws, "") for _ in range(4)],
             xl.number_cell(ws, xl.fen_to_decimal(total), font=xl.TOTAL_FONT),
             xl.number_cell(ws, xl.fen_to_wan_decimal(total), xl.WAN_FORMAT, font=xl.TOTAL_FONT),
             xl.text_cell(ws, ""),
         ]
     )
-    ws.auto_filter.ref = f"A{header_row}:{last_col}{header_row + max(len(rows), 1)}"
+    ws.auto_filter.ref = f"A{header_row}:{last_col}{header_row + max(len(paid), 1)}"
     wb.properties.title = title
     wb.properties.creator = settings.bureau
     return xl.save_deterministic(wb, path, fixed_time)

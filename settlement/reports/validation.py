@@ -63,9 +63,9 @@ def write_validation_xlsx(path: Path, result: ValidationResult, fixed_time: str)
         sheet.freeze_panes = "A2"
         xl.page_setup(sheet, "1:1")
         sheet.append([xl.text_cell(sheet, h, font=xl.HEADER_FONT, alignment=xl.CENTER) for h in ("文件", "行号", "列", "值", "原因代码", "原因")])
-        for r in frame.itertuples(index=False):
-            sheet.append([xl.text_cell(sheet, r.file), xl.number_cell(sheet, int(r.row), "0"), xl.text_cell(sheet, r.column), xl.text_cell(sheet, r.value),
-                          xl.text_cell(sheet, r.reason), xl.text_cell(sheet, r.message)])
+        if len(frame):
+            sheet.append_columns([xl.text_column(sheet, frame["file"].tolist()), xl.count_column(sheet, frame["row"].tolist()),
+                                  *[xl.text_column(sheet, frame[c].tolist()) for c in ("column", "value", "reason", "message")]])
         sheet.auto_filter.ref = f"A1:F{1 + max(len(frame), 1)}"
     wb.properties.title = f"{result.year}年度着陆数据校验报告"
     return xl.save_deterministic(wb, path, fixed_time)
