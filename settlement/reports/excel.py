@@ -81,7 +81,7 @@ class Sheet(WriteOnlyWorksheet):
 
     openpyxl's own path builds a Cell object per value, looks its style up for every cell,
     builds an lxml element per cell and writes the sheet as ASCII, spelling every Chinese
-    character as ``&#NNNNN;``: about four times slower and three times the bytes (benchmark:
+    character as ``&#NNNNN;``: five to six times slower, and three times the bytes (benchmark:
     tests/bench/bench_excel.py). Everything around the rows (views, widths, filters, page
     setup) is still openpyxl's, and the cell XML is what openpyxl writes."""
 
