@@ -48,7 +48,7 @@ def test_rows_are_numbered_across_blocks_and_single_rows(tmp_path):
 
     def fill(ws):
         ws.row_dimensions[1].height = 30
-        ws.append([xl.text_cell(ws, "标题"), None, xl.number_cell(ws, Decimal("1.50"))])
+        ws.append([xl.text_cell(ws, "标题"), None, xl.yuan_cell(ws, 150)])
         ws.append_columns([xl.count_column(ws, range(1, n + 1)), None, xl.yuan_column(ws, range(n))])
         ws.append([xl.text_cell(ws, "合计"), xl.text_cell(ws, "")])
 

@@ -90,17 +90,17 @@ def write_disbursement(path: Path, year: int, lines: pd.DataFrame, enterprises: 
         city, district = int(r[summary.columns.get_loc("市级")]), int(r[summary.columns.get_loc("区（县）级")])
         ws.append([
             xl.text_cell(ws, f"{r.doc} 第{r.clause_id}条"),
-            xl.number_cell(ws, int(counts.get((r.policy_id, r.clause_id), 0)), "0"),
-            xl.number_cell(ws, xl.fen_to_decimal(city)),
-            xl.number_cell(ws, xl.fen_to_decimal(district)),
-            xl.number_cell(ws, xl.fen_to_decimal(city + district)),
+            xl.count_cell(ws, int(counts.get((r.policy_id, r.clause_id), 0))),
+            xl.yuan_cell(ws, city),
+            xl.yuan_cell(ws, district),
+            xl.yuan_cell(ws, city + district),
         ])
     n_sum = len(summary)
     total_city = int(rows.loc[rows["level"] == "市级", "amount"].sum())
     total_district = int(rows.loc[rows["level"] != "市级", "amount"].sum())
-    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT), xl.number_cell(ws, int(counts.sum()) if len(counts) else 0, "0", font=xl.TOTAL_FONT),
-               xl.number_cell(ws, xl.fen_to_decimal(total_city), font=xl.TOTAL_FONT), xl.number_cell(ws, xl.fen_to_decimal(total_district), font=xl.TOTAL_FONT),
-               xl.number_cell(ws, xl.fen_to_decimal(total_city + total_district), font=xl.TOTAL_FONT)])
+    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT), xl.count_cell(ws, int(counts.sum()) if len(counts) else 0, font=xl.TOTAL_FONT),
+               xl.yuan_cell(ws, total_city, font=xl.TOTAL_FONT), xl.yuan_cell(ws, total_district, font=xl.TOTAL_FONT),
+               xl.yuan_cell(ws, total_city + total_district, font=xl.TOTAL_FONT)])
     if n_sum:
         chart = BarChart()
         chart.type = "bar"
@@ -145,7 +145,7 @@ def _lines_sheet(wb, used, body: str, group: pd.DataFrame, year: int, title_word
     ])
     total = int(group["amount"].sum())
     ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER), xl.text_cell(ws, f"共{len(group)}笔", font=xl.TOTAL_FONT),
-               *[xl.text_cell(ws, "") for _ in range(6)], xl.number_cell(ws, xl.fen_to_decimal(total), font=xl.TOTAL_FONT), xl.text_cell(ws, "")])
+               *[xl.text_cell(ws, "") for _ in range(6)], xl.yuan_cell(ws, total, font=xl.TOTAL_FONT), xl.text_cell(ws, "")])
     ws.auto_filter.ref = f"A2:J{2 + max(len(group), 1)}"
 
 
@@ -159,6 +159,6 @@ def _totals_sheet(wb, used, name: str, headers: list[str], rows: pd.DataFrame, y
     ws.append([xl.text_cell(ws, h, font=xl.HEADER_FONT, alignment=xl.CENTER) for h in headers])
     totals = rows.groupby("key", sort=True).agg(n=("amount", "size"), amount=("amount", "sum")).reset_index()
     for r in totals.itertuples(index=False):
-        ws.append([xl.text_cell(ws, r.key), xl.number_cell(ws, int(r.n), "0"), xl.number_cell(ws, xl.fen_to_decimal(int(r.amount)))])
-    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT), xl.number_cell(ws, int(totals["n"].sum()) if len(totals) else 0, "0", font=xl.TOTAL_FONT),
-               xl.number_cell(ws, xl.fen_to_decimal(int(totals["amount"].sum()) if len(totals) else 0), font=xl.TOTAL_FONT)])
+        ws.append([xl.text_cell(ws, r.key), xl.count_cell(ws, int(r.n)), xl.yuan_cell(ws, int(r.amount))])
+    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT), xl.count_cell(ws, int(totals["n"].sum()) if len(totals) else 0, font=xl.TOTAL_FONT),
+               xl.yuan_cell(ws, int(totals["amount"].sum()) if len(totals) else 0, font=xl.TOTAL_FONT)])

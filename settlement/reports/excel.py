@@ -10,7 +10,6 @@ import io
 import re
 import unicodedata
 import zipfile
-from decimal import Decimal
 
 import numpy as np
 from openpyxl.cell import WriteOnlyCell
@@ -48,17 +47,9 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
 
 
-def fen_to_decimal(fen: int) -> Decimal:
-    return Decimal(int(fen)).scaleb(-2)
-
-
-def fen_to_wan_decimal(fen: int) -> Decimal:
-    return (Decimal(int(fen)) / Decimal(1_000_000)).quantize(Decimal("0.0001"))
-
-
 def new_sheet(wb: Workbook, title: str) -> Sheet:
-    """A write-only sheet whose rows are lists of cells made by :func:`text_cell` and
-    :func:`number_cell` (or None), and whose long lists go in column by column with
+    """A write-only sheet whose rows are lists of cells made by :func:`text_cell`,
+    :func:`count_cell`, :func:`yuan_cell` and :func:`wan_cell` (or None), and whose long lists go in column by column with
     :meth:`Sheet.append_columns`."""
     ws = Sheet(parent=wb, title=title)
     wb._add_sheet(ws)
@@ -91,7 +82,7 @@ class Sheet(WriteOnlyWorksheet):
             self._writer.write_top()
 
     def append(self, row: list[Column | None]) -> None:
-        """One row of single cells (:func:`text_cell`, :func:`number_cell`, or None for none)."""
+        """One row of single cells (:func:`text_cell`, :func:`yuan_cell` and the like, or None for none)."""
         self.append_columns(list(row))
 
     def append_columns(self, columns: list[Column | None]) -> None:
@@ -140,10 +131,10 @@ class _SheetWriter(WorksheetWriter):
         n = len(present[0][1].values) if present else 1
         if any(len(c.values) != n for _, c in present):
             raise ValueError("columns of a block of rows differ in length")
+        dims = self.ws.row_dimensions
         for start in range(0, n, self.CHUNK):
             rows = range(first_row + start, first_row + min(n, start + self.CHUNK))
             cells = [_cells(_COLUMN_LETTERS[j], c, rows, c.values[start : start + self.CHUNK]) for j, c in present]
-            dims = self.ws.row_dimensions
             text = "".join(
                 f"{_row_open(dims, r)}{''.join(row)}</row>" if row else f"{_row_open(dims, r)[:-1]}/>"
                 for r, row in zip(rows, zip(*cells, strict=True) if cells else [()] * len(rows), strict=True)
@@ -240,11 +231,16 @@ def wan_column(ws, fen, font=BODY_FONT, border=BORDER) -> Column:
     return _number_column(ws, wan_texts(fen), WAN_FORMAT, font, border)
 
 
-def number_cell(ws, value: Decimal | int, number_format: str = YUAN_FORMAT, font=BODY_FONT, border=BORDER) -> Column:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return _number_column(ws, [text], number_format, font, border)
+def count_cell(ws, value: int, font=BODY_FONT, border=BORDER) -> Column:
+    return count_column(ws, [value], font, border)
+
+
+def yuan_cell(ws, fen: int, font=BODY_FONT, border=BORDER) -> Column:
+    return yuan_column(ws, [fen], font, border)
+
+
+def wan_cell(ws, fen: int, font=BODY_FONT, border=BORDER) -> Column:
+    return wan_column(ws, [fen], font, border)
 
 
 _CENTS = ["" if c == 0 else f".{c:02d}".rstrip("0") for c in range(100)]

@@ -72,8 +72,8 @@ def write_publicity(
             xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER),
             xl.text_cell(ws, f"共{len(paid)}项", font=xl.TOTAL_FONT),
             *[xl.text_cell(ws, "") for _ in range(4)],
-            xl.number_cell(ws, xl.fen_to_decimal(total), font=xl.TOTAL_FONT),
-            xl.number_cell(ws, xl.fen_to_wan_decimal(total), xl.WAN_FORMAT, font=xl.TOTAL_FONT),
+            xl.yuan_cell(ws, total, font=xl.TOTAL_FONT),
+            xl.wan_cell(ws, total, font=xl.TOTAL_FONT),
             xl.text_cell(ws, ""),
         ]
     )

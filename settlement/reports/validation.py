@@ -53,7 +53,7 @@ def write_validation_xlsx(path: Path, result: ValidationResult, fixed_time: str)
     for c in sorted(result.checks, key=lambda c: (c.file, {"blocking": 0, "error": 1, "warning": 2}.get(c.severity, 3), c.name)):
         ws.append([
             xl.text_cell(ws, c.file), xl.text_cell(ws, c.name), xl.text_cell(ws, c.description), xl.text_cell(ws, SEVERITY_WORDS.get(c.severity, c.severity)),
-            xl.text_cell(ws, "通过" if c.failed == 0 else "未通过", alignment=xl.CENTER), xl.number_cell(ws, c.failed, "0"), xl.number_cell(ws, c.checked, "0"),
+            xl.text_cell(ws, "通过" if c.failed == 0 else "未通过", alignment=xl.CENTER), xl.count_cell(ws, c.failed), xl.count_cell(ws, c.checked),
             xl.text_cell(ws, c.why),
         ])
     ws.auto_filter.ref = f"A3:H{3 + max(len(result.checks), 1)}"
