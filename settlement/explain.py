@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from .ledger import make_engine, migrate
-from .ledger.load import typed_frame
+from .ledger.load import read_table
 from .ledger.models import AwardLine, SettlementRun
 
 
@@ -27,7 +27,5 @@ def lines_for(year: int, uscc: str, db_url: str | None = None) -> tuple[pd.DataF
         run = latest_run(conn, year)
         if run is None:
             return pd.DataFrame(), None
-        rows = conn.execute(
-            select(table).where(table.c.run_id == run.id, or_(table.c.payee_uscc == uscc, table.c.subject_uscc == uscc)).order_by(table.c.line_no)
-        ).all()
-    return typed_frame(table, rows), run
+        where = and_(table.c.run_id == run.id, or_(table.c.payee_uscc == uscc, table.c.subject_uscc == uscc))
+        return read_table(conn, AwardLine, where=where, order_by=("line_no",)), run

@@ -20,7 +20,6 @@ from .load import (
     replace_quarantine,
     sync,
     to_records,
-    typed_frame,
 )
 from .models import (
     AnnualStat,
@@ -80,12 +79,9 @@ def paid_history(conn: Connection, year: int) -> pd.DataFrame:
 
 
 def read_context(conn: Connection, year: int, catalog: Catalog) -> YearContext:
-    stats_table = AnnualStat.__table__
     enterprises = read_table(conn, Enterprise, order_by=("uscc",))
-    stats = typed_frame(stats_table, conn.execute(
-        # in key order: the same frame every time, and each enterprise's years together
-        select(stats_table).where(stats_table.c.year <= year).order_by(stats_table.c.uscc, stats_table.c.year)
-    ).all())
+    # in key order: the same frame every time, and each enterprise's years together
+    stats = read_table(conn, AnnualStat, where=AnnualStat.__table__.c.year <= year, order_by=("uscc", "year"))
     apps = read_table(conn, Application, year=year, order_by=("policy_id", "clause_id", "uscc", "application_id"))  # as the engine takes them
     parks = read_table(conn, Park)
     fx = read_table(conn, FxRate)
@@ -183,9 +179,7 @@ def quarantine_counts(conn: Connection, year: int) -> dict[str, int]:
 
 
 def read_lines(conn: Connection, run_id: int) -> pd.DataFrame:
-    table = AwardLine.__table__
-    rows = conn.execute(select(table).where(table.c.run_id == run_id).order_by(table.c.line_no)).all()
-    return typed_frame(table, rows)
+    return read_table(conn, AwardLine, where=AwardLine.__table__.c.run_id == run_id, order_by=("line_no",))
 
 
 __all__ = [
