@@ -124,8 +124,7 @@ class YearContext:
         """``column`` of the enterprises at positions ``rows`` (None where a row is -1)."""
         if column not in self._columns:  # the column, then None for "no such enterprise"
             self._columns[column] = np.append(self.enterprises[column].to_numpy(dtype=object), None)
-        values = self._columns[column]
-        return values[np.where(rows < 0, len(values) - 1, rows)]
+        return _at(self._columns[column], rows)
 
     def in_regions_at(self, regions, rows: np.ndarray) -> np.ndarray:
         """Whether the enterprises at positions ``rows`` (-1: none, False) are in one of
@@ -146,14 +145,20 @@ class YearContext:
         if "blacklisted" not in self._columns:  # then False for "no such enterprise"
             flags = self.enterprises["credit_blacklisted"].fillna(False).to_numpy(dtype=bool)
             self._columns["blacklisted"] = np.append(flags, False)
-        flags = self._columns["blacklisted"]
-        return flags[np.where(rows < 0, len(flags) - 1, rows)]
+        return _at(self._columns["blacklisted"], rows)
 
     def budget_for(self, policy_id: str) -> int | None:
         rows = self.budgets[(self.budgets["policy_id"] == policy_id) & (self.budgets["year"] == self.year)]
         if len(rows):
             return int(rows["budget"].iloc[0])
         return None
+
+
+def _at(values: np.ndarray, rows) -> np.ndarray:
+    """``values`` at positions ``rows``; a row of -1 gets the last entry (the answer for "no such
+    enterprise", appended to the column)."""
+    rows = np.asarray(rows)
+    return values[np.where(rows < 0, len(values) - 1, rows)]
 
 
 @dataclass
