@@ -562,11 +562,20 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
         "excluded": black[sel],
         "amount": np.where(black[sel], 0, amount[sel]).astype(np.int64),
         "tier": np.asarray(tier)[sel],
-        "facts_text": np.where(cond_words[sel] != "", facts_text[sel] + "；" + cond_words[sel], facts_text[sel]),
+        "facts_text": _with_conditions(facts_text[sel], cond_words[sel]),
         "reason": np.where(black[sel], "运营主体/企业列入严重失信名单，不予奖励", reason[sel]),
         "application_ids": "",
     }
     return finish(policy, clause, lines, ctx)
+
+
+def _with_conditions(facts: np.ndarray, cond_words: np.ndarray) -> np.ndarray:
+    """'facts；条件：…' where a row has conditions worded, the facts alone where not."""
+    out = np.asarray(facts, dtype=object).copy()
+    rows = np.flatnonzero(cond_words != "")
+    if len(rows):
+        out[rows] = tx.join_columns(out[rows], "；", cond_words[rows])
+    return out
 
 
 def _history_reached(clause: Clause, ctx: YearContext, tier: Tier) -> np.ndarray:
@@ -607,7 +616,7 @@ def _tiered_rows(policy: Policy, clause: Clause, ft: FactTable, cond: np.ndarray
     n = ft.n
     reached, words, facts = _reached_tiers(policy, clause, ft, cond)
     amount = tier_amounts(clause.tiers, reached)
-    facts_text = facts + "，达到“" + _pick(words, reached) + "”档，标准" + tx.fen_column_words(amount)
+    facts_text = tx.join_columns(facts, "，达到“", _pick(words, reached), tx.fen_column_words(amount, "”档，标准"))
     return reached >= 0, amount, reached, facts_text, np.full(n, "", dtype=object)
 
 
@@ -657,13 +666,15 @@ def _contribution_increment(policy: Policy, clause: Clause, ctx: YearContext):
     q = clause.qualify
     meets = rows[compare(history_facts(ctx.stats_arrays, rows, year, (q.fact,)), q.fact, q.op, q.value)]
     qualified, has_qualified = min_per(owners[meets], years[meets], ctx.enterprise_count)
-    # baseline: sum of local_contribution over Q-k .. Q-1 for each enterprise (missing years = 0)
+    # baseline: sum of local_contribution over Q-k .. Q-1 of each enterprise that qualified
+    # (missing years = 0), from the stats rows of those enterprises only
     contribution, given = ctx.stats_arrays.column("local_contribution")
-    owned = np.flatnonzero((owners >= 0) & given)
-    q_of_row = qualified[owners[owned]]
-    base = owned[has_qualified[owners[owned]] & (years[owned] >= q_of_row - k) & (years[owned] < q_of_row)]
+    owned = np.flatnonzero(given & np.append(has_qualified, False)[owners])  # an owner of -1 takes the False
+    owner, row_year = owners[owned], years[owned]
+    q_of_row = qualified[owner]
+    base = (row_year >= q_of_row - k) & (row_year < q_of_row)
     base_total = np.zeros(ctx.enterprise_count, dtype=np.int64)
-    np.add.at(base_total, owners[base], contribution[base])
+    np.add.at(base_total, owner[base], contribution[owned[base]])
     Qi, has_q = qualified[ctx.positions], has_qualified[ctx.positions]
     in_window = has_q & (year >= Qi) & (year <= Qi + clause.award_years - 1)
     base_sum = np.where(in_window, base_total[ctx.positions], 0)
@@ -812,7 +823,7 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
     candidate = status == "candidate"
     tail = "；" + reason
     rows = np.flatnonzero(candidate)
-    tail[rows] = "；计" + tx.fen_column_words(capped[rows])
+    tail[rows] = tx.fen_column_words(capped[rows], "；计")
     # a reason the application notes already give is not said twice
     rows = np.flatnonzero(~candidate & (reason != ""))
     said = np.array([r in f for f, r in zip(facts[rows], reason[rows], strict=True)], dtype=bool)
