@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ import pandas as pd
 from ..engine import text as tx
 from ..engine.collector import paused_collection
 from ..engine.context import YearContext
-from ..engine.grouping import codes_of, group_starts, in_order, pairs, text_rank
+from ..engine.grouping import codes_of, group_starts, in_order, pairs, positions_in, text_rank
 from ..engine.matters import matter_label
 from ..money import div_half_up, largest_remainder
 from ..policies import Catalog
@@ -51,10 +52,12 @@ class _Lines(dict):
     def frame(self, drop: tuple[str, ...] = ()) -> pd.DataFrame:
         return pd.DataFrame({c: self[c] for c in self.columns if c not in drop})
 
-    def append(self, column: str, rows: np.ndarray, words) -> None:
-        """'；words' after the text of ``column`` in ``rows`` (positions); ``words`` one per row or one for all."""
+    def append(self, column: str, rows: np.ndarray, *words) -> None:
+        """'；' and ``words`` after the text of ``column`` in ``rows`` (positions); each of ``words``
+        a text per row or one text for all, joined in one pass (the explanations are long: adding
+        piece by piece would copy each of them once per piece)."""
         if len(rows):
-            self[column][rows] = self[column][rows] + "；" + np.asarray(words, dtype=object)
+            self[column][rows] = tx.join_columns(self[column][rows], "；", *words)
 
     def add_remark(self, rows: np.ndarray, words: str | np.ndarray) -> None:
         """A remark joined with '；' to the one a row already has."""
@@ -63,35 +66,37 @@ class _Lines(dict):
             self["remark"][rows] = np.where(old != "", old + "；", old) + np.asarray(words, dtype=object)
 
 
-def _orders(policy_ids: np.ndarray, clause_ids: np.ndarray, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
+class _Clauses(NamedTuple):
+    """Each line's code of its (policy_id, clause_id) and those pairs: the steps that depend on
+    the clause decide once per pair, not once per line."""
+
+    codes: np.ndarray
+    distinct: list[tuple[str, str]]
+
+    def per_line(self, values: list, dtype) -> np.ndarray:
+        """One value per pair (in the order of ``distinct``) spread to the lines."""
+        return np.array(values, dtype=dtype)[self.codes] if self.distinct else np.zeros(len(self.codes), dtype=dtype)
+
+
+def _orders(clauses: _Clauses, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
     """Each line's policy order in the catalog (99: unknown) and its clause's order in its policy (999)."""
     policy_order = {p.id: i for i, p in enumerate(catalog.policies)}
     clause_order = {(p.id, c.id): j for p in catalog.policies for j, c in enumerate(p.clauses)}
-    policy_ids = np.asarray(policy_ids, dtype=object)
-    clause_ids = np.asarray(clause_ids, dtype=object)
-    codes, distinct = pairs(policy_ids, clause_ids)
-    po = np.array([policy_order.get(p, 99) for p, _ in distinct], dtype=np.int64)
-    co = np.array([clause_order.get(pair, 999) for pair in distinct], dtype=np.int64)
-    return (po[codes], co[codes]) if len(distinct) else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    return (clauses.per_line([policy_order.get(p, 99) for p, _ in clauses.distinct], np.int64),
+            clauses.per_line([clause_order.get(pair, 999) for pair in clauses.distinct], np.int64))
 
 
-def _clause_flags(lines: _Lines, wanted: set[tuple[str, str]]) -> np.ndarray:
-    """For each line: is its (policy_id, clause_id) one of ``wanted``?"""
-    if not len(lines) or not wanted:
-        return np.zeros(len(lines), dtype=bool)
-    codes, distinct = pairs(lines["policy_id"], lines["clause_id"])
-    return np.array([pair in wanted for pair in distinct], dtype=bool)[codes]
-
-
-def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame, _Clauses, np.ndarray, np.ndarray]:
     """Catalog order of policies and clauses, then payee, subject and park; with each sorted
-    line's policy and clause order (see :func:`_orders`), which the later steps use too."""
-    po, co = _orders(lines["policy_id"].to_numpy(dtype=object), lines["clause_id"].to_numpy(dtype=object), catalog)
+    line's clause code and its policy and clause order (see :func:`_orders`), which the later
+    steps use too."""
+    clauses = _Clauses(*pairs(lines["policy_id"].to_numpy(dtype=object), lines["clause_id"].to_numpy(dtype=object)))
+    po, co = _orders(clauses, catalog)
     texts = [lines[c].to_numpy(dtype=object) for c in ("payee_uscc", "subject_uscc", "park_id")]
     if in_order(po, co, *texts):  # the engine gives its lines in this order
-        return lines.reset_index(drop=True), po, co
+        return lines.reset_index(drop=True), clauses, po, co
     order = np.lexsort((*(text_rank(t) for t in reversed(texts)), co, po))
-    return lines.iloc[order].reset_index(drop=True), po[order], co[order]
+    return lines.iloc[order].reset_index(drop=True), _Clauses(clauses.codes[order], clauses.distinct), po[order], co[order]
 
 
 def apply_cap_groups(lines: _Lines, catalog: Catalog) -> None:
@@ -120,7 +125,7 @@ def apply_cap_groups(lines: _Lines, catalog: Catalog) -> None:
             rows = np.sort(over)
             lines.append(
                 "explanation", rows,
-                f"共同上限：第{'、'.join(group.clauses)}条合计每年不超过{tx.amount_words(group.cap)}，按比例分摊后计" + tx.fen_column_words(lines["capped_amount"][rows]),
+                tx.fen_column_words(lines["capped_amount"][rows], f"共同上限：第{'、'.join(group.clauses)}条合计每年不超过{tx.amount_words(group.cap)}，按比例分摊后计"),
             )
     lines["status"] = np.where((lines["status"] == "candidate") & (lines["capped_amount"] <= 0), "zero", lines["status"]).astype(object)
 
@@ -149,12 +154,14 @@ def apply_no_double_benefit(lines: _Lines, catalog: Catalog) -> None:
     lines["status"][losers] = "superseded"
     short = {p.id: p.short_name for p in catalog.policies}
     label = "《" + np.array([short.get(p, p) for p in policy_ids[win_of_loser]], dtype=object) + "》第" + clause_ids[win_of_loser] + "条"
-    winner_words = label + "（" + tx.fen_column_words(lines["capped_amount"][win_of_loser]) + "）"
     matters = np.array([matter_label(m) for m in lines["matter"][losers]], dtype=object)
-    lines.append("explanation", losers, "就高不重复：同一事项“" + matters + "”已按" + winner_words + "奖励，本项不再兑现")
+    lines.append(
+        "explanation", losers,
+        "就高不重复：同一事项“", matters, "”已按", label, tx.fen_column_words(lines["capped_amount"][win_of_loser], "（"), "）奖励，本项不再兑现",
+    )
     winners, beaten = np.unique(win_of_loser, return_counts=True)
     counts = beaten.astype(str).astype(object)
-    lines.append("explanation", winners, "就高不重复：本项金额最高（或并列时政策排序在先），同一事项的其他" + counts + "项不再兑现")
+    lines.append("explanation", winners, "就高不重复：本项金额最高（或并列时政策排序在先），同一事项的其他", counts, "项不再兑现")
     lines.add_remark(winners, "就高不重复（同一事项另有" + counts + "项不再兑现）")
 
 
@@ -189,7 +196,10 @@ def apply_budgets(lines: _Lines, ctx: YearContext) -> dict[str, dict]:
         lines.add_remark(kept, f"按预算比例下调（系数{_factor_text(factor)}）")
         lines.append(
             "explanation", kept,
-            f"预算按比例下调：本政策{ctx.year}年预算{tx.amount_words(budget)}（{source}），应兑现合计{tx.amount_words(total)}，系数{_factor_text(factor)}，按最大余数法精确到分，实付" + tx.fen_column_words(lines["final_amount"][kept]),
+            tx.fen_column_words(
+                lines["final_amount"][kept],
+                f"预算按比例下调：本政策{ctx.year}年预算{tx.amount_words(budget)}（{source}），应兑现合计{tx.amount_words(total)}，系数{_factor_text(factor)}，按最大余数法精确到分，实付",
+            ),
         )
     return factors
 
@@ -204,10 +214,17 @@ def _factor_text(f: Fraction) -> str:
 def city_fractions(catalog: Catalog, policy_ids, clause_ids, regions) -> tuple[np.ndarray, np.ndarray]:
     """The city's share of each line as an exact fraction (numerator, denominator): the
     clause's own share, else the policy's share for the payee's region, else the policy's."""
-    pc_codes, pc = pairs(np.asarray(policy_ids, dtype=object), np.asarray(clause_ids, dtype=object))
+    clauses = _Clauses(*pairs(np.asarray(policy_ids, dtype=object), np.asarray(clause_ids, dtype=object)))
     r_codes, r_values = pd.factorize(np.asarray(regions, dtype=object), use_na_sentinel=False)
+    return _city_fractions(catalog, clauses, r_codes, list(r_values))
+
+
+def _city_fractions(catalog: Catalog, clauses: _Clauses, r_codes: np.ndarray, r_values: list) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`city_fractions` of lines given by clause code and region code (``r_values``:
+    the region of each code)."""
+    pc = clauses.distinct
     width = max(len(r_values), 1)
-    codes, combined = pd.factorize(pc_codes.astype(np.int64) * width + r_codes)
+    codes, combined = pd.factorize(clauses.codes.astype(np.int64) * width + r_codes)
     shares = []
     for code in combined:  # once per distinct (policy, clause, region)
         (p, c), r = pc[code // width], r_values[code % width]
@@ -234,9 +251,9 @@ def split_funding(final: np.ndarray, num: np.ndarray, den: np.ndarray) -> tuple[
     return city, final - city
 
 
-def apply_funding(lines: _Lines, ctx: YearContext) -> None:
-    region = pd.Series(ctx.enterprise_column("region_code", lines["payee_uscc"])).fillna("").to_numpy(dtype=object)
-    num, den = city_fractions(ctx.catalog, lines["policy_id"], lines["clause_id"], region)
+def apply_funding(lines: _Lines, clauses: _Clauses, ctx: YearContext) -> None:
+    r_codes, r_values = ctx.regions_at(positions_in(ctx.index, lines["payee_uscc"]))
+    num, den = _city_fractions(ctx.catalog, clauses, r_codes, r_values)
     city, district = split_funding(lines["final_amount"], num, den)
     lines["city_share"] = city
     lines["district_share"] = district
@@ -245,21 +262,22 @@ def apply_funding(lines: _Lines, ctx: YearContext) -> None:
     words = np.array([tx.ratio_words(Fraction(int(a), int(b))) for a, b in distinct], dtype=object)
     lines.append(
         "explanation", paid,
-        "资金分担：市级承担" + words[codes] + "，市级" + tx.fen_column_words(city[paid]) + "、区（县）级" + tx.fen_column_words(district[paid]),
+        "资金分担：市级承担", words[codes], tx.fen_column_words(city[paid], "，市级"), tx.fen_column_words(district[paid], "、区（县）级"),
     )
 
 
 @paused_collection()
 def allocate(lines: pd.DataFrame, ctx: YearContext) -> Allocation:
     catalog = ctx.catalog
-    frame, po, co = sort_lines(lines, catalog)
+    frame, clauses, po, co = sort_lines(lines, catalog)
     work = _Lines(frame)
     work["_po"], work["_co"] = po, co  # catalog order of each line's policy and clause
     work["remark"] = np.full(len(work), "", dtype=object)
-    work["_park_total"] = _clause_flags(work, {(p.id, c.id) for p in catalog.policies for c in p.clauses if c.payee == "park"})
+    park_total = {(p.id, c.id) for p in catalog.policies for c in p.clauses if c.payee == "park"}
+    work["_park_total"] = clauses.per_line([pair in park_total for pair in clauses.distinct], bool)
     apply_cap_groups(work, catalog)
     apply_no_double_benefit(work, catalog)
     factors = apply_budgets(work, ctx)
-    apply_funding(work, ctx)
+    apply_funding(work, clauses, ctx)
     work["status"] = np.where(work["status"] == "candidate", np.where(work["final_amount"] > 0, "paid", "zero"), work["status"]).astype(object)
     return Allocation(work.frame(drop=("_park_total", "_po", "_co")), factors)

@@ -116,28 +116,33 @@ class YearContext:
         positions = self._shared["paid_by_clause"].get((policy_id, clause_id))
         return self.paid_summary.iloc[positions] if positions is not None else None
 
-    def enterprise_column(self, column: str, uscc) -> np.ndarray:
-        """``column`` of the enterprises with these USCCs (None for a USCC that is none of them)."""
-        return self.column_at(column, positions_in(self.index, uscc))
+    def _region_codes(self) -> tuple[np.ndarray, list]:
+        """Each of the year's enterprises' code of its region, and the region of each code
+        (None for a blank one); factorized once for the whole year (a subset may ask first)."""
+        if "region_codes" not in self._shared:
+            codes, values = pd.factorize(self._shared["year_regions"], use_na_sentinel=False)
+            self._shared["region_codes"] = codes, [None if pd.isna(v) else v for v in values]
+        return self._shared["region_codes"]
 
-    def column_at(self, column: str, rows: np.ndarray) -> np.ndarray:
-        """``column`` of the enterprises at positions ``rows`` (None where a row is -1)."""
-        if column not in self._columns:  # the column, then None for "no such enterprise"
-            self._columns[column] = np.append(self.enterprises[column].to_numpy(dtype=object), None)
-        return _at(self._columns[column], rows)
+    def _year_positions(self, rows: np.ndarray) -> np.ndarray:
+        """Positions ``rows`` of these enterprises as positions in the whole year (-1 stays -1)."""
+        rows = np.asarray(rows)
+        return np.where(rows < 0, -1, self.positions[np.maximum(rows, 0)] if len(self.positions) else 0)
 
     def in_regions_at(self, regions, rows: np.ndarray) -> np.ndarray:
         """Whether the enterprises at positions ``rows`` (-1: none, False) are in one of
         ``regions``: decided once per distinct region code of the year, then looked up."""
-        if "region_codes" not in self._shared:  # of the whole year's enterprises (a subset may ask first)
-            self._shared["region_codes"] = pd.factorize(self._shared["year_regions"], use_na_sentinel=False)
         key = ("in_regions", frozenset(regions))
         if key not in self._shared:
-            codes, values = self._shared["region_codes"]
+            codes, values = self._region_codes()
             self._shared[key] = np.append(np.array([v in key[1] for v in values], dtype=bool)[codes], False)
-        flags = self._shared[key]
-        rows = np.asarray(rows)
-        return flags[np.where(rows < 0, len(flags) - 1, self.positions[np.maximum(rows, 0)] if len(self.positions) else 0)]
+        return _at(self._shared[key], self._year_positions(rows))
+
+    def regions_at(self, rows: np.ndarray) -> tuple[np.ndarray, list]:
+        """The region of the enterprises at positions ``rows`` as codes, and the region of each
+        code (None for a blank region and for a row of -1)."""
+        codes, values = self._region_codes()
+        return _at(np.append(codes, len(values)), self._year_positions(rows)), [*values, None]
 
     def blacklisted_at(self, rows: np.ndarray) -> np.ndarray:
         """Whether the enterprises at positions ``rows`` are on the serious-dishonesty list
