@@ -3,10 +3,11 @@ same text, amounts as exact decimals, rows numbered right across blocks, and the
 
 import random
 import zipfile
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl import Workbook, load_workbook
 
+from settlement.money import fen_to_wan_text
 from settlement.reports import excel as xl
 
 TRICKY = ["A&B<公司>", " 前导空格", "尾随空格 ", "=1+1", "换\r\n行", "控制\x01字符", "", "\t制表", "引号\"'", "0012", "]]>", "\u3000全角", "坏\ud800代理", "\ufffe"]
@@ -34,7 +35,10 @@ def test_amounts_are_exact_decimals():
     rng = random.Random(7)
     fen = [0, 1, -1, 5, 50, -50, 99, 100, 150, 250, 15050, 25050, -15050, 10**15 + 7] + [rng.randrange(-(10**12), 10**12) for _ in range(2000)]
     assert xl.yuan_texts(fen) == [_plain(Decimal(f).scaleb(-2)) for f in fen]
-    assert xl.wan_texts(fen) == [_plain((Decimal(f) / 1_000_000).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)) for f in fen]
+    assert xl.wan_texts(fen) == [_plain((Decimal(f) / 1_000_000).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)) for f in fen]
+    # the same figures as the money rule's 万元 text (halves away from zero, 四舍五入)
+    assert [Decimal(t) for t in xl.wan_texts(fen)] == [Decimal(fen_to_wan_text(f)) for f in fen]
+    assert xl.wan_texts([50, 150, 15050, -50]) == ["0.0001", "0.0002", "0.0151", "-0.0001"]
 
 
 def _plain(d: Decimal) -> str:

@@ -227,7 +227,7 @@ def yuan_column(ws, fen, font=BODY_FONT, border=BORDER) -> Column:
 
 
 def wan_column(ws, fen, font=BODY_FONT, border=BORDER) -> Column:
-    """Amounts given in fen, shown in 10,000 yuan (万元) to four decimals, rounded half to even."""
+    """Amounts given in fen, shown in 10,000 yuan (万元) to four decimals, rounded half up (see :func:`wan_texts`)."""
     return _number_column(ws, wan_texts(fen), WAN_FORMAT, font, border)
 
 
@@ -260,11 +260,12 @@ def _ten_thousandths() -> list[str]:
 
 
 def wan_texts(fen) -> list[str]:
-    """Decimal text of amounts in fen as 万元 to four decimals (units of 100 fen), halves rounded
-    to even: 15050 → '0.015', 50 → '0'."""
+    """Decimal text of amounts in fen as 万元 to four decimals (units of 100 fen), rounded
+    ROUND_HALF_UP like every amount (四舍五入, as :func:`settlement.money.fen_to_wan_text`):
+    15050 → '0.0151', 50 → '0.0001'."""
     fen = np.asarray(fen, dtype=np.int64).reshape(-1)
     units, rest = np.divmod(np.abs(fen), 100)
-    units += (rest > 50) | ((rest == 50) & (units % 2 == 1))
+    units += rest >= 50
     whole, frac = np.divmod(units, 10_000)
     signs = np.where((fen < 0) & (units > 0), "-", "").tolist()
     table = _ten_thousandths()
