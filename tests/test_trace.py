@@ -51,3 +51,25 @@ def test_random_rows(rows):
     assert _ours(frame) == _pandas(frame)
     for coded in (("facts",), ("capped_fen", "paid_years"), ("facts", "capped_fen", "paid_years"), ("paid_years",)):
         assert _ours(frame, coded) == _pandas(frame), coded
+
+
+def test_coded_columns_with_few_pairs_are_written_side_by_side_as_pandas_writes_them():
+    """Adjacent coded columns with few pairs of values (clause kind and mode, tier, caps) are
+    joined as one before the rows are: the text stays pandas' text."""
+    n = 400
+    i = np.arange(n)
+    frame = pd.DataFrame({
+        "kind": np.array(["rate", "fixed", "tiered", "有/“引号”\\"], dtype=object)[i % 4],
+        "mode": np.array(["", "first_crossing"], dtype=object)[i % 2],
+        "tier": (i % 3).astype(np.int64),
+        "capped_fen": i.astype(np.int64) * 7 - 50,
+        "annual_cap_fen": np.array([-1, 5_000_000], dtype=np.int64)[i % 2],
+        "reason": np.array(["", "计算金额为0", "a\nb"], dtype=object)[i % 3],
+        "facts": np.array([f"事实{k}" for k in i], dtype=object),
+    })
+    coded = ("kind", "mode", "tier", "capped_fen", "annual_cap_fen", "reason")
+    assert _ours(frame, coded) == _pandas(frame)
+    kind, mode = (trace.coded(frame[c].to_numpy(), trace.json_string) for c in ("kind", "mode"))
+    assert trace._side_by_side(kind, ',"mode":', mode) is not None  # 4 x 2 pairs for 400 rows
+    amounts = trace.coded(frame["capped_fen"].to_numpy(), trace.json_int)
+    assert trace._side_by_side(kind, ',"capped_fen":', amounts) is None  # 4 x 400 pairs: not worth it
