@@ -161,6 +161,32 @@ def apply_objections(lines: pd.DataFrame, objections: pd.DataFrame, catalog, reg
     return lines, adjusted
 
 
+def carry_objections(new: pd.DataFrame, old: pd.DataFrame, decided: list[dict], catalog, regions: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The objection outcomes of the final being corrected, applied again to the correction's
+    lines: a line removed on objection stays removed, an adjusted line keeps the amount the
+    final gave it (a final year changes only by what the correction corrects; without this a
+    correction with unchanged inputs would undo every objection and list the removed awards as
+    to be paid). Upheld outcomes change nothing; an outcome whose line the corrected data no
+    longer gives is dropped (the change list shows that line going)."""
+    none = pd.DataFrame(columns=KEY + ["decision", "reason"])
+    if not decided:
+        return new, none
+    d = pd.DataFrame(decided)
+    d = d[d["decision"].isin(["remove", "adjust"])].reset_index(drop=True)
+    present = d[KEY].merge(new[KEY].assign(_here=True), on=KEY, how="left")["_here"].notna().to_numpy()
+    d = d[present].reset_index(drop=True)
+    if d.empty:
+        return new, none
+    amounts = d[KEY].merge(old[KEY + ["final_amount"]], on=KEY, how="left")["final_amount"].fillna(0).astype(np.int64).to_numpy()
+    objections = pd.DataFrame({
+        "uscc": d["payee_uscc"].to_numpy(), "policy_id": d["policy_id"].to_numpy(), "clause_id": d["clause_id"].to_numpy(),
+        "subject_uscc": d["subject_uscc"].fillna("").astype(str).to_numpy(), "decision": d["decision"].to_numpy(),
+        "reason": (d["reason"].astype(str) + "；定稿时的处理结果，更正时沿用").to_numpy(), "amount": amounts, "row_no": np.arange(1, len(d) + 1),
+    })
+    lines, _ = apply_objections(new, objections, catalog, regions, "定稿时的异议处理结果")
+    return lines, d[KEY + ["decision", "reason"]]
+
+
 # -------------------------------------------------------------------------- finalize
 
 @locked
@@ -237,7 +263,8 @@ def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = 
             raise RunRefused(f"{year}年尚未定稿，不需要更正；请直接重新运行 settlement run --year {year}。")
         c = compute(conn, year, landing_root, out_dir, catalog)
         old = decorate(store.read_lines(conn, previous.id), c.enterprises)
-        new = c.lines.copy()
+        regions = c.lines["payee_uscc"].map(c.enterprises.set_index("uscc")["region_code"]).fillna("")
+        new, carried = carry_objections(c.lines.copy(), old, json.loads(previous.objections or "[]"), catalog, regions)
         old_amounts = old[KEY + ["final_amount", "city_share", "name", "status"]].rename(columns={"final_amount": "_old", "city_share": "_old_city", "status": "_old_status"})
         merged = new.merge(old_amounts.drop(columns=["name"]), on=KEY, how="left")
         new["previously_paid"] = merged["_old"].fillna(0).astype(np.int64).to_numpy()
@@ -266,6 +293,7 @@ def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = 
             policy_sha256=json.dumps(catalog.sha256, sort_keys=True), code_version=__version__, started_at=now, finished_at=now, finalized_at=now,
             totals=json.dumps(totals, ensure_ascii=False, sort_keys=True), quarantined=c.quarantined, supersedes_run_id=previous.id,
             load_changes=json.dumps(c.load_changes, sort_keys=True), message=f"更正：{reason}",
+            objections=json.dumps(carried.to_dict("records"), ensure_ascii=False, sort_keys=True),
         ))
         run_id = int(result.inserted_primary_key[0])
         _insert_lines(conn, run_id, new)

@@ -209,3 +209,39 @@ def test_a_second_process_is_refused_while_the_first_writes(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_correction_keeps_the_objection_outcomes_of_the_final(tmp_path, db_url):
+    """An award removed or adjusted on objection stays so through corrections: re-running with
+    the same inputs finds nothing to correct, and a correction of other figures changes only them."""
+    landing = multi_year_landing(tmp_path / "landing")
+    out = tmp_path / "out"
+    draft = run(2025, landing, out, db_url)
+    publicize(2025, date(2025, 9, 28), 5, db_url, out)
+    objections = _objections(tmp_path / "objections.csv", [
+        {"uscc": A, "policy_id": "cixi-2024-8", "clause_id": "4.1", "decision": "adjust", "amount": "150,000.00", "reason": "复核销售额"},
+        {"uscc": C, "policy_id": "binjiang-2024-14", "clause_id": "13.2", "decision": "remove", "amount": "", "reason": "投入不属实"},
+    ])
+    finalize(2025, objections, db_url, out, today=date(2025, 10, 11))
+    assert _line(draft.lines, C, "13.2")["final_amount"] > 0
+    same = correct(2025, landing, out, db_url, reason="复核")
+    assert "无需更正" in same.message
+    # A's 2025 local contribution is reported late (cixi clause 3 now pays), then its online sales
+    # are corrected too (clause 4.1 would reach a higher tier): A's adjusted 4.1 and C's removed
+    # 13.2 are not reopened by either correction
+    stats = pd.read_csv(landing / "2025" / "annual_stats.csv", dtype=str, keep_default_na=False)
+    a25 = (stats["uscc"] == A) & (stats["year"] == "2025")
+    stats["local_contribution"] = ""
+    for k, reason in ((1, "地方贡献补报"), (2, "统计数据更正")):
+        stats.loc[a25, "local_contribution"] = "2,000,000" if k == 1 else "3,000,000"
+        if k == 2:
+            stats.loc[a25, ["online_retail", "retail_sales"]] = ["520000000", "600000000"]
+        stats.to_csv(landing / "2025" / "annual_stats.csv", index=False)
+        fixed = correct(2025, landing, out, db_url, reason=reason)
+        assert list(zip(fixed.changes["uscc"], fixed.changes["clause_id"], strict=True)) == [(A, "3")], fixed.changes
+        awards = pd.read_csv(out / "2025" / "awards.csv", dtype=str)
+        a41 = awards[(awards["uscc"] == A) & (awards["clause_id"] == "4.1")].iloc[0]
+        c132 = awards[(awards["uscc"] == C) & (awards["clause_id"] == "13.2")].iloc[0]
+        assert a41["final_amount"] == "150000.00" and "更正时沿用" in a41["explanation"]
+        assert c132["status"] == "excluded" and c132["final_amount"] == "0.00" and "取消奖励" in c132["explanation"]
+        assert (out / "2025" / f"disbursement_2025_correction{k}.xlsx").exists()
