@@ -161,7 +161,12 @@ def apply_objections(lines: pd.DataFrame, objections: pd.DataFrame, catalog, reg
     return lines, adjusted
 
 
-def carry_objections(new: pd.DataFrame, old: pd.DataFrame, decided: list[dict], catalog, regions: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _payee_regions(lines: pd.DataFrame, enterprises: pd.DataFrame) -> pd.Series:
+    """Each line's payee's region code ('' where none), for the funding split."""
+    return lines["payee_uscc"].map(enterprises.set_index("uscc")["region_code"]).fillna("")
+
+
+def carry_objections(new: pd.DataFrame, old: pd.DataFrame, decided: list[dict], catalog, enterprises: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The objection outcomes of the final being corrected, applied again to the correction's
     lines: a line removed on objection stays removed, an adjusted line keeps the amount the
     final gave it (a final year changes only by what the correction corrects; without this a
@@ -183,7 +188,7 @@ def carry_objections(new: pd.DataFrame, old: pd.DataFrame, decided: list[dict], 
         "subject_uscc": d["subject_uscc"].fillna("").astype(str).to_numpy(), "decision": d["decision"].to_numpy(),
         "reason": (d["reason"].astype(str) + "；定稿时的处理结果，更正时沿用").to_numpy(), "amount": amounts, "row_no": np.arange(1, len(d) + 1),
     })
-    lines, _ = apply_objections(new, objections, catalog, regions, "定稿时的异议处理结果")
+    lines, _ = apply_objections(new, objections, catalog, _payee_regions(new, enterprises), "定稿时的异议处理结果")
     return lines, d[KEY + ["decision", "reason"]]
 
 
@@ -207,9 +212,8 @@ def finalize(year: int, objections_path: Path | None = None, db_url: str | None 
             raise RunRefused(f"公示期至 {run.publicity_deadline.isoformat()} 止（含），尚未结束，不能定稿。")
         enterprises = read_ledger_table(conn, Enterprise)
         draft = decorate(store.read_lines(conn, run.id), enterprises)
-        regions = draft["payee_uscc"].map(enterprises.set_index("uscc")["region_code"]).fillna("")
         if objections is not None:
-            final, decisions = apply_objections(draft, objections, catalog, regions, Path(objections_path).name)
+            final, decisions = apply_objections(draft, objections, catalog, _payee_regions(draft, enterprises), Path(objections_path).name)
         else:
             final, decisions = draft.copy(), pd.DataFrame(columns=KEY + ["decision", "reason"])
         uid = f"{run.run_uid}-final"
@@ -263,8 +267,7 @@ def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = 
             raise RunRefused(f"{year}年尚未定稿，不需要更正；请直接重新运行 settlement run --year {year}。")
         c = compute(conn, year, landing_root, out_dir, catalog)
         old = decorate(store.read_lines(conn, previous.id), c.enterprises)
-        regions = c.lines["payee_uscc"].map(c.enterprises.set_index("uscc")["region_code"]).fillna("")
-        new, carried = carry_objections(c.lines.copy(), old, json.loads(previous.objections or "[]"), catalog, regions)
+        new, carried = carry_objections(c.lines.copy(), old, json.loads(previous.objections or "[]"), catalog, c.enterprises)
         old_amounts = old[KEY + ["final_amount", "city_share", "name", "status"]].rename(columns={"final_amount": "_old", "city_share": "_old_city", "status": "_old_status"})
         merged = new.merge(old_amounts.drop(columns=["name"]), on=KEY, how="left")
         new["previously_paid"] = merged["_old"].fillna(0).astype(np.int64).to_numpy()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,7 @@ import pandas as pd
 from ..engine import text as tx
 from ..engine.collector import paused_collection
 from ..engine.context import YearContext
-from ..engine.grouping import codes_of, group_starts, in_order, pairs, positions_in, text_rank
+from ..engine.grouping import Pairs, codes_of, group_starts, in_order, pairs, positions_in, text_rank
 from ..engine.matters import matter_label
 from ..money import div_half_up, largest_remainder
 from ..policies import Catalog
@@ -66,37 +65,25 @@ class _Lines(dict):
             self["remark"][rows] = np.where(old != "", old + "；", old) + np.asarray(words, dtype=object)
 
 
-class _Clauses(NamedTuple):
-    """Each line's code of its (policy_id, clause_id) and those pairs: the steps that depend on
-    the clause decide once per pair, not once per line."""
-
-    codes: np.ndarray
-    distinct: list[tuple[str, str]]
-
-    def per_line(self, values: list, dtype) -> np.ndarray:
-        """One value per pair (in the order of ``distinct``) spread to the lines."""
-        return np.array(values, dtype=dtype)[self.codes] if self.distinct else np.zeros(len(self.codes), dtype=dtype)
-
-
-def _orders(clauses: _Clauses, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
+def _orders(clauses: Pairs, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
     """Each line's policy order in the catalog (99: unknown) and its clause's order in its policy (999)."""
     policy_order = {p.id: i for i, p in enumerate(catalog.policies)}
     clause_order = {(p.id, c.id): j for p in catalog.policies for j, c in enumerate(p.clauses)}
-    return (clauses.per_line([policy_order.get(p, 99) for p, _ in clauses.distinct], np.int64),
-            clauses.per_line([clause_order.get(pair, 999) for pair in clauses.distinct], np.int64))
+    return (clauses.per_row([policy_order.get(p, 99) for p, _ in clauses.distinct], np.int64),
+            clauses.per_row([clause_order.get(pair, 999) for pair in clauses.distinct], np.int64))
 
 
-def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame, _Clauses, np.ndarray, np.ndarray]:
+def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame, Pairs, np.ndarray, np.ndarray]:
     """Catalog order of policies and clauses, then payee, subject and park; with each sorted
     line's clause code and its policy and clause order (see :func:`_orders`), which the later
     steps use too."""
-    clauses = _Clauses(*pairs(lines["policy_id"].to_numpy(dtype=object), lines["clause_id"].to_numpy(dtype=object)))
+    clauses = pairs(lines["policy_id"].to_numpy(dtype=object), lines["clause_id"].to_numpy(dtype=object))
     po, co = _orders(clauses, catalog)
     texts = [lines[c].to_numpy(dtype=object) for c in ("payee_uscc", "subject_uscc", "park_id")]
     if in_order(po, co, *texts):  # the engine gives its lines in this order
         return lines.reset_index(drop=True), clauses, po, co
     order = np.lexsort((*(text_rank(t) for t in reversed(texts)), co, po))
-    return lines.iloc[order].reset_index(drop=True), _Clauses(clauses.codes[order], clauses.distinct), po[order], co[order]
+    return lines.iloc[order].reset_index(drop=True), Pairs(clauses.codes[order], clauses.distinct), po[order], co[order]
 
 
 def apply_cap_groups(lines: _Lines, catalog: Catalog) -> None:
@@ -214,12 +201,12 @@ def _factor_text(f: Fraction) -> str:
 def city_fractions(catalog: Catalog, policy_ids, clause_ids, regions) -> tuple[np.ndarray, np.ndarray]:
     """The city's share of each line as an exact fraction (numerator, denominator): the
     clause's own share, else the policy's share for the payee's region, else the policy's."""
-    clauses = _Clauses(*pairs(np.asarray(policy_ids, dtype=object), np.asarray(clause_ids, dtype=object)))
+    clauses = pairs(np.asarray(policy_ids, dtype=object), np.asarray(clause_ids, dtype=object))
     r_codes, r_values = pd.factorize(np.asarray(regions, dtype=object), use_na_sentinel=False)
     return _city_fractions(catalog, clauses, r_codes, list(r_values))
 
 
-def _city_fractions(catalog: Catalog, clauses: _Clauses, r_codes: np.ndarray, r_values: list) -> tuple[np.ndarray, np.ndarray]:
+def _city_fractions(catalog: Catalog, clauses: Pairs, r_codes: np.ndarray, r_values: list) -> tuple[np.ndarray, np.ndarray]:
     """:func:`city_fractions` of lines given by clause code and region code (``r_values``:
     the region of each code)."""
     pc = clauses.distinct
@@ -251,7 +238,7 @@ def split_funding(final: np.ndarray, num: np.ndarray, den: np.ndarray) -> tuple[
     return city, final - city
 
 
-def apply_funding(lines: _Lines, clauses: _Clauses, ctx: YearContext) -> None:
+def apply_funding(lines: _Lines, clauses: Pairs, ctx: YearContext) -> None:
     r_codes, r_values = ctx.regions_at(positions_in(ctx.index, lines["payee_uscc"]))
     num, den = _city_fractions(ctx.catalog, clauses, r_codes, r_values)
     city, district = split_funding(lines["final_amount"], num, den)
@@ -274,7 +261,7 @@ def allocate(lines: pd.DataFrame, ctx: YearContext) -> Allocation:
     work["_po"], work["_co"] = po, co  # catalog order of each line's policy and clause
     work["remark"] = np.full(len(work), "", dtype=object)
     park_total = {(p.id, c.id) for p in catalog.policies for c in p.clauses if c.payee == "park"}
-    work["_park_total"] = clauses.per_line([pair in park_total for pair in clauses.distinct], bool)
+    work["_park_total"] = clauses.per_row([pair in park_total for pair in clauses.distinct], bool)
     apply_cap_groups(work, catalog)
     apply_no_double_benefit(work, catalog)
     factors = apply_budgets(work, ctx)

@@ -423,7 +423,7 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
         "excluded": ~eligible,
         "amount": np.where(eligible, standard, 0).astype(np.int64),
         "tier": agg["tier"],
-        "facts_text": agg["words"] + np.where(agg["cond_words"] != "", "；" + agg["cond_words"], ""),
+        "facts_text": _with_conditions(agg["words"], agg["cond_words"]),
         "reason": np.where(eligible, np.where(agg["good"], "", agg["zero_reason"]), agg["reason"]),
         "application_ids": agg["application_ids"],
     }
@@ -811,15 +811,11 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
     all clauses (the columns :func:`finish` left: facts, notes and reason)."""
     if not len(raw["payee_uscc"]):
         return empty_lines()
-    codes, distinct = pairs(raw["policy_id"], raw["clause_id"])
-    clauses = [(catalog.policy(p), catalog.policy(p).clause(c)) for p, c in distinct]
-
-    def per_clause(values: list) -> np.ndarray:
-        """One value per clause spread to its lines."""
-        return np.array(values, dtype=object)[codes]
+    by_clause = pairs(raw["policy_id"], raw["clause_id"])
+    clauses = [(catalog.policy(p), catalog.policy(p).clause(c)) for p, c in by_clause.distinct]
 
     status, capped, facts, reason, notes = raw["status"], raw["capped_amount"], raw["facts"], raw["reason"], raw["notes"]
-    header = per_clause([f"《{p.short_name}》（{p.document_number}）第{c.id}条：" for p, c in clauses])
+    header = by_clause.per_row([f"《{p.short_name}》（{p.document_number}）第{c.id}条：" for p, c in clauses])
     candidate = status == "candidate"
     tail = "；" + reason
     rows = np.flatnonzero(candidate)
@@ -836,7 +832,7 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
     out["explanation"] = tx.join_columns(header, facts, noted, tail)
 
     def per_clause_coded(values: list, encode) -> trace.Coded:
-        return trace.Coded(codes, np.array([encode(v) for v in values], dtype=object))
+        return trace.Coded(by_clause.codes, np.array([encode(v) for v in values], dtype=object))
 
     out["trace"] = trace.records(
         {

@@ -6,6 +6,8 @@ Rows are tied to an owner by position (a stats row to its enterprise, a member t
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -87,10 +89,22 @@ def positions_in(index: pd.Index, values: np.ndarray) -> np.ndarray:
     return np.repeat(found, np.diff(np.append(starts, len(values))))
 
 
-def pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
-    """Codes of the distinct (a, b) pairs of two columns, and those pairs (in order of appearance)."""
+class Pairs(NamedTuple):
+    """Each row's code of its (a, b) pair, and the distinct pairs (in order of appearance): what
+    depends on the pair only is decided once per pair, then spread to the rows."""
+
+    codes: np.ndarray
+    distinct: list[tuple]
+
+    def per_row(self, values: list, dtype=object) -> np.ndarray:
+        """One value per pair (in the order of ``distinct``) spread to the rows."""
+        return np.array(values, dtype=dtype)[self.codes]
+
+
+def pairs(a: np.ndarray, b: np.ndarray) -> Pairs:
+    """The distinct (a, b) pairs of two columns and each row's code (see :class:`Pairs`)."""
     a_codes, a_values = pd.factorize(np.asarray(a))
     b_codes, b_values = pd.factorize(np.asarray(b))
     width = max(len(b_values), 1)
     codes, combined = pd.factorize(a_codes.astype(np.int64) * width + b_codes)
-    return codes, [(a_values[c // width], b_values[c % width]) for c in combined]
+    return Pairs(codes, [(a_values[c // width], b_values[c % width]) for c in combined])
