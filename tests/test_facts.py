@@ -80,22 +80,65 @@ def test_growth_above_the_region_average_is_decided_exactly():
     assert mean[0] == mean[1] == pytest.approx(0.21) and np.isnan(mean[2]) and np.isnan(mean[5])
 
 
-def test_regions_are_those_of_the_whole_year_when_a_subset_asks_first():
+def _context(stats_rows: list[tuple[str, int]]):
+    """A year's context of A, B and C with statistics rows (uscc, year), every figure 1."""
     from settlement.engine.context import YearContext
     from settlement.policies import load_catalog
 
     enterprises = pd.DataFrame({"uscc": [A, B, C], "region_code": ["330108", "330109", "330108"], "registered_on": ["2015-01-01"] * 3,
                                 "park_id": [""] * 3, "park_entry_on": [pd.NaT] * 3, "credit_blacklisted": [False, True, False]})
-    stats = pd.DataFrame({"uscc": [A], "year": [YEAR], "limit_above": [True], **{m: [1] for m in (*MONEY_METRICS, *GROWTH)}})
+    stats = pd.DataFrame({"uscc": [u for u, _ in stats_rows], "year": [y for _, y in stats_rows], "limit_above": [True] * len(stats_rows),
+                          **{m: [1] * len(stats_rows) for m in (*MONEY_METRICS, *GROWTH)}})
     for column in ("year", *MONEY_METRICS, *GROWTH):
         stats[column] = stats[column].astype("Int64")
     empty = pd.DataFrame()
-    ctx = YearContext(year=YEAR, catalog=load_catalog(), enterprises=enterprises, stats=stats,
+    return YearContext(year=YEAR, catalog=load_catalog(), enterprises=enterprises, stats=stats,
                       applications=pd.DataFrame(columns=["application_id", "uscc", "policy_id", "clause_id", "status", "level", "base_amount", "approved_amount", "quantity", "months"]),
                       parks=pd.DataFrame(columns=["park_id", "kind", "operator_uscc", "building_area_m2", "occupancy_rate", "online_shops", "established_on"]),
                       fx_rates=empty, budgets=pd.DataFrame(columns=["policy_id", "year", "budget"]),
                       paid=pd.DataFrame(columns=["payee_uscc", "subject_uscc", "policy_id", "clause_id", "year", "amount"]))
+
+
+def test_regions_are_those_of_the_whole_year_when_a_subset_asks_first():
+    ctx = _context([(A, YEAR)])
     sub = ctx.subset(np.array([2, 1]))  # C, B
     assert list(sub.in_regions_at({"330109"}, np.array([0, 1, -1]))) == [False, True, False]
     assert list(ctx.in_regions_at({"330108"}, np.array([0, 1, 2]))) == [True, False, True]
     assert list(sub.blacklisted_at(np.array([0, 1, -1]))) == [False, True, False]
+
+
+def test_some_rows_of_the_statistics_equal_those_rows_of_the_whole_columns():
+    """A column is converted on the rows asked for only (the year's rows of the facts, the history
+    of a clause's candidates), or on every row once; both give the same figures, with
+    online_sales falling back to online_retail where it is not reported."""
+    from settlement.engine.facts import StatsArrays
+
+    stats = pd.DataFrame({
+        "year": pd.array([2024, 2025, 2025, 2023], dtype="Int64"),
+        "online_retail": pd.array([5, None, 7, 9], dtype="Int64"),
+        "online_sales": pd.array([None, None, 70, 1], dtype="Int64"),
+        "local_contribution": pd.Series([1.0, None, 3.0, 4.0]),  # not a nullable integer column
+    })
+    rows = np.array([3, 0, 2, 1, 0])
+    for name in ("online_retail", "online_sales", "local_contribution", "retail_sales"):
+        some = StatsArrays(stats).rows(name, rows)
+        whole = StatsArrays(stats).column(name)
+        assert [list(a) for a in some] == [list(whole[0][rows]), list(whole[1][rows])], name
+    figures, known = StatsArrays(stats).column("online_sales")
+    assert list(figures) == [5, 0, 70, 1] and list(known) == [True, False, True, True]
+    figures, known = StatsArrays(stats).column("local_contribution")
+    assert list(figures) == [1, 0, 3, 4] and list(known) == [True, False, True, True]
+    figures, known = StatsArrays(stats).column("retail_sales")  # not in the file: unknown
+    assert list(figures) == [0, 0, 0, 0] and not known.any()
+
+
+def test_a_subset_reads_the_history_of_its_own_enterprises_only():
+    ctx = _context([(A, 2022), (A, 2024), (A, YEAR), (B, 2023), (B, YEAR), (C, 2021), (C, 2024)])
+    sub = ctx.subset(np.array([2, 0]))  # C, A
+    assert sorted(ctx.stats["uscc"].to_numpy()[sub.history_rows]) == [A, A, C, C]
+    assert len(ctx.history_rows) == 5
+    first, known = sub.first_history_year()
+    assert list(first) == [2021, 2022] and list(known) == [True, True]
+    whole_first, _ = ctx.first_history_year()
+    assert list(whole_first) == [2022, 2023, 2021]
+    assert list(sub.history("online_retail").rational("online_retail").num) == [1, 1, 1, 1]

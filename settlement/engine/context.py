@@ -71,18 +71,30 @@ class YearContext:
 
     @property
     def history_rows(self) -> np.ndarray:
-        """Positions in ``stats`` of the rows of earlier years (computed once, shared by subsets)."""
+        """Positions in ``stats`` of the rows of earlier years of these enterprises (of the whole
+        year's computed once and shared; a subset's, its own)."""
+        rows = self._year_history_rows()
+        if len(self.positions) == self.enterprise_count:
+            return rows
+        if "history_rows" not in self._columns:
+            mine = np.zeros(self.enterprise_count + 1, dtype=bool)  # the last entry for a row of no enterprise (-1)
+            mine[self.positions] = True
+            self._columns["history_rows"] = rows[mine[self.stats_positions[rows]]]
+        return self._columns["history_rows"]
+
+    def _year_history_rows(self) -> np.ndarray:
+        """Positions in ``stats`` of every row of an earlier year (computed once, shared by subsets)."""
         if "history_rows" not in self._shared:
             self._shared["history_rows"] = np.flatnonzero(self.stats_years < self.year)
         return self._shared["history_rows"]
 
     def history(self, metric: str):
-        """``metric`` (a money fact) and limit_above of every earlier stats row, in the order of
-        :attr:`history_rows` (computed once per metric, shared by subsets)."""
+        """``metric`` (a money fact) and limit_above of the earlier stats rows of these
+        enterprises, in the order of :attr:`history_rows` (computed once per metric)."""
         key = ("history", metric)
-        if key not in self._shared:
-            self._shared[key] = history_facts(self.stats_arrays, self.history_rows, self.year, (metric,))
-        return self._shared[key]
+        if key not in self._columns:
+            self._columns[key] = history_facts(self.stats_arrays, self.history_rows, self.year, (metric,))
+        return self._columns[key]
 
     def per_enterprise(self, rows: np.ndarray) -> np.ndarray:
         """For each of these enterprises: does one of the stats rows ``rows`` (positions) belong to it?"""
@@ -91,11 +103,11 @@ class YearContext:
     def first_history_year(self) -> tuple[np.ndarray, np.ndarray]:
         """For each of these enterprises: the first year of its statistics before this year
         (0 where none), and whether it has one."""
-        if "first_year" not in self._shared:
+        if "first_year" not in self._columns:
             rows = self.history_rows
-            self._shared["first_year"] = min_per(self.stats_positions[rows], self.stats_years[rows], self.enterprise_count)
-        first, known = self._shared["first_year"]
-        return first[self.positions], known[self.positions]
+            first, known = min_per(self.stats_positions[rows], self.stats_years[rows], self.enterprise_count)
+            self._columns["first_year"] = first[self.positions], known[self.positions]
+        return self._columns["first_year"]
 
     def applications_for(self, policy_id: str, clause_id: str) -> ApplicationRows:
         """The year's applications under one clause (every status), in USCC then application-id

@@ -28,6 +28,18 @@ def as_int_array(values) -> np.ndarray:
     return arr if arr.dtype == object else arr.astype(np.int64)
 
 
+def masked_parts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A nullable integer column as (int64 values, anything where missing; missing mask): the
+    arrays pandas keeps (no copy; not to be written to) where it keeps them, else converted.
+    Gathering rows from these and zeroing the missing ones after is much cheaper than pandas'
+    ``to_numpy(na_value=0)``, which writes through the mask over the whole column."""
+    values = values.astype("Int64")
+    data, mask = getattr(values.array, "_data", None), getattr(values.array, "_mask", None)
+    if isinstance(data, np.ndarray) and isinstance(mask, np.ndarray) and data.dtype == np.int64 and mask.shape == data.shape:
+        return data, mask
+    return values.to_numpy(dtype=np.int64, na_value=0), values.isna().to_numpy()
+
+
 def _max_abs(arr: np.ndarray) -> int:
     if arr.size == 0:
         return 0

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..ingest.contract import NUMBER_SCALE, RATIO_SCALE
-from .exact import Rational, as_int_array, compare_products, mul
+from .exact import Rational, as_int_array, compare_products, masked_parts, mul
 from .grouping import any_per, group_starts, min_per
 
 MONEY_METRICS = (
@@ -94,9 +94,10 @@ def _take_values(v: np.ndarray, indexer: np.ndarray) -> np.ndarray:
 
 
 class StatsArrays:
-    """The statistics rows (every year) as plain arrays, each column converted once and shared
-    by the year's facts, the park sums and the history: (values as int64 with 0 where missing,
-    known mask). ``online_sales`` falls back to ``online_retail`` where it is not reported."""
+    """The statistics rows (every year) as plain arrays shared by the year's facts, the park
+    sums and the history: (values as int64 with 0 where missing, known mask), of every row
+    (:meth:`column`, converted once) or of some rows (:meth:`rows`, converted on those only).
+    ``online_sales`` falls back to ``online_retail`` where it is not reported."""
 
     def __init__(self, stats: pd.DataFrame):
         self.frame = stats
@@ -104,19 +105,34 @@ class StatsArrays:
         self.years = stats["year"].to_numpy(dtype=np.int64, na_value=-1)
         self.limit_above = stats["limit_above"].fillna(False).to_numpy(dtype=bool) if "limit_above" in stats else np.zeros(self.n, dtype=bool)
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._parts: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
 
     def column(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         if name not in self._columns:
-            if name in self.frame:
-                values = self.frame[name].astype("Int64")
-                figures, known = values.to_numpy(dtype=np.int64, na_value=0), values.notna().to_numpy()
-            else:
-                figures, known = np.zeros(self.n, dtype=np.int64), np.zeros(self.n, dtype=bool)
-            if name == "online_sales":
-                retail, retail_known = self.column("online_retail")
-                figures, known = np.where(known, figures, retail), known | retail_known
-            self._columns[name] = (figures, known)
+            self._columns[name] = self._convert(name, None)
         return self._columns[name]
+
+    def rows(self, name: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(figure, known) of the rows at positions ``rows``."""
+        if name in self._columns:
+            figures, known = self._columns[name]
+            return figures[rows], known[rows]
+        return self._convert(name, rows)
+
+    def _convert(self, name: str, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        if name not in self._parts:
+            self._parts[name] = masked_parts(self.frame[name]) if name in self.frame else None
+        parts = self._parts[name]
+        if parts is None:
+            size = self.n if rows is None else len(rows)
+            figures, known = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=bool)
+        else:
+            data, missing = parts if rows is None else (parts[0][rows], parts[1][rows])
+            figures, known = np.where(missing, 0, data), ~missing
+        if name == "online_sales":
+            retail, retail_known = self.column("online_retail") if rows is None else self.rows("online_retail", rows)
+            figures, known = np.where(known, figures, retail), known | retail_known
+        return figures, known
 
 
 class _YearRows:
@@ -130,13 +146,17 @@ class _YearRows:
         self.at = np.where(self.found, first, 0)
         self.stats = stats
         self.limit_above = stats.limit_above[self.at] & self.found if stats.n else np.zeros(n, dtype=bool)
+        self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def column(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(figure, known) of each enterprise; unknown where it has no row this year."""
-        figures, known = self.stats.column(name)
-        if not self.stats.n:
-            return np.zeros(len(self.at), dtype=np.int64), np.zeros(len(self.at), dtype=bool)
-        return figures[self.at], known[self.at] & self.found
+        if name not in self._columns:
+            if not self.stats.n:
+                self._columns[name] = np.zeros(len(self.at), dtype=np.int64), np.zeros(len(self.at), dtype=bool)
+            else:
+                figures, known = self.stats.rows(name, self.at)
+                self._columns[name] = figures, known & self.found
+        return self._columns[name]
 
 
 Column = tuple[np.ndarray, np.ndarray]  # (int64 values, 0 where unknown; known mask)
@@ -324,8 +344,8 @@ def history_facts(stats: StatsArrays, rows: np.ndarray, year: int, metrics: tupl
     """Money facts ``metrics`` and limit_above of individual stats rows (positions ``rows``, any years)."""
     ft = FactTable(len(rows), year)
     for metric in metrics:
-        figures, known = stats.column(metric)
-        ft.rationals[metric] = Rational(figures[rows], 1, known[rows])
+        figures, known = stats.rows(metric, rows)
+        ft.rationals[metric] = Rational(figures, 1, known)
     ft.values["limit_above"] = stats.limit_above[rows]
     return ft
 
