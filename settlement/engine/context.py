@@ -13,6 +13,11 @@ from .facts import FactTable, StatsArrays, application_facts, enterprise_facts, 
 from .grouping import any_per, group_starts, in_order, min_per, positions_in, text_rank
 
 
+# The enterprise columns a clause reads from a subset of the year's enterprises (names, banks
+# and the rest are for the lists, not for the clauses).
+SUBSET_COLUMNS = ("uscc", "region_code", "registered_on", "park_id", "park_entry_on", "credit_blacklisted")
+
+
 @dataclass
 class YearContext:
     year: int
@@ -55,14 +60,16 @@ class YearContext:
         )
 
     def subset(self, positions: np.ndarray) -> YearContext:
-        """The same year restricted to some enterprises (by position): their rows, facts and
-        index; stats, parks, park facts, applications and history stay whole (they are looked
-        up by USCC). Facts that depend on other enterprises (region averages, park sums) were
-        computed on the whole population and are kept as they are."""
+        """The same year restricted to some enterprises (by position): their rows (the columns
+        the clauses read, :data:`SUBSET_COLUMNS`), facts and index; stats, parks, park facts,
+        applications and history stay whole (they are looked up by USCC). Facts that depend on
+        other enterprises (region averages, park sums) were computed on the whole population and
+        are kept as they are."""
         out = object.__new__(YearContext)
         out.__dict__.update(self.__dict__)
         positions = np.asarray(positions, dtype=np.int64)
-        out.enterprises = self.enterprises.iloc[positions].reset_index(drop=True)
+        columns = [c for c in SUBSET_COLUMNS if c in self.enterprises]
+        out.enterprises = self.enterprises[columns].iloc[positions].reset_index(drop=True)
         out.index = _uscc_index(out.enterprises["uscc"])
         out.positions = self.positions[positions]
         out._columns = {}
