@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .ingest.contract import FILES_BY_NAME, LEVEL_LABELS
+from .money import fen_column_to_yuan_text
 from .policies import Catalog, load_catalog
 from .policies.schema import Clause, Policy
 from .uscc import ALPHABET, make_uscc
@@ -56,9 +57,9 @@ class DemoSpec:
 
 
 def _yuan(fen) -> np.ndarray:
-    """fen -> '1234.56' text (exact)."""
+    """fen -> '1234.56' text (exact), in the shape given."""
     arr = np.asarray(fen, dtype=np.int64)
-    return np.char.add(np.char.add((arr // 100).astype(str), "."), np.char.zfill((arr % 100).astype(str), 2))
+    return fen_column_to_yuan_text(arr).reshape(arr.shape)
 
 
 def _thousands(fen: int) -> str:

@@ -12,7 +12,6 @@ from .collector import paused_collection
 from .facts import FactTable, StatsArrays, application_facts, enterprise_facts, history_facts, park_facts
 from .grouping import any_per, group_starts, in_order, min_per, positions_in, text_rank
 
-
 # The enterprise columns a clause reads from a subset of the year's enterprises (names, banks
 # and the rest are for the lists, not for the clauses).
 SUBSET_COLUMNS = ("uscc", "region_code", "registered_on", "park_id", "park_entry_on", "credit_blacklisted")
@@ -48,7 +47,7 @@ class YearContext:
         self.parks = self.parks.sort_values("park_id", kind="stable").reset_index(drop=True)
         self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats_arrays, self.stats_positions)
         self._shared: dict = {"year_regions": self.enterprises["region_code"].to_numpy(dtype=object)}  # derived once, shared with subsets
-        self._columns: dict = {}  # enterprise columns as arrays (each table its own)
+        self._columns: dict = {}  # derived for these enterprises (a subset its own): blacklist flags, history rows and facts
         paid = self.paid[self.paid["year"] < self.year]
         self.paid_summary = (
             paid.assign(years=paid["year"].astype(str), amount=paid["amount"].astype(np.int64))

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..money import fen_column_to_yuan_text
 from .files import write_text_atomic
 
 COLUMNS = [
@@ -18,10 +19,7 @@ AMOUNTS = ["standard_amount", "capped_amount", "final_amount", "city_share", "di
 
 
 def yuan_column(fen: pd.Series) -> pd.Series:
-    arr = fen.to_numpy(dtype=np.int64)
-    sign = np.where(arr < 0, "-", "")
-    a = np.abs(arr)
-    return pd.Series(sign + (a // 100).astype(str).astype(object) + "." + pd.Series(a % 100).astype(str).str.zfill(2).to_numpy(dtype=object), index=fen.index)
+    return pd.Series(fen_column_to_yuan_text(fen.to_numpy(dtype=np.int64)), index=fen.index, dtype=object)
 
 
 def awards_text(lines: pd.DataFrame) -> str:

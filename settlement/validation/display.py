@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..engine.text import scaled_column_words
 from ..ingest.contract import FILES_BY_NAME, NUMBER_SCALE, RATIO_SCALE
+from ..money import fen_column_to_yuan_text
 
 
 def display_values(name: str, column: str, values: pd.Series) -> np.ndarray:
@@ -17,12 +18,10 @@ def display_values(name: str, column: str, values: pd.Series) -> np.ndarray:
     if col is not None and col.type in ("money", "ratio", "number"):
         scale = {"money": 100, "ratio": RATIO_SCALE, "number": NUMBER_SCALE}[col.type]
         ints = vals.where(~vals.isna(), 0).astype(np.int64).to_numpy()
-        sign = np.where(ints < 0, "-", "")
-        text = sign + scaled_column_words(np.abs(ints), scale)
         if col.type == "money":
-            whole, frac = np.abs(ints) // 100, np.abs(ints) % 100
-            text = sign + pd.Series(whole).astype(str).to_numpy(dtype=object) + "." + pd.Series(frac).astype(str).str.zfill(2).to_numpy(dtype=object)
-        out = text
+            out = fen_column_to_yuan_text(ints)
+        else:
+            out = np.where(ints < 0, "-", "") + scaled_column_words(np.abs(ints), scale)
     elif col is not None and col.type == "date":
         out = pd.to_datetime(vals).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
     else:
