@@ -17,6 +17,7 @@ import pandas as pd
 from ..engine import text as tx
 from ..engine.collector import paused_collection
 from ..engine.context import YearContext
+from ..engine.frames import lines_frame
 from ..engine.grouping import Pairs, codes_of, group_starts, in_order, pairs, positions_in, text_rank
 from ..engine.matters import matter_label
 from ..money import div_half_up, largest_remainder
@@ -49,7 +50,7 @@ class _Lines(dict):
         return len(self["payee_uscc"])
 
     def frame(self, drop: tuple[str, ...] = ()) -> pd.DataFrame:
-        return pd.DataFrame({c: self[c] for c in self.columns if c not in drop})
+        return lines_frame({c: self[c] for c in self.columns if c not in drop})
 
     def append(self, column: str, rows: np.ndarray, *words) -> None:
         """'；' and ``words`` after the text of ``column`` in ``rows`` (positions); each of ``words``

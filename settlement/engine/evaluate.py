@@ -27,6 +27,7 @@ from .context import ApplicationRows, YearContext
 from .exact import as_int_array, mul
 from .fact_registry import FACTS
 from .facts import FactTable, history_facts
+from .frames import lines_frame
 from .grouping import group_starts, in_order, min_per, pairs, text_rank
 
 LINE_COLUMNS = [
@@ -849,7 +850,7 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
             "facts": trace.json_strings(facts),
         }
     )
-    return pd.DataFrame({c: out[c] for c in LINE_COLUMNS})
+    return lines_frame({c: out[c] for c in LINE_COLUMNS})
 
 
 # ------------------------------------------------------------------ year
