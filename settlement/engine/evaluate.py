@@ -361,10 +361,22 @@ def _operator_parks(ctx: YearContext, operators: np.ndarray, kind: str | None) -
     return ids.astype(object), pos
 
 
-def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force: bool) -> pd.DataFrame:
+def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force: bool) -> dict[str, np.ndarray]:
+    """The lines of one application clause, finished (see :func:`finish`)."""
+    return finish([(policy, clause, application_amounts(policy, clause, ctx, in_force))], ctx)
+
+
+def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> dict[str, np.ndarray]:
+    """The lines of one data-driven clause, finished (see :func:`finish`)."""
+    return finish([(policy, clause, data_amounts(policy, clause, ctx))], ctx)
+
+
+def application_amounts(policy: Policy, clause: Clause, ctx: YearContext, in_force: bool) -> dict[str, np.ndarray] | None:
+    """One line per payee (and park) from the clause's applications, before :func:`finish`
+    (None: no application under the clause)."""
     apps = ctx.applications_for(policy.id, clause.id)
     if not len(apps):
-        return empty_raw()
+        return None
     ent_indexer, ft = apps.positions, apps.facts
     n = len(apps)
     park_id = np.full(n, "", dtype=object)
@@ -428,7 +440,7 @@ def application_lines(policy: Policy, clause: Clause, ctx: YearContext, in_force
         "reason": np.where(eligible, np.where(agg["good"], "", agg["zero_reason"]), agg["reason"]),
         "application_ids": agg["application_ids"],
     }
-    return finish(policy, clause, lines, ctx)
+    return lines
 
 
 PARK_KIND_WORDS = {"ecommerce": "电商", "crossborder": "跨境电商"}
@@ -510,7 +522,9 @@ def _candidates(policy: Policy, clause: Clause, ctx: YearContext) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame:
+def data_amounts(policy: Policy, clause: Clause, ctx: YearContext) -> dict[str, np.ndarray] | None:
+    """The lines of a data-driven clause (one per payee, subject and park it fires for), before
+    :func:`finish` (None: it fires for nobody)."""
     if clause.payee == "enterprise":
         ctx = ctx.subset(_candidates(policy, clause, ctx))
     ft, payee, subject, park_id, _ = _data_rows(policy, clause, ctx)
@@ -520,7 +534,7 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
         ft, payee, subject, park_id = ft.take(keep), payee[keep], subject[keep], park_id[keep]
     n = ft.n
     if n == 0:
-        return empty_raw()
+        return None
     # the payee's own row (an enterprise clause's rows are its payees; an operator may be none)
     at = np.arange(n) if clause.payee == "enterprise" else ctx.index.get_indexer(payee)
     in_scope = ctx.in_regions_at(policy.regions, at)
@@ -546,7 +560,7 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
         raise ValueError(f"{policy.id} {clause.id}: kind {clause.kind} needs an application")
     fired &= in_scope & (payee != "")
     if not fired.any():
-        return empty_raw()
+        return None
     cond_words = leaves_words(leaves, n)
     black = ctx.blacklisted_at(at) & policy.excludes_blacklisted
     sel = np.flatnonzero(fired)
@@ -565,9 +579,9 @@ def data_lines(policy: Policy, clause: Clause, ctx: YearContext) -> pd.DataFrame
         "tier": np.asarray(tier)[sel],
         "facts_text": _with_conditions(facts_text[sel], cond_words[sel]),
         "reason": np.where(black[sel], "运营主体/企业列入严重失信名单，不予奖励", reason[sel]),
-        "application_ids": "",
+        "application_ids": np.full(len(sel), "", dtype=object),
     }
-    return finish(policy, clause, lines, ctx)
+    return lines
 
 
 def _with_conditions(facts: np.ndarray, cond_words: np.ndarray) -> np.ndarray:
@@ -736,74 +750,90 @@ def empty_raw() -> dict[str, np.ndarray]:
     return {c: np.zeros(0, dtype=np.int64 if c in _INTEGER_COLUMNS else object) for c in RAW_COLUMNS}
 
 
-def concat_raw(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The lines of several clauses, one after the other."""
-    return {c: np.concatenate([p[c] for p in parts]) for c in RAW_COLUMNS} if parts else empty_raw()
+def finish(parts: list[tuple[Policy, Clause, dict[str, np.ndarray] | None]], ctx: YearContext) -> dict[str, np.ndarray]:
+    """Once, differential, the clause's annual and cumulative caps and the status of the lines
+    of several clauses at once (each clause's parameters spread to its lines); the notes these
+    add to the explanation (worded with the rest in :func:`render`). Each part: a clause and its
+    lines (None for none) with columns payee_uscc, subject_uscc, park_id, excluded, amount,
+    tier, facts_text, reason, application_ids."""
+    parts = [(p, c, lines) for p, c, lines in parts if lines is not None and len(lines["payee_uscc"])]
+    if not parts:
+        return empty_raw()
+    sizes = [len(lines["payee_uscc"]) for _, _, lines in parts]
+    bounds = np.cumsum([0, *sizes])
+    k = np.repeat(np.arange(len(parts)), sizes)  # each line's part
 
+    def per_part(values: list, dtype=object) -> np.ndarray:
+        return np.array(values, dtype=dtype)[k]
 
-def finish(policy: Policy, clause: Clause, lines: dict[str, np.ndarray], ctx: YearContext) -> dict[str, np.ndarray]:
-    """Once, differential, the clause's annual and cumulative caps and the status; the notes
-    these add to the explanation (worded with the rest in :func:`render`). ``lines``: columns
-    payee_uscc, subject_uscc, park_id, excluded, amount, tier, facts_text, reason, application_ids."""
-    lines = {k: np.asarray(v) for k, v in lines.items()}
-    n = len(lines["payee_uscc"])
-    paid = _paid_for(ctx, policy, clause, lines["payee_uscc"], lines["subject_uscc"])
-    amount = lines["amount"].astype(np.int64)
-    excluded = lines["excluded"].astype(bool)
-    paid_total = paid["paid_total"]
-    paid_years = paid["paid_years"]
+    def column(name: str, dtype=object) -> np.ndarray:
+        return np.concatenate([np.asarray(lines[name], dtype=dtype) for _, _, lines in parts])
+
+    clauses = [c for _, c, _ in parts]
+    n = int(bounds[-1])
+    payee, subject = column("payee_uscc"), column("subject_uscc")
+    paid_total = np.zeros(n, dtype=np.int64)
+    paid_years = np.full(n, "", dtype=object)
+    for i, (policy, clause, _) in enumerate(parts):  # only the clauses something was paid under
+        if ctx.paid_under(policy.id, clause.id) is not None:
+            a, b = bounds[i], bounds[i + 1]
+            paid = _paid_for(ctx, policy, clause, payee[a:b], subject[a:b])
+            paid_total[a:b], paid_years[a:b] = paid["paid_total"], paid["paid_years"]
+    amount = column("amount", np.int64)
+    excluded = column("excluded", bool)
     notes = np.full(n, "", dtype=object)
-    reason = lines["reason"].astype(object)
+    reason = column("reason")
 
     def paid_words(rows: np.ndarray) -> np.ndarray:
         return paid_years[rows] + "年已兑现" + tx.fen_column_words(paid_total[rows])
 
-    if clause.once:
-        blocked = (paid_total > 0) & ~excluded
-        rows = np.flatnonzero(blocked)
-        notes[rows] = "一次性奖励：" + paid_words(rows) + "，本年不再奖励"
-        reason = np.where(blocked & (reason == ""), "一次性奖励已兑现", reason)
-        amount = np.where(blocked, 0, amount)
-    if clause.mode == "differential":
-        has_paid = (paid_total > 0) & ~excluded
-        net = np.maximum(0, amount - paid_total)
-        rows = np.flatnonzero(has_paid)
-        notes[rows] = notes[rows] + "进档补差：" + paid_words(rows) + "，补差" + tx.fen_column_words(net[rows])
-        reason = np.where(has_paid & (net == 0) & (reason == ""), "已按该档或更高档兑现，无差额", reason)
-        amount = net
+    blocked = per_part([c.once for c in clauses], bool) & (paid_total > 0) & ~excluded
+    rows = np.flatnonzero(blocked)
+    notes[rows] = "一次性奖励：" + paid_words(rows) + "，本年不再奖励"
+    reason = np.where(blocked & (reason == ""), "一次性奖励已兑现", reason)
+    amount = np.where(blocked, 0, amount)
+    differential = per_part([c.mode == "differential" for c in clauses], bool)
+    has_paid = differential & (paid_total > 0) & ~excluded
+    net = np.maximum(0, amount - paid_total)
+    rows = np.flatnonzero(has_paid)
+    notes[rows] = notes[rows] + "进档补差：" + paid_words(rows) + "，补差" + tx.fen_column_words(net[rows])
+    reason = np.where(has_paid & (net == 0) & (reason == ""), "已按该档或更高档兑现，无差额", reason)
+    amount = np.where(differential, net, amount)
     standard = amount.copy()
     capped = standard.copy()
-    if clause.cap is not None:
-        rows = np.flatnonzero(capped > int(clause.cap))
-        notes[rows] = notes[rows] + f"；超过每年上限{tx.amount_words(clause.cap)}，按上限计"
-        capped = np.minimum(capped, int(clause.cap))
-    if clause.cumulative_cap is not None:
-        remaining = np.maximum(0, int(clause.cumulative_cap) - paid_total)
-        rows = np.flatnonzero(capped > remaining)
-        notes[rows] = (
-            notes[rows] + f"；累计上限{tx.amount_words(clause.cumulative_cap)}，此前已兑现" + tx.fen_column_words(paid_total[rows])
-            + "，本年至多" + tx.fen_column_words(remaining[rows])
-        )
-        capped = np.minimum(capped, remaining)
+    has_cap = per_part([c.cap is not None for c in clauses], bool)
+    if has_cap.any():
+        cap = per_part([int(c.cap) if c.cap is not None else 0 for c in clauses], np.int64)
+        rows = np.flatnonzero(has_cap & (capped > cap))
+        notes[rows] = notes[rows] + per_part([f"；超过每年上限{tx.amount_words(c.cap)}，按上限计" if c.cap is not None else "" for c in clauses])[rows]
+        capped = np.where(has_cap, np.minimum(capped, cap), capped)
+    has_cumulative = per_part([c.cumulative_cap is not None for c in clauses], bool)
+    if has_cumulative.any():
+        cumulative = per_part([int(c.cumulative_cap) if c.cumulative_cap is not None else 0 for c in clauses], np.int64)
+        remaining = np.maximum(0, cumulative - paid_total)
+        rows = np.flatnonzero(has_cumulative & (capped > remaining))
+        words = per_part([f"；累计上限{tx.amount_words(c.cumulative_cap)}，此前已兑现" if c.cumulative_cap is not None else "" for c in clauses])
+        notes[rows] = notes[rows] + words[rows] + tx.fen_column_words(paid_total[rows]) + "，本年至多" + tx.fen_column_words(remaining[rows])
+        capped = np.where(has_cumulative, np.minimum(capped, remaining), capped)
     status = np.where(excluded, "excluded", np.where(capped > 0, "candidate", "zero"))
     reason = np.where((status == "zero") & (reason == ""), "计算金额为0", reason)
     return {
-        "payee_uscc": lines["payee_uscc"].astype(object),
-        "subject_uscc": lines["subject_uscc"].astype(object),
-        "park_id": lines["park_id"].astype(object),
-        "policy_id": np.full(n, policy.id, dtype=object),
-        "clause_id": np.full(n, clause.id, dtype=object),
-        "matter": np.full(n, clause.matter or "", dtype=object),
+        "payee_uscc": payee,
+        "subject_uscc": subject,
+        "park_id": column("park_id"),
+        "policy_id": per_part([p.id for p, _, _ in parts]),
+        "clause_id": per_part([c.id for c in clauses]),
+        "matter": per_part([c.matter or "" for c in clauses]),
         "status": status.astype(object),
         "standard_amount": standard.astype(np.int64),
         "capped_amount": capped.astype(np.int64),
-        "application_ids": np.array(np.broadcast_to(np.asarray(lines["application_ids"], dtype=object), (n,))),
-        "facts": lines["facts_text"].astype(object),
+        "application_ids": column("application_ids"),
+        "facts": column("facts_text"),
         "notes": notes,
         "reason": reason.astype(object),
-        "tier": lines["tier"].astype(np.int64),
-        "paid_before": paid_total.astype(np.int64),
-        "paid_years": paid_years.astype(object),
+        "tier": column("tier", np.int64),
+        "paid_before": paid_total,
+        "paid_years": paid_years,
     }
 
 
@@ -864,7 +894,7 @@ def evaluate_year(ctx: YearContext, policies: list[Policy] | None = None) -> pd.
         in_force = policy.in_force(ctx.year)
         for clause in policy.clauses:
             if clause.application or clause.kind in ("none", "external"):
-                parts.append(application_lines(policy, clause, ctx, in_force))
+                parts.append((policy, clause, application_amounts(policy, clause, ctx, in_force)))
             elif in_force:
-                parts.append(data_lines(policy, clause, ctx))
-    return render(concat_raw([p for p in parts if len(p["payee_uscc"])]), ctx.catalog)
+                parts.append((policy, clause, data_amounts(policy, clause, ctx)))
+    return render(finish(parts, ctx), ctx.catalog)
