@@ -3,8 +3,10 @@
 The result of a year is a frame of *lines*, one per (payee, policy, clause, subject[, park]):
 the standard amount by the clause's formula, the amount after the clause's own caps, the
 status (``candidate``, ``zero``, ``excluded``), a Chinese explanation and an audit trace.
-Each clause gives its amounts and the pieces of its wording (:func:`finish`); the
-explanations and traces of all lines are then put together in one pass (:func:`render`).
+Each clause gives its lines' amounts and the pieces of their wording
+(:func:`application_amounts`, :func:`data_amounts`); the lines of all clauses are then
+finished together (once, differential, the clause's caps, status: :func:`finish`) and their
+explanations and traces put together in one pass (:func:`render`).
 An enterprise clause works on the enterprises it can fire for only (:func:`_candidates`).
 Allocation (caps across clauses, no double benefit, scale-down, funding) happens afterwards.
 """
