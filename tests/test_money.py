@@ -7,6 +7,7 @@ import pytest
 from settlement.money import (
     AmountError,
     div_half_up,
+    fen_column_to_yuan_text,
     fen_to_wan_text,
     fen_to_yuan_text,
     largest_remainder,
@@ -41,6 +42,12 @@ def test_formatting():
     assert fen_to_yuan_text(5) == "0.05"
     assert fen_to_wan_text(123456) == "0.1235"  # 1234.56 元 = 0.123456 万, half up
     assert fen_to_wan_text(50) == "0.0001"  # 0.00005 万 rounds half up
+
+
+def test_a_column_of_amounts_reads_as_each_amount_alone():
+    fen = [0, 5, -5, 100, -12345, 123456, 10**15 + 7, -(10**15)]
+    assert list(fen_column_to_yuan_text(np.array(fen))) == [fen_to_yuan_text(f) for f in fen]
+    assert list(fen_column_to_yuan_text([])) == []
 
 
 def test_half_up():

@@ -30,7 +30,7 @@ from .exact import as_int_array, mul
 from .fact_registry import FACTS
 from .facts import FactTable, history_facts
 from .frames import lines_frame
-from .grouping import group_starts, in_order, min_per, pairs, text_rank
+from .grouping import Pairs, group_starts, in_order, min_per, pairs, text_rank
 
 LINE_COLUMNS = [
     "payee_uscc", "subject_uscc", "park_id", "policy_id", "clause_id", "matter", "status",
@@ -763,10 +763,8 @@ def finish(parts: list[tuple[Policy, Clause, dict[str, np.ndarray] | None]], ctx
         return empty_raw()
     sizes = [len(lines["payee_uscc"]) for _, _, lines in parts]
     bounds = np.cumsum([0, *sizes])
-    k = np.repeat(np.arange(len(parts)), sizes)  # each line's part
-
-    def per_part(values: list, dtype=object) -> np.ndarray:
-        return np.array(values, dtype=dtype)[k]
+    by_part = Pairs(np.repeat(np.arange(len(parts)), sizes), [(p.id, c.id) for p, c, _ in parts])  # each line's part
+    per_part = by_part.per_row
 
     def column(name: str, dtype=object) -> np.ndarray:
         return np.concatenate([np.asarray(lines[name], dtype=dtype) for _, _, lines in parts])
@@ -823,8 +821,8 @@ def finish(parts: list[tuple[Policy, Clause, dict[str, np.ndarray] | None]], ctx
         "payee_uscc": payee,
         "subject_uscc": subject,
         "park_id": column("park_id"),
-        "policy_id": per_part([p.id for p, _, _ in parts]),
-        "clause_id": per_part([c.id for c in clauses]),
+        "policy_id": per_part([p for p, _ in by_part.distinct]),
+        "clause_id": per_part([c for _, c in by_part.distinct]),
         "matter": per_part([c.matter or "" for c in clauses]),
         "status": status.astype(object),
         "standard_amount": standard.astype(np.int64),

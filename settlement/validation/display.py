@@ -16,11 +16,11 @@ def display_values(name: str, column: str, values: pd.Series) -> np.ndarray:
     vals = pd.Series(values.to_numpy(), dtype=object)
     missing = vals.isna().to_numpy()
     if col is not None and col.type in ("money", "ratio", "number"):
-        scale = {"money": 100, "ratio": RATIO_SCALE, "number": NUMBER_SCALE}[col.type]
         ints = vals.where(~vals.isna(), 0).astype(np.int64).to_numpy()
         if col.type == "money":
             out = fen_column_to_yuan_text(ints)
         else:
+            scale = RATIO_SCALE if col.type == "ratio" else NUMBER_SCALE
             out = np.where(ints < 0, "-", "") + scaled_column_words(np.abs(ints), scale)
     elif col is not None and col.type == "date":
         out = pd.to_datetime(vals).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
