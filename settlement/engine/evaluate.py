@@ -13,6 +13,7 @@ Allocation (caps across clauses, no double benefit, scale-down, funding) happens
 
 from __future__ import annotations
 
+import operator
 from fractions import Fraction
 
 import numpy as np
@@ -853,7 +854,7 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
     tail[rows] = tx.fen_column_words(capped[rows], "；计")
     # a reason the application notes already give is not said twice
     rows = np.flatnonzero(~candidate & (reason != ""))
-    said = np.array([r in f for f, r in zip(facts[rows], reason[rows], strict=True)], dtype=bool)
+    said = np.fromiter(map(operator.contains, facts[rows], reason[rows]), dtype=bool, count=len(rows))
     tail[rows[said]] = ""
     noted = np.full(len(notes), "", dtype=object)
     rows = np.flatnonzero(notes != "")
