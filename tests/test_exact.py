@@ -24,3 +24,17 @@ def test_the_sign_of_two_products_is_exact_at_every_edge_and_at_random():
 def test_python_integers_beyond_int64_are_compared_as_they_are():
     big = np.array([2**70, -(2**70)], dtype=object)
     assert list(compare_products(big, np.array([1, 1]), np.array([2**69, 2**69], dtype=object), np.array([2, 2]))) == [0, -1]
+
+
+def test_products_stay_in_int64_when_every_row_fits_and_are_exact_either_way():
+    from settlement.engine.exact import mul
+
+    # the largest of each column would overflow together, but never on the same row
+    a = np.array([3 * 10**10, 7, -5], dtype=np.int64)
+    b = np.array([11, 4 * 10**10, 2**40], dtype=np.int64)
+    out = mul(a, b)
+    assert out.dtype == np.int64 and list(out) == [int(x) * int(y) for x, y in zip(a, b, strict=True)]
+    # a row that does not fit: Python integers, exact
+    a[0] = 2**40
+    out = mul(a, np.array([2**30, 1, 1], dtype=np.int64))
+    assert out.dtype == object and list(out) == [2**70, 7, -5]

@@ -142,3 +142,45 @@ def test_a_subset_reads_the_history_of_its_own_enterprises_only():
     whole_first, _ = ctx.first_history_year()
     assert list(whole_first) == [2022, 2023, 2021]
     assert list(sub.history("online_retail").rational("online_retail").num) == [1, 1, 1, 1]
+
+
+def _population(n: int = 400, seed: int = 3):
+    """Enterprises with three years of random figures: blanks, reported rates (a few of them
+    large), and some enterprises without statistics this year."""
+    rng = np.random.default_rng(seed)
+    uscc = [f"91330108MA{k:08d}" for k in range(n)]
+    enterprises = pd.DataFrame({"uscc": uscc, "region_code": ["330108"] * n, "registered_on": ["2015-01-01"] * n, "park_id": [""] * n})
+    rows = []
+    for k, code in enumerate(uscc):
+        for year in (YEAR - 2, YEAR - 1, YEAR):
+            if year == YEAR and k % 17 == 0:
+                continue
+            figure = lambda: None if rng.random() < 0.1 else int(rng.integers(0, 10**11))  # noqa: E731
+            rate = None if rng.random() < 0.5 else int(rng.choice([rng.integers(-10**9, 10**9) // 10**5 * 10**5, rng.integers(0, 6 * 10**9)]))
+            rows.append({"uscc": code, "year": year, "limit_above": True, "online_retail_growth": rate, "retail_growth": rate,
+                         **{m: figure() for m in MONEY_METRICS}})
+    stats = pd.DataFrame(rows)
+    for column in ("year", *MONEY_METRICS, *GROWTH):
+        stats[column] = stats[column].astype("Int64")
+    fx = pd.DataFrame({"year": [YEAR], "usd_cny": [7_188_400_000]})
+    return enterprises, stats, fx
+
+
+def test_facts_worked_out_on_a_few_rows_equal_those_rows_of_the_whole_columns():
+    """A clause's applications ask for a fact on their enterprises only (fewer than an eighth of
+    the rows: worked out on those rows); the same rows of the whole column must come out."""
+    enterprises, stats, fx = _population()
+    names = [*MONEY_METRICS, *(f"{m}@prev" for m in MONEY_METRICS), *GROWTH, *(f"{g}_2y" for g in GROWTH),
+             *(f"{g}_2y:arithmetic" for g in GROWTH), "crossborder_exports_usd"]
+    whole = enterprise_facts(YEAR, enterprises, stats, fx)
+    few = enterprise_facts(YEAR, enterprises, stats, fx)
+    applications = few.take(np.array([5, -1, 17, 399, 5, 0, 34, 250] * 2))  # 16 rows of 400, one with no enterprise
+    clause = applications.take(np.array([0, 1, 2, 3, 6, 7, 9, 15]))
+    rows = np.array([5, -1, 17, 399, 34, 250, -1, 250])
+    for name in names:
+        got, expected = clause.rational(name), whole.rational(name).take(rows)
+        assert _fractions(got) == _fractions(expected), name
+        assert list(got.known) == list(expected.known), name
+    # worked out on the rows asked for, not on every row (but retail growth, which the region
+    # averages need for every enterprise)
+    assert set(names) & set(few.rationals) == {"retail_growth"}

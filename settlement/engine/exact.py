@@ -48,13 +48,23 @@ def _max_abs(arr: np.ndarray) -> int:
     return int(max(abs(int(arr.max())), abs(int(arr.min()))))
 
 
+def _rows_fit(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether every row's product fits in int64 although the largest values of the two columns
+    would not (a large figure on some rows, a large factor on others). Judged on floats with a
+    margin: below 2**61 by float means below 2**62 exactly."""
+    if not a.size or not b.ndim:
+        return False
+    product = np.abs(a.astype(np.float64)) * np.abs(b.astype(np.float64))
+    return bool(product.max() < 2.0**61)
+
+
 def mul(a: np.ndarray, b) -> np.ndarray:
     """Elementwise a x b without overflow (int64 when safe, Python ints otherwise)."""
     a = np.asarray(a)
     b_arr = np.asarray(b)
     bound_a = _max_abs(a)
     bound_b = _max_abs(b_arr) if b_arr.ndim else abs(int(b))
-    if a.dtype != object and b_arr.dtype != object and bound_a * bound_b < _SAFE:
+    if a.dtype != object and b_arr.dtype != object and (bound_a * bound_b < _SAFE or _rows_fit(a, b_arr)):
         return a.astype(np.int64) * (b_arr.astype(np.int64) if b_arr.ndim else int(b))
     a_obj = a.astype(object)
     b_obj = b_arr.astype(object) if b_arr.ndim else int(b)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -35,7 +37,9 @@ class FactTable:
     """Columns of facts for a set of rows. Numeric facts are :class:`Rational`; others are arrays.
 
     A table taken from another (:meth:`take`) takes each fact when it is first asked for: a
-    clause reads a handful of the ~50 facts, on its applicants or candidates only."""
+    clause reads a handful of the ~50 facts, on its applicants or candidates only. A fact the
+    year has not worked out yet (``deferred``) is worked out on the rows asked for alone when
+    they are few (a clause's applications), for every row otherwise (then kept)."""
 
     n: int
     year: int
@@ -45,17 +49,31 @@ class FactTable:
     years: dict[str, int] = field(default_factory=dict)  # fact -> year of the figure it shows
     source: FactTable | None = None  # rows of ``source`` at ``indexer`` (taken on first use)
     indexer: np.ndarray | None = None
-    deferred: dict[str, Callable[[], Rational]] = field(default_factory=dict)  # fact -> function computing it when first used
+    # fact -> function working it out when first used, on some rows (positions, -1: none) or on all (None)
+    deferred: dict[str, Callable[[np.ndarray | None], Rational]] = field(default_factory=dict)
 
     def rational(self, name: str) -> Rational:
         if name in self.errors:
             raise FactError(self.errors[name])
         if name not in self.rationals:
             if name in self.deferred:
-                self.rationals[name] = self.deferred.pop(name)()
+                self.rationals[name] = self.deferred.pop(name)(None)
             elif self.source is not None and name in self.source.rational_names():
-                self.rationals[name] = self.source.rational(name).take(self.indexer)
+                self.rationals[name] = self.source.rational_at(name, self.indexer)
         return self.rationals[name]
+
+    def rational_at(self, name: str, indexer: np.ndarray) -> Rational:
+        """Rows ``indexer`` (positions, -1: none, unknown) of a numeric fact: taken from the
+        whole column, or worked out on those rows alone when the fact is deferred here (or in
+        the table these rows come from) and they are fewer than an eighth of the rows."""
+        if name in self.errors:
+            raise FactError(self.errors[name])
+        if name not in self.rationals and len(indexer) * 8 < self.n:
+            if name in self.deferred:
+                return self.deferred[name](indexer)
+            if self.source is not None and name in self.source.rational_names():
+                return self.source.rational_at(name, _compose(self.indexer, indexer))
+        return self.rational(name).take(indexer)
 
     def value(self, name: str) -> np.ndarray:
         if name in self.errors:
@@ -81,6 +99,15 @@ class FactTable:
         for name in other.value_names():
             self.values[name] = other.value(name)
         self.errors.update(other.errors)
+
+
+def _compose(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """Positions ``inner`` (-1: none) of rows at positions ``outer`` (-1: none), as positions in
+    the table ``outer`` points into."""
+    inner = np.asarray(inner, dtype=np.int64)
+    if not len(outer):
+        return np.full(len(inner), -1, dtype=np.int64)
+    return np.where(inner < 0, -1, outer[np.maximum(inner, 0)])
 
 
 def _take_values(v: np.ndarray, indexer: np.ndarray) -> np.ndarray:
@@ -158,6 +185,32 @@ class _YearRows:
                 self._columns[name] = figures, known & self.found
         return self._columns[name]
 
+    def at_rows(self, rows: np.ndarray | None) -> _YearRows | _SomeRows:
+        """These figures for every enterprise (None), or for the enterprises at positions ``rows`` (-1: none)."""
+        return self if rows is None else _SomeRows(self, rows)
+
+
+class _SomeRows:
+    """The figures of a year (:class:`_YearRows`) of some enterprises only (positions, -1: none):
+    from the whole column where it is converted already, else converted on these rows."""
+
+    def __init__(self, year_rows: _YearRows, rows: np.ndarray):
+        self.year_rows = year_rows
+        self.valid = np.asarray(rows) >= 0
+        self.safe = np.where(self.valid, rows, 0)
+        self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def column(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        if name not in self._columns:
+            whole = self.year_rows
+            if name in whole._columns or not whole.stats.n or not len(whole.at):
+                figures, known = whole.column(name)
+                self._columns[name] = figures[self.safe], known[self.safe] & self.valid
+            else:
+                figures, known = whole.stats.rows(name, whole.at[self.safe])
+                self._columns[name] = figures, known & whole.found[self.safe] & self.valid
+        return self._columns[name]
+
 
 Column = tuple[np.ndarray, np.ndarray]  # (int64 values, 0 where unknown; known mask)
 
@@ -183,8 +236,12 @@ def _two_year(g1: Rational, g0: Rational, reported_any: np.ndarray, cur: Column,
     f_num, f_den = c, np.where(levels_known, p2, 1)
     rates = np.flatnonzero(reported_any)
     if len(rates):
-        f_num = _put(f_num, rates, mul(g1.num[rates] + d1[rates], g0.num[rates] + d0[rates]))
-        f_den = _put(f_den, rates, mul(d1[rates], d0[rates]))
+        # each year's factor in lowest terms first: a reported rate has few decimals (1.1271 is
+        # 11271/10000, not 1127100000/10^9), so the products stay in int64
+        n1, e1 = _lowest_terms(g1.num[rates] + d1[rates], d1[rates])
+        n0, e0 = _lowest_terms(g0.num[rates] + d0[rates], d0[rates])
+        f_num = _put(f_num, rates, mul(n1, n0))
+        f_den = _put(f_den, rates, mul(e1, e0))
     f_known = np.where(reported_any, g1.known & g0.known, levels_known)
     geometric = Rational(f_num, f_den, f_known)
 
@@ -194,6 +251,14 @@ def _two_year(g1: Rational, g0: Rational, reported_any: np.ndarray, cur: Column,
         return Rational(np.asarray(a_num, dtype=object), np.asarray(a_den, dtype=object), g1.known & g0.known)
 
     return geometric, arithmetic
+
+
+def _lowest_terms(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The fractions num / den (den > 0) in lowest terms (int64 columns; others as they are)."""
+    if num.dtype == object or den.dtype == object:
+        return num, den
+    common = np.gcd(num, den)
+    return num // common, den // common
 
 
 def _put(base: np.ndarray, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -230,13 +295,63 @@ def _region_average(ft: FactTable, regions: np.ndarray, cur: Column, prev: Colum
     known = np.append(region_known, False)[codes]
     r_cur = np.append(np.where(region_known, r_cur, 0), 0)[codes]
     r_prev = np.append(np.where(region_known, r_prev, 1), 1)[codes]
-    g = ft.rationals["retail_growth"]
+    g = ft.rational("retail_growth")
     g_den = np.broadcast_to(np.asarray(g.den), (len(codes),))
     g_num = np.asarray(g.num)
     big = g_num.dtype == object or g_den.dtype == object or int(np.abs(g_num).max(initial=0)) + int(np.abs(g_den).max(initial=0)) >= 2**62
     level = g_num.astype(object) + g_den.astype(object) if big else g_num + g_den
     ft.values["retail_growth_above_region_average"] = (compare_products(level, r_prev, r_cur, g_den) > 0) & g.known & known
     ft.values["region_average_growth"] = mean[codes]
+
+
+def _figures(year_rows: _YearRows, metric: str, rows: np.ndarray | None) -> Rational:
+    figures, known = year_rows.at_rows(rows).column(metric)
+    return Rational(figures, 1, known)
+
+
+def _usd(ft: FactTable, cents_per_fen: Fraction, rows: np.ndarray | None) -> Rational:
+    """Cross-border exports in US cents (``cents_per_fen`` in lowest terms: 10^9 / rate)."""
+    exports = ft.rational("crossborder_exports") if rows is None else ft.rational_at("crossborder_exports", rows)
+    return Rational(mul(exports.num, cents_per_fen.numerator), cents_per_fen.denominator, exports.known)
+
+
+class _Growth:
+    """One growth rate of the enterprises: this year's, and the two-year geometric and
+    arithmetic forms (sharing last year's rate), each worked out when first asked for (of every
+    enterprise, shared; of some, on those alone)."""
+
+    def __init__(self, name: str, metric: str, cur: _YearRows | _SomeRows, prev: _YearRows | _SomeRows, prev2: _YearRows | _SomeRows):
+        self.name, self.metric, self.cur, self.prev, self.prev2 = name, metric, cur, prev, prev2
+        self._this_year: Rational | None = None
+        self._two_year: tuple[Rational, Callable[[], Rational]] | None = None
+
+    def at_rows(self, rows: np.ndarray | None) -> _Growth:
+        if rows is None:
+            return self
+        return _Growth(self.name, self.metric, *(y.at_rows(rows) for y in (self.cur, self.prev, self.prev2)))
+
+    def this_year(self) -> Rational:
+        if self._this_year is None:
+            cur, prev = self.cur, self.prev
+            self._this_year = _growth(cur.column(self.name), cur.column(self.metric), prev.column(self.metric))
+        return self._this_year
+
+    def _both(self) -> tuple[Rational, Callable[[], Rational]]:
+        if self._two_year is None:
+            cur, prev, prev2 = self.cur, self.prev, self.prev2
+            last_year = _growth(prev.column(self.name), prev.column(self.metric), prev2.column(self.metric))
+            reported_any = cur.column(self.name)[1] | prev.column(self.name)[1]
+            self._two_year = _two_year(self.this_year(), last_year, reported_any, cur.column(self.metric), prev2.column(self.metric))
+        return self._two_year
+
+    def this_year_at(self, rows: np.ndarray | None) -> Rational:
+        return self.at_rows(rows).this_year()
+
+    def geometric_at(self, rows: np.ndarray | None) -> Rational:
+        return self.at_rows(rows)._both()[0]
+
+    def arithmetic_at(self, rows: np.ndarray | None) -> Rational:
+        return self.at_rows(rows)._both()[1]()
 
 
 def enterprise_facts(
@@ -250,24 +365,20 @@ def enterprise_facts(
     if positions is None:
         positions = pd.Index(enterprises["uscc"]).get_indexer(stats.frame["uscc"])
     cur, prev, prev2 = (_YearRows(stats, positions, y, n) for y in (year, year - 1, year - 2))
+    # the figures, growth rates and USD exports are worked out when a clause first asks for
+    # them (a year's clauses read about two thirds of them)
     for metric in MONEY_METRICS:
-        figures, known = cur.column(metric)
-        ft.rationals[metric] = Rational(figures, 1, known)
-        figures, known = prev.column(metric)
-        ft.rationals[f"{metric}@prev"] = Rational(figures, 1, known)
+        ft.deferred[metric] = partial(_figures, cur, metric)
+        ft.deferred[f"{metric}@prev"] = partial(_figures, prev, metric)
         ft.years[metric] = year
     ft.values["limit_above"] = cur.limit_above
     ft.values["limit_above@prev"] = prev.limit_above
     ft.values["has_stats"] = cur.found
-
     for growth_name, metric in GROWTH.items():
-        g1 = _growth(cur.column(growth_name), cur.column(metric), prev.column(metric))
-        g0 = _growth(prev.column(growth_name), prev.column(metric), prev2.column(metric))
-        ft.rationals[growth_name] = g1
-        reported_any = cur.column(growth_name)[1] | prev.column(growth_name)[1]
-        geo, ari = _two_year(g1, g0, reported_any, cur.column(metric), prev2.column(metric))
-        ft.rationals[f"{growth_name}_2y"] = geo
-        ft.deferred[f"{growth_name}_2y:arithmetic"] = ari
+        growth = _Growth(growth_name, metric, cur, prev, prev2)
+        ft.deferred[growth_name] = growth.this_year_at
+        ft.deferred[f"{growth_name}_2y"] = growth.geometric_at
+        ft.deferred[f"{growth_name}_2y:arithmetic"] = growth.arithmetic_at
 
     # USD: 元 / usd_cny. In cents: fen * 10^9 / rate_nano.
     rate = None
@@ -275,9 +386,8 @@ def enterprise_facts(
         match = fx_rates[fx_rates["year"] == year]
         if len(match):
             rate = int(match["usd_cny"].iloc[0])
-    exports = ft.rationals["crossborder_exports"]
     if rate and rate > 0:
-        ft.rationals["crossborder_exports_usd"] = Rational(mul(exports.num, RATIO_SCALE), rate, exports.known)
+        ft.deferred["crossborder_exports_usd"] = partial(_usd, ft, Fraction(RATIO_SCALE, rate))
     else:
         ft.errors["crossborder_exports_usd"] = f"fx_rates 中没有 {year} 年的美元汇率，而有条款按美元计算（请在 fx_rates.csv 中补充 {year} 年的 usd_cny）"
 
