@@ -46,7 +46,10 @@ class YearContext:
         self.facts = enterprise_facts(self.year, self.enterprises, self.stats_arrays, self.fx_rates, self.stats_positions)
         self.parks = self.parks.sort_values("park_id", kind="stable").reset_index(drop=True)
         self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats_arrays, self.stats_positions)
-        self._shared: dict = {"year_regions": self.enterprises["region_code"].to_numpy(dtype=object)}  # derived once, shared with subsets
+        self._shared: dict = {  # derived once, shared with subsets
+            "year_regions": self.enterprises["region_code"].to_numpy(dtype=object),
+            "year_positions": self.positions,
+        }
         self._columns: dict = {}  # derived for these enterprises (a subset its own): blacklist flags, history rows and facts
         paid = self.paid[self.paid["year"] < self.year]
         self.paid_summary = (
@@ -145,6 +148,8 @@ class YearContext:
     def _year_positions(self, rows: np.ndarray) -> np.ndarray:
         """Positions ``rows`` of these enterprises as positions in the whole year (-1 stays -1)."""
         rows = np.asarray(rows)
+        if self.positions is self._shared["year_positions"]:  # the whole year: positions are its own
+            return rows
         return np.where(rows < 0, -1, self.positions[np.maximum(rows, 0)] if len(self.positions) else 0)
 
     def in_regions_at(self, regions, rows: np.ndarray) -> np.ndarray:

@@ -500,7 +500,7 @@ def _data_rows(policy: Policy, clause: Clause, ctx: YearContext):
         return ft, operators, operators, parks["park_id"].to_numpy(dtype=object)[rows], "园区"
     if clause.payee == "park_member":
         ent = ctx.enterprises
-        park_of = ent["park_id"].fillna("").to_numpy(dtype=object)
+        park_of = ctx.facts.value("park_id")  # '' where none
         rows = np.flatnonzero(park_of != "")
         ft = ctx.facts.take(rows)
         entry = pd.to_datetime(ent["park_entry_on"]).to_numpy()[rows]
