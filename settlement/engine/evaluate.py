@@ -840,7 +840,10 @@ def finish(parts: list[tuple[Policy, Clause, dict[str, np.ndarray] | None]], ctx
 
 def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
     """The explanation and the audit trace of every line, worded in one pass over the lines of
-    all clauses (the columns :func:`finish` left: facts, notes and reason)."""
+    all clauses (the columns :func:`finish` left: facts, notes and reason). The explanation
+    carries the words (the facts and years used, notes, the reason); the trace the figures
+    behind them (kind and mode of the clause, tier, amounts before and after the clause's caps,
+    the caps, what was paid before and in which years, the reason), not the words again."""
     if not len(raw["payee_uscc"]):
         return empty_lines()
     by_clause = pairs(raw["policy_id"], raw["clause_id"])
@@ -878,7 +881,6 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
             "annual_cap_fen": per_clause_coded([int(c.cap) if c.cap is not None else -1 for _, c in clauses], trace.json_int),
             "cumulative_cap_fen": per_clause_coded([int(c.cumulative_cap) if c.cumulative_cap is not None else -1 for _, c in clauses], trace.json_int),
             "reason": trace.coded(reason, trace.json_string),
-            "facts": trace.json_strings(facts),
         }
     )
     return lines_frame({c: out[c] for c in LINE_COLUMNS})
