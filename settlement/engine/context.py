@@ -9,7 +9,15 @@ import pandas as pd
 
 from ..policies import Catalog
 from .collector import paused_collection
-from .facts import FactTable, StatsArrays, application_facts, enterprise_facts, history_facts, park_facts
+from .facts import (
+    FactTable,
+    StatsArrays,
+    application_facts,
+    enterprise_facts,
+    factorize_regions,
+    history_facts,
+    park_facts,
+)
 from .grouping import any_per, group_starts, in_order, min_per, positions_in, text_rank
 
 # The enterprise columns a clause reads from a subset of the year's enterprises (names, banks
@@ -43,13 +51,11 @@ class YearContext:
         self.stats_positions = positions_in(self.index, self.stats["uscc"].to_numpy(dtype=object))
         self.stats_arrays = StatsArrays(self.stats)  # each column converted once
         self.stats_years = self.stats_arrays.years
-        self.facts = enterprise_facts(self.year, self.enterprises, self.stats_arrays, self.fx_rates, self.stats_positions)
+        regions = factorize_regions(self.enterprises["region_code"].to_numpy(dtype=object))
+        self.facts = enterprise_facts(self.year, self.enterprises, self.stats_arrays, self.fx_rates, self.stats_positions, regions)
         self.parks = self.parks.sort_values("park_id", kind="stable").reset_index(drop=True)
         self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats_arrays, self.stats_positions)
-        self._shared: dict = {  # derived once, shared with subsets
-            "year_regions": self.enterprises["region_code"].to_numpy(dtype=object),
-            "year_positions": self.positions,
-        }
+        self._shared: dict = {"region_codes": regions, "year_positions": self.positions}  # derived once, shared with subsets
         self._columns: dict = {}  # derived for these enterprises (a subset its own): blacklist flags, history rows and facts
         paid = self.paid[self.paid["year"] < self.year]
         self.paid_summary = (
@@ -139,10 +145,7 @@ class YearContext:
 
     def _region_codes(self) -> tuple[np.ndarray, list]:
         """Each of the year's enterprises' code of its region, and the region of each code
-        (None for a blank one); factorized once for the whole year (a subset may ask first)."""
-        if "region_codes" not in self._shared:
-            codes, values = pd.factorize(self._shared["year_regions"], use_na_sentinel=False)
-            self._shared["region_codes"] = codes, [None if pd.isna(v) else v for v in values]
+        (None for a blank one); factorized once for the whole year, with its facts."""
         return self._shared["region_codes"]
 
     def _year_positions(self, rows: np.ndarray) -> np.ndarray:

@@ -281,11 +281,19 @@ def _sums_per(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return sums
 
 
-def _region_average(ft: FactTable, regions: np.ndarray, cur: Column, prev: Column) -> None:
+def factorize_regions(regions: np.ndarray) -> tuple[np.ndarray, list]:
+    """Each enterprise's code of its region, and the region of each code (None for a blank one)."""
+    codes, values = pd.factorize(np.asarray(regions, dtype=object), use_na_sentinel=False)
+    return codes, [None if pd.isna(v) else v for v in values]
+
+
+def _region_average(ft: FactTable, regions: tuple[np.ndarray, list], cur: Column, prev: Column) -> None:
     """Region average retail growth: sum(retail Y) / sum(retail Y-1) - 1 over the enterprises of
     the region with both years' figures, compared exactly with each enterprise's growth."""
-    codes, _ = pd.factorize(regions)  # a missing region code: -1, no region
-    k = int(codes.max(initial=-1)) + 1
+    codes, values = regions
+    blank = np.array([v is None for v in values] + [False], dtype=bool)
+    codes = np.where(blank[codes], -1, codes)  # a missing region code: -1, no region
+    k = len(values)
     both = np.flatnonzero(cur[1] & prev[1] & (codes >= 0))
     r_cur, r_prev = _sums_per(codes[both], cur[0][both], k), _sums_per(codes[both], prev[0][both], k)
     region_known = any_per(codes[both], k) & (r_prev > 0)
@@ -355,10 +363,12 @@ class _Growth:
 
 
 def enterprise_facts(
-    year: int, enterprises: pd.DataFrame, stats: pd.DataFrame | StatsArrays, fx_rates: pd.DataFrame | None, positions: np.ndarray | None = None
+    year: int, enterprises: pd.DataFrame, stats: pd.DataFrame | StatsArrays, fx_rates: pd.DataFrame | None, positions: np.ndarray | None = None,
+    regions: tuple[np.ndarray, list] | None = None,
 ) -> FactTable:
     """Facts of every enterprise (rows in the order of ``enterprises``) for ``year``.
-    ``positions``: each stats row's enterprise (-1: none), when the caller has it already."""
+    ``positions``: each stats row's enterprise (-1: none), and ``regions``: the enterprises'
+    regions factorized (:func:`factorize_regions`), when the caller has them already."""
     stats = stats if isinstance(stats, StatsArrays) else StatsArrays(stats)
     n = len(enterprises)
     ft = FactTable(n, year)
@@ -403,7 +413,8 @@ def enterprise_facts(
         ft.values["park_entry_on"] = pd.to_datetime(enterprises["park_entry_on"]).to_numpy()
     ft.values["park_id"] = enterprises.get("park_id", pd.Series([""] * n)).fillna("").to_numpy(dtype=object)
     ft.values["region_code"] = enterprises["region_code"].to_numpy(dtype=object)
-    _region_average(ft, ft.values["region_code"], cur.column("retail_sales"), prev.column("retail_sales"))
+    regions = regions if regions is not None else factorize_regions(ft.values["region_code"])
+    _region_average(ft, regions, cur.column("retail_sales"), prev.column("retail_sales"))
     return ft
 
 
