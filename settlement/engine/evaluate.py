@@ -685,38 +685,43 @@ def _contribution_increment(policy: Policy, clause: Clause, ctx: YearContext):
     meets = rows[compare(history_facts(ctx.stats_arrays, rows, year, (q.fact,)), q.fact, q.op, q.value)]
     qualified, has_qualified = min_per(owners[meets], years[meets], ctx.enterprise_count)
     # baseline: sum of local_contribution over Q-k .. Q-1 of each enterprise that qualified
-    # (missing years = 0), from the stats rows of those enterprises only
-    contribution, given = ctx.stats_arrays.column("local_contribution")
-    owned = np.flatnonzero(given & np.append(has_qualified, False)[owners])  # an owner of -1 takes the False
+    # (missing years = 0), from the stats rows of those years of those enterprises only
+    owned = np.flatnonzero(np.append(has_qualified, False)[owners])  # an owner of -1 takes the False
     owner, row_year = owners[owned], years[owned]
     q_of_row = qualified[owner]
-    base = (row_year >= q_of_row - k) & (row_year < q_of_row)
+    base = np.flatnonzero((row_year >= q_of_row - k) & (row_year < q_of_row))
+    contribution, _ = ctx.stats_arrays.rows("local_contribution", owned[base])  # 0 where missing
     base_total = np.zeros(ctx.enterprise_count, dtype=np.int64)
-    np.add.at(base_total, owner[base], contribution[owned[base]])
+    np.add.at(base_total, owner[base], contribution)
     Qi, has_q = qualified[ctx.positions], has_qualified[ctx.positions]
     in_window = has_q & (year >= Qi) & (year <= Qi + clause.award_years - 1)
-    base_sum = np.where(in_window, base_total[ctx.positions], 0)
-    cur = ft.rational("local_contribution")
-    c = as_int_array(cur.num)
-    rate_idx = tier_index(clause, ft)
-    rates = [Fraction(t.rate) for t in clause.tiers]
-    num = np.array([r.numerator for r in rates] + [0], dtype=np.int64)[np.where(rate_idx < 0, len(rates), rate_idx)]
-    den = np.array([r.denominator for r in rates] + [1], dtype=np.int64)[np.where(rate_idx < 0, len(rates), rate_idx)]
-    increment_k = np.maximum(0, mul(c, k) - base_sum)  # k x (contribution - baseline)
-    amount = np.asarray(div_half_up(mul(increment_k, num), mul(den, k)), dtype=np.int64)
-    amount = np.where(cur.known & (rate_idx >= 0), amount, 0)
-    # worded only where the clause can fire (in the award window)
+    # the award, its tier and its words only where the clause can fire (in the award window)
+    n = len(Qi)
     w = np.flatnonzero(in_window)
     ft_w = ft.take(w)
+    base_sum = base_total[ctx.positions[w]]
+    cur = ft_w.rational("local_contribution")
+    c = as_int_array(cur.num)
+    tier_w = tier_index(clause, ft_w)
+    rates = [Fraction(t.rate) for t in clause.tiers]
+    num = np.array([r.numerator for r in rates] + [0], dtype=np.int64)[np.where(tier_w < 0, len(rates), tier_w)]
+    den = np.array([r.denominator for r in rates] + [1], dtype=np.int64)[np.where(tier_w < 0, len(rates), tier_w)]
+    increment_k = np.maximum(0, mul(c, k) - base_sum)  # k x (contribution - baseline)
+    amount_w = np.asarray(div_half_up(mul(increment_k, num), mul(den, k)), dtype=np.int64)
+    amount = np.zeros(n, dtype=np.int64)
+    amount[w] = np.where(cur.known & (tier_w >= 0), amount_w, 0)
+    rate_idx = np.full(n, -1, dtype=np.int64)
+    rate_idx[w] = tier_w
     q_words = Qi[w].astype(str).astype(object)
-    facts_text = np.full(len(Qi), "", dtype=object)
+    facts_text = np.full(n, "", dtype=object)
     facts_text[w] = tx.join_columns(
         "达标年", q_words, "年（" + tx.describe_comparison(q) + "），", metric_words(ft_w, clause.metric, year),
-        "；基数=", q_words, f"年前{k}年地方综合贡献平均值", tx.fen_column_words(div_half_up(base_sum[w], k)),
+        "；基数=", q_words, f"年前{k}年地方综合贡献平均值", tx.fen_column_words(div_half_up(base_sum, k)),
         "；", metric_words(ft_w, "local_contribution", year),
-        "；增量部分按", _pick([tx.ratio_words(r) for r in rates], rate_idx[w], "无"), "奖励",
+        "；增量部分按", _pick([tx.ratio_words(r) for r in rates], tier_w, "无"), "奖励",
     )
-    reason = np.where(~cur.known, f"{year}年地方综合贡献缺失", np.where(rate_idx < 0, f"{year}年网络销售额未达到1亿元档", ""))
+    reason = np.full(n, "", dtype=object)
+    reason[w] = np.where(~cur.known, f"{year}年地方综合贡献缺失", np.where(tier_w < 0, f"{year}年网络销售额未达到1亿元档", ""))
     return in_window, amount.astype(np.int64), rate_idx, facts_text, reason
 
 
