@@ -184,3 +184,19 @@ def test_facts_worked_out_on_a_few_rows_equal_those_rows_of_the_whole_columns():
     # worked out on the rows asked for, not on every row (but retail growth, which the region
     # averages need for every enterprise)
     assert set(names) & set(few.rationals) == {"retail_growth"}
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_a_subset_finds_its_history_rows_in_any_order_of_the_statistics(shuffled):
+    """The ledger gives statistics in USCC order (each enterprise's rows one run, found by binary
+    search); in any other order, with rows of enterprises not in the run among them, a subset
+    finds the same rows, in the statistics' order."""
+    X = "91330108MA0000000X"  # not an enterprise of the run
+    rows = [(A, 2022), (A, 2024), (A, YEAR), (B, 2023), (B, YEAR), (C, 2021), (C, 2024), (X, 2023)]
+    if shuffled:
+        rows = [rows[k] for k in (7, 5, 2, 0, 6, 3, 1, 4)]
+    ctx = _context(rows)
+    for positions in ([2, 0], [0, 2], [1], [0, 1, 2]):
+        wanted = {u for u, k in ((A, 0), (B, 1), (C, 2)) if k in positions}
+        expected = [i for i, (u, y) in enumerate(rows) if u in wanted and y < YEAR]
+        assert list(ctx.subset(np.array(positions)).history_rows) == expected, positions

@@ -88,13 +88,25 @@ class YearContext:
     def history_rows(self) -> np.ndarray:
         """Positions in ``stats`` of the rows of earlier years of these enterprises (of the whole
         year's computed once and shared; a subset's, its own)."""
-        rows = self._year_history_rows()
-        if len(self.positions) == self.enterprise_count:
-            return rows
+        if self.positions is self._shared["year_positions"]:
+            return self._year_history_rows()
         if "history_rows" not in self._columns:
-            mine = np.zeros(self.enterprise_count + 1, dtype=bool)  # the last entry for a row of no enterprise (-1)
-            mine[self.positions] = True
-            self._columns["history_rows"] = rows[mine[self.stats_positions[rows]]]
+            if "stats_by_owner" not in self._shared:
+                # the stats rows ordered by enterprise (the ledger gives them so already): each
+                # enterprise's rows are one run, found by binary search
+                owners = self.stats_positions
+                order = None if in_order(owners) else np.argsort(owners, kind="stable")
+                self._shared["stats_by_owner"] = (owners, None) if order is None else (owners[order], order)
+            owners, order = self._shared["stats_by_owner"]
+            starts = np.searchsorted(owners, self.positions, "left")
+            lengths = np.searchsorted(owners, self.positions, "right") - starts
+            rows = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+            if order is not None:
+                rows = order[rows]
+            rows = rows[self.stats_years[rows] < self.year]
+            if order is not None or not in_order(self.positions):
+                rows = np.sort(rows)
+            self._columns["history_rows"] = rows  # in stats order, as the whole year's
         return self._columns["history_rows"]
 
     def _year_history_rows(self) -> np.ndarray:
