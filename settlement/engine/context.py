@@ -54,7 +54,7 @@ class YearContext:
         regions = factorize_regions(self.enterprises["region_code"].to_numpy(dtype=object))
         self.facts = enterprise_facts(self.year, self.enterprises, self.stats_arrays, self.fx_rates, self.stats_positions, regions)
         self.parks = self.parks.sort_values("park_id", kind="stable").reset_index(drop=True)
-        self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats_arrays, self.stats_positions)
+        self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats_arrays, self.stats_positions, self.facts.value("park_id"))
         self._shared: dict = {"region_codes": regions, "year_positions": self.positions}  # derived once, shared with subsets
         self._columns: dict = {}  # derived for these enterprises (a subset its own): blacklist flags, history rows and facts
         paid = self.paid[self.paid["year"] < self.year]

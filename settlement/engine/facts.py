@@ -418,11 +418,15 @@ def enterprise_facts(
     return ft
 
 
-def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats: pd.DataFrame | StatsArrays, positions: np.ndarray | None = None) -> FactTable:
+def park_facts(
+    year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats: pd.DataFrame | StatsArrays, positions: np.ndarray | None = None,
+    park_ids: np.ndarray | None = None,
+) -> FactTable:
     """Facts of every park (rows in the order of ``parks``): its own figures and the sums over
     today's member enterprises (``park_id``) of this year and last year, blacklisted members
     included (settlement-semantics, detail 8). A sum is unknown when no member has a figure.
-    ``positions``: each stats row's enterprise in ``enterprises`` (-1: none), when known."""
+    ``positions``: each stats row's enterprise in ``enterprises`` (-1: none), and ``park_ids``:
+    each enterprise's park id ('' where none), when known."""
     n = len(parks)
     ft = FactTable(n, year)
     ft.values["park.kind"] = parks["kind"].to_numpy(dtype=object)
@@ -436,23 +440,28 @@ def park_facts(year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats:
     if positions is None:
         positions = pd.Index(enterprises["uscc"]).get_indexer(stats.frame["uscc"])
     # each enterprise's park (position in ``parks``; -1: none), then each stats row's
-    park_of = pd.Index(parks["park_id"]).get_indexer(enterprises["park_id"].fillna("").to_numpy(dtype=object)) if n else np.full(len(enterprises), -1)
+    if park_ids is None:
+        park_ids = enterprises["park_id"].fillna("").to_numpy(dtype=object) if "park_id" in enterprises else np.full(len(enterprises), "", dtype=object)
+    park_of = np.full(len(park_ids), -1, dtype=np.int64)
+    members = np.flatnonzero(park_ids != "")  # looked up alone: most enterprises are in no park
+    if n and len(members):
+        park_of[members] = pd.Index(parks["park_id"]).get_indexer(park_ids[members])
     row_park = np.where(positions >= 0, park_of[np.maximum(positions, 0)] if len(park_of) else -1, -1)
     years, limit_above = stats.years, stats.limit_above
-    amounts = {m: stats.column(m)[0] for m in ("online_retail", "crossborder_exports")}
-    given = {m: stats.column(m)[1] for m in ("online_retail", "crossborder_exports")}
     for suffix, y in (("", year), ("@prev", year - 1)):
         rows = np.flatnonzero((years == y) & (row_park >= 0))
         park = row_park[rows]
         has_members = any_per(park, n)
+        figures = {m: stats.rows(m, rows) for m in ("online_retail", "crossborder_exports")}  # the members' rows only
         for name, metric, only_limit_above in (
             ("park.online_retail", "online_retail", False),
             ("park.limit_above_online_retail", "online_retail", True),
             ("park.crossborder_exports", "crossborder_exports", False),
         ):
-            counted = given[metric][rows] & (limit_above[rows] if only_limit_above else True)
+            amounts, given = figures[metric]
+            counted = given & (limit_above[rows] if only_limit_above else True)
             sums = np.zeros(n, dtype=np.int64)
-            np.add.at(sums, park[counted], amounts[metric][rows][counted])
+            np.add.at(sums, park[counted], amounts[counted])
             known = any_per(park[counted], n)
             # a park whose members reported but none was limit-above has a known sum of 0
             ft.rationals[name + suffix] = Rational(np.where(known, sums, 0), 1, known | has_members)
