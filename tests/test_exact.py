@@ -38,3 +38,19 @@ def test_products_stay_in_int64_when_every_row_fits_and_are_exact_either_way():
     a[0] = 2**40
     out = mul(a, np.array([2**30, 1, 1], dtype=np.int64))
     assert out.dtype == object and list(out) == [2**70, 7, -5]
+
+
+def test_nearly_equal_large_products_are_decided_exactly():
+    """Products that floating point cannot tell apart (equal, or a few units apart at 2**100)
+    are decided by the 128-bit products."""
+    rng = random.Random(3)
+    rows = []
+    for _ in range(3000):
+        a, b = rng.randint(2**40, 2**62), rng.randint(2**30, 2**40)
+        g = rng.choice([1, 2, 3, 7, 2**10])
+        c, d = a // g, b * g  # equal when g divides a
+        c += rng.choice([0, 0, 1, -1])
+        sign = rng.choice([1, -1])
+        rows.append([sign * a, b, sign * c, d])
+    cols = np.array(rows, dtype=np.int64).T
+    assert list(compare_products(*cols)) == [_sign(*r) for r in rows]

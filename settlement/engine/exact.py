@@ -84,8 +84,9 @@ def _magnitude_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def compare_products(a, b, c, d) -> np.ndarray:
-    """The sign (-1, 0, 1) of a x b - c x d, elementwise and exact. int64 columns multiply in
-    128 bits (two words each); Python integers (object columns) as they are."""
+    """The sign (-1, 0, 1) of a x b - c x d, elementwise and exact. int64 columns are compared
+    in floating point where that is certain, else multiplied in 128 bits (two words each);
+    Python integers (object columns) as they are."""
     cols = [np.asarray(v) for v in (a, b, c, d)]
     n = max(len(v) for v in cols if v.ndim)
     cols = [np.broadcast_to(v, (n,)) for v in cols]
@@ -93,6 +94,20 @@ def compare_products(a, b, c, d) -> np.ndarray:
         diff = cols[0].astype(object) * cols[1].astype(object) - cols[2].astype(object) * cols[3].astype(object)
         return np.sign(diff).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
     a, b, c, d = (v.astype(np.int64) for v in cols)
+    # in floating point first: each product is then within 3 x 2**-53 of its value, so where the
+    # two differ by more than 2**-50 of their size the sign is certain; the 128-bit products
+    # decide the rest (equal or nearly equal products)
+    left, right = a.astype(np.float64) * b.astype(np.float64), c.astype(np.float64) * d.astype(np.float64)
+    difference = left - right
+    out = np.sign(difference).astype(np.int64)
+    unsure = np.flatnonzero(np.abs(difference) <= (np.abs(left) + np.abs(right)) * 2.0**-50)
+    if len(unsure):
+        out[unsure] = _compare_in_128_bits(a[unsure], b[unsure], c[unsure], d[unsure])
+    return out
+
+
+def _compare_in_128_bits(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """:func:`compare_products` of int64 columns, exactly, with products in two 64-bit words."""
     left_sign, right_sign = np.sign(a) * np.sign(b), np.sign(c) * np.sign(d)
     (lh, ll), (rh, rl) = _magnitude_product(a, b), _magnitude_product(c, d)
     bigger = np.where(lh != rh, np.where(lh > rh, 1, -1), np.where(ll > rl, 1, np.where(ll < rl, -1, 0)))
