@@ -91,9 +91,18 @@ class YearContext:
         if self.positions is self._shared["year_positions"]:
             return self._year_history_rows()
         if "history_rows" not in self._columns:
+            rows = self.own_stats_rows()
+            self._columns["history_rows"] = rows[self.stats_years[rows] < self.year]
+        return self._columns["history_rows"]
+
+    def own_stats_rows(self) -> np.ndarray:
+        """Positions in ``stats`` of every row of these enterprises, in stats order (of a subset:
+        found by binary search, each enterprise's rows being one run when the statistics are in
+        enterprise order, as the ledger gives them; sorted once otherwise)."""
+        if self.positions is self._shared["year_positions"]:
+            return np.flatnonzero(self.stats_positions >= 0)
+        if "own_rows" not in self._columns:
             if "stats_by_owner" not in self._shared:
-                # the stats rows ordered by enterprise (the ledger gives them so already): each
-                # enterprise's rows are one run, found by binary search
                 owners = self.stats_positions
                 order = None if in_order(owners) else np.argsort(owners, kind="stable")
                 self._shared["stats_by_owner"] = (owners, None) if order is None else (owners[order], order)
@@ -103,11 +112,10 @@ class YearContext:
             rows = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
             if order is not None:
                 rows = order[rows]
-            rows = rows[self.stats_years[rows] < self.year]
             if order is not None or not in_order(self.positions):
                 rows = np.sort(rows)
-            self._columns["history_rows"] = rows  # in stats order, as the whole year's
-        return self._columns["history_rows"]
+            self._columns["own_rows"] = rows
+        return self._columns["own_rows"]
 
     def _year_history_rows(self) -> np.ndarray:
         """Positions in ``stats`` of every row of an earlier year (computed once, shared by subsets)."""

@@ -679,14 +679,15 @@ def _contribution_increment(policy: Policy, clause: Clause, ctx: YearContext):
     year = ctx.year
     k = clause.baseline_years
     owners, years = ctx.stats_positions, ctx.stats_years
-    # qualifying year of every enterprise of the year (by position), from its stats rows
-    rows = np.flatnonzero((years >= policy.effective.start.year) & (years <= year) & (owners >= 0))
+    # qualifying year of these enterprises (by position in the year), from their stats rows
+    own = ctx.own_stats_rows()
+    rows = own[(years[own] >= policy.effective.start.year) & (years[own] <= year)]
     q = clause.qualify
     meets = rows[compare(history_facts(ctx.stats_arrays, rows, year, (q.fact,)), q.fact, q.op, q.value)]
     qualified, has_qualified = min_per(owners[meets], years[meets], ctx.enterprise_count)
     # baseline: sum of local_contribution over Q-k .. Q-1 of each enterprise that qualified
     # (missing years = 0), from the stats rows of those years of those enterprises only
-    owned = np.flatnonzero(np.append(has_qualified, False)[owners])  # an owner of -1 takes the False
+    owned = own[has_qualified[owners[own]]]
     owner, row_year = owners[owned], years[owned]
     q_of_row = qualified[owner]
     base = np.flatnonzero((row_year >= q_of_row - k) & (row_year < q_of_row))
