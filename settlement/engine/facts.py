@@ -446,11 +446,11 @@ def park_facts(
     members = np.flatnonzero(park_ids != "")  # looked up alone: most enterprises are in no park
     if n and len(members):
         park_of[members] = pd.Index(parks["park_id"]).get_indexer(park_ids[members])
-    row_park = np.where(positions >= 0, park_of[np.maximum(positions, 0)] if len(park_of) else -1, -1)
+    member_row = np.append(park_of >= 0, False)[positions]  # a stats row of a park member (-1: of no enterprise)
     years, limit_above = stats.years, stats.limit_above
     for suffix, y in (("", year), ("@prev", year - 1)):
-        rows = np.flatnonzero((years == y) & (row_park >= 0))
-        park = row_park[rows]
+        rows = np.flatnonzero(member_row & (years == y))
+        park = park_of[positions[rows]]
         has_members = any_per(park, n)
         figures = {m: stats.rows(m, rows) for m in ("online_retail", "crossborder_exports")}  # the members' rows only
         for name, metric, only_limit_above in (
