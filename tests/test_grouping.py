@@ -10,6 +10,11 @@ def test_owners_marks_and_least_values():
     assert list(any_per(owners, 4)) == [True, False, True, False]
     least, found = min_per(owners, np.array([2024, 1999, 2023, 2022, 2025]), 4)
     assert list(least) == [2023, 0, 2022, 0] and list(found) == [True, False, True, False]
+    # one row per owner in owner order (a year's statistics in the ledger's order): the same answer
+    least, found = min_per(np.array([-1, 0, 2, -1, 3]), np.array([7, 2023, 2024, 9, 2021]), 4)
+    assert list(least) == [2023, 0, 2024, 2021] and list(found) == [True, False, True, True]
+    least, found = min_per(np.array([-1]), np.array([7]), 2)
+    assert list(least) == [0, 0] and not found.any()
 
 
 def test_ranks_groups_and_pairs():

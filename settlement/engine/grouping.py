@@ -22,10 +22,15 @@ def any_per(owners: np.ndarray, n: int) -> np.ndarray:
 def min_per(owners: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """For each of ``n`` owners: the least of its rows' integer ``values`` (0 where it has no
     row), and whether it has one."""
+    mine = owners >= 0
+    owners, values = owners[mine], np.asarray(values, dtype=np.int64)[mine]
+    if not len(owners) or bool(np.all(owners[1:] > owners[:-1])):  # one row per owner, in order (a year's statistics)
+        least, found = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+        least[owners], found[owners] = values, True
+        return least, found
     none = np.iinfo(np.int64).max
     least = np.full(n, none, dtype=np.int64)
-    mine = owners >= 0
-    np.minimum.at(least, owners[mine], np.asarray(values, dtype=np.int64)[mine])
+    np.minimum.at(least, owners, values)
     found = least != none
     return np.where(found, least, 0), found
 
