@@ -132,7 +132,7 @@ def _yuan_texts_by_layout(fen: np.ndarray, prefix: str) -> np.ndarray:
     while power <= largest:
         digits += yuan >= power
         power *= 10
-    head = np.frombuffer(prefix.encode("utf-32-le"), dtype=np.uint32)
+    head = np.array([ord(ch) for ch in prefix], dtype=np.uint32)
     out = np.empty(len(fen), dtype=object)
     for k in np.unique(digits).tolist():
         rows = np.flatnonzero(digits == k)
@@ -148,7 +148,7 @@ def _yuan_texts_by_layout(fen: np.ndarray, prefix: str) -> np.ndarray:
                 chars[:, col] = _COMMA
                 col += 1
         chars[:, col], chars[:, col + 1], chars[:, col + 2], chars[:, col + 3] = _POINT, _ZERO + c // 10, _ZERO + c % 10, _YUAN
-        out[rows] = chars.view(f"<U{width}").ravel().tolist()
+        out[rows] = chars.view(f"U{width}").ravel().tolist()  # native order, as the code points were written
     return out
 
 
