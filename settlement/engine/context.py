@@ -18,7 +18,7 @@ from .facts import (
     history_facts,
     park_facts,
 )
-from .grouping import any_per, group_starts, in_order, min_per, positions_in, text_rank
+from .grouping import any_per, compose, group_starts, in_order, min_per, positions_in, text_rank
 
 # The enterprise columns a clause reads from a subset of the year's enterprises (names, banks
 # and the rest are for the lists, not for the clauses).
@@ -173,7 +173,7 @@ class YearContext:
         rows = np.asarray(rows)
         if self.positions is self._shared["year_positions"]:  # the whole year: positions are its own
             return rows
-        return np.where(rows < 0, -1, self.positions[np.maximum(rows, 0)] if len(self.positions) else 0)
+        return compose(self.positions, rows)
 
     def in_regions_at(self, regions, rows: np.ndarray) -> np.ndarray:
         """Whether the enterprises at positions ``rows`` (-1: none, False) are in one of

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..ingest.contract import NUMBER_SCALE, RATIO_SCALE
 from .exact import Rational, as_int_array, compare_products, masked_parts, mul
-from .grouping import any_per, group_starts, min_per
+from .grouping import any_per, compose, group_starts, min_per
 
 MONEY_METRICS = (
     "online_retail", "retail_sales", "wholesale_sales", "operating_revenue", "online_sales",
@@ -72,7 +72,7 @@ class FactTable:
             if name in self.deferred:
                 return self.deferred[name](indexer)
             if self.source is not None and name in self.source.rational_names():
-                return self.source.rational_at(name, _compose(self.indexer, indexer))
+                return self.source.rational_at(name, compose(self.indexer, indexer))
         return self.rational(name).take(indexer)
 
     def value(self, name: str) -> np.ndarray:
@@ -99,15 +99,6 @@ class FactTable:
         for name in other.value_names():
             self.values[name] = other.value(name)
         self.errors.update(other.errors)
-
-
-def _compose(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
-    """Positions ``inner`` (-1: none) of rows at positions ``outer`` (-1: none), as positions in
-    the table ``outer`` points into."""
-    inner = np.asarray(inner, dtype=np.int64)
-    if not len(outer):
-        return np.full(len(inner), -1, dtype=np.int64)
-    return np.where(inner < 0, -1, outer[np.maximum(inner, 0)])
 
 
 def _take_values(v: np.ndarray, indexer: np.ndarray) -> np.ndarray:
@@ -362,6 +353,13 @@ class _Growth:
         return self.at_rows(rows)._both()[1]()
 
 
+def park_ids_of(enterprises: pd.DataFrame) -> np.ndarray:
+    """Each enterprise's park id ('' where none)."""
+    if "park_id" not in enterprises:
+        return np.full(len(enterprises), "", dtype=object)
+    return enterprises["park_id"].fillna("").to_numpy(dtype=object)
+
+
 def enterprise_facts(
     year: int, enterprises: pd.DataFrame, stats: pd.DataFrame | StatsArrays, fx_rates: pd.DataFrame | None, positions: np.ndarray | None = None,
     regions: tuple[np.ndarray, list] | None = None,
@@ -411,7 +409,7 @@ def enterprise_facts(
 
     if "park_entry_on" in enterprises:
         ft.values["park_entry_on"] = pd.to_datetime(enterprises["park_entry_on"]).to_numpy()
-    ft.values["park_id"] = enterprises.get("park_id", pd.Series([""] * n)).fillna("").to_numpy(dtype=object)
+    ft.values["park_id"] = park_ids_of(enterprises)
     ft.values["region_code"] = enterprises["region_code"].to_numpy(dtype=object)
     regions = regions if regions is not None else factorize_regions(ft.values["region_code"])
     _region_average(ft, regions, cur.column("retail_sales"), prev.column("retail_sales"))
@@ -441,7 +439,7 @@ def park_facts(
         positions = pd.Index(enterprises["uscc"]).get_indexer(stats.frame["uscc"])
     # each enterprise's park (position in ``parks``; -1: none), then each stats row's
     if park_ids is None:
-        park_ids = enterprises["park_id"].fillna("").to_numpy(dtype=object) if "park_id" in enterprises else np.full(len(enterprises), "", dtype=object)
+        park_ids = park_ids_of(enterprises)
     park_of = np.full(len(park_ids), -1, dtype=np.int64)
     members = np.flatnonzero(park_ids != "")  # looked up alone: most enterprises are in no park
     if n and len(members):

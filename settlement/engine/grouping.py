@@ -35,6 +35,15 @@ def min_per(owners: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray,
     return np.where(found, least, 0), found
 
 
+def compose(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """Positions ``inner`` (-1: none) of rows at positions ``outer`` (-1: none), as positions in
+    the table ``outer`` points into (a subset's rows as rows of the whole)."""
+    inner = np.asarray(inner, dtype=np.int64)
+    if not len(outer):
+        return np.full(len(inner), -1, dtype=np.int64)
+    return np.where(inner < 0, -1, outer[np.maximum(inner, 0)])
+
+
 def codes_of(values: np.ndarray) -> np.ndarray:
     """A code for each distinct value (for grouping only: the codes do not sort like the values)."""
     return pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)[0]
