@@ -499,15 +499,14 @@ def _data_rows(policy: Policy, clause: Clause, ctx: YearContext):
         operators = parks["operator_uscc"].to_numpy(dtype=object)[rows]
         return ft, operators, operators, parks["park_id"].to_numpy(dtype=object)[rows], "园区"
     if clause.payee == "park_member":
-        ent = ctx.enterprises
         park_of = ctx.facts.value("park_id")  # '' where none
         rows = np.flatnonzero(park_of != "")
         ft = ctx.facts.take(rows)
-        entry = pd.to_datetime(ent["park_entry_on"]).to_numpy()[rows]
+        entry = ctx.facts.value("park_entry_on")[rows]
         ft.values["entered_park_on_or_after_policy_start"] = pd.notna(entry) & (entry >= np.datetime64(policy.effective.start, "s"))
         op_of = pd.Series(ctx.parks["operator_uscc"].to_numpy(dtype=object), index=ctx.parks["park_id"].to_numpy(dtype=object)) if len(ctx.parks) else pd.Series(dtype=object)
         operators = pd.Series(park_of[rows]).map(op_of).fillna("").to_numpy(dtype=object)
-        return ft, operators, ent["uscc"].to_numpy(dtype=object)[rows], park_of[rows], "企业"
+        return ft, operators, ctx.enterprises["uscc"].to_numpy(dtype=object)[rows], park_of[rows], "企业"
     uscc = ctx.enterprises["uscc"].to_numpy(dtype=object)
     return ctx.facts, uscc, uscc, np.full(len(uscc), "", dtype=object), "企业"
 
