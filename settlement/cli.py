@@ -38,6 +38,7 @@ def _guard(fn):
     """Run a command body and turn errors into messages and exit codes."""
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+    from .config import SettingsError
     from .ingest import LandingError
     from .ledger.db import DatabaseConfigError
     from .ledger.locks import YearBusy
@@ -53,7 +54,7 @@ def _guard(fn):
         _fail(msg, 2)
     except LandingError as exc:
         _fail(str(exc), 2)
-    except (RunRefused, PolicyLoadError, YearBusy, DatabaseConfigError) as exc:
+    except (RunRefused, PolicyLoadError, YearBusy, DatabaseConfigError, SettingsError) as exc:
         _fail(str(exc), 1)
     except KeyboardInterrupt:
         _fail("已中断", 1)
@@ -258,7 +259,7 @@ def print_summary(result) -> None:
             continue
         factor = result.scale_factors.get(policy.id, {})
         table.add_row(
-            policy.short_name, policy.document_number, str(t["payees"]), str(t["paid_lines"]),
+            policy.short_name, policy.number_words, str(t["payees"]), str(t["paid_lines"]),
             f"{float(t['paid_total']):,.2f}", f"{float(t['city_share']):,.2f}", f"{float(t['district_share']):,.2f}",
             factor.get("factor_decimal", "1") if factor.get("scaled") else "1",
         )
@@ -269,11 +270,28 @@ def print_summary(result) -> None:
     q = sum(result.quarantined.values())
     changes = ", ".join(f"{k} +{v['inserted']}/~{v['updated']}/-{v['deleted']}" for k, v in result.load_changes.items())
     console.print(f"台账变更（新增/更新/删除）：{changes}", highlight=False)
-    console.print(f"隔离行：{q}；警告：{result.warnings}（校验报告：{result.out_dir / f'validation_{result.year}.xlsx'}）", highlight=False)
+    console.print(f"隔离行：{q}；警告：{result.warnings}（审计与校验报告：{result.out_dir / f'validation_{result.year}.xlsx'}）", highlight=False)
+    missing = result.missing_accounts
+    if missing is not None and len(missing):
+        err.print(f"[bold yellow]注意：[/]{len(missing)}个兑现收款单位缺少银行账户信息，补全前不能定稿：", highlight=False)
+        for r in missing.head(20).itertuples(index=False):
+            err.print(f"  - {r.name}（{r.payee_uscc}）缺少{r.missing}", highlight=False, markup=False)
+    _settings_notes()
     console.print("输出文件：", highlight=False)
     for name in sorted(result.outputs):
         console.print(f"  {result.out_dir / name}", highlight=False)
     console.print(f"  {result.out_dir / 'manifest.json'}", highlight=False)
+
+
+def _settings_notes() -> None:
+    """Name the settings the lists need that are not set (the lists show blanks for them)."""
+    from .config import load_settings, settings_path
+
+    settings = load_settings()
+    missing = settings.missing_contact()
+    where = settings_path() or "settlement.yaml（当前目录下没有）"
+    if missing:
+        err.print(f"[bold yellow]注意：[/]设置文件 {where} 未填写{'、'.join(missing)}，公示名单上相应内容为空。", highlight=False)
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ first year.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -40,6 +41,10 @@ REGIONS = {
 NAME_WORDS = ["云帆", "星河", "绿源", "恒达", "凯越", "锦程", "博远", "瑞丰", "华茂", "晨光", "青禾", "泓达", "正和", "众诚", "嘉润", "鼎新", "铭泰", "悦享", "优品", "匠心"]
 NAME_TRADES = ["电子商务", "网络科技", "供应链管理", "贸易", "跨境电商", "数字科技", "直播科技", "品牌管理"]
 BANKS = ["中国工商银行", "中国农业银行", "中国银行", "中国建设银行", "浙江农商银行", "宁波银行", "杭州银行"]
+# CNAPS bank codes (联行号) start with the bank's 3-digit code, then the city's 4-digit code
+BANK_CODES = {"中国工商银行": "102", "中国农业银行": "103", "中国银行": "104", "中国建设银行": "105", "浙江农商银行": "402", "宁波银行": "313", "杭州银行": "313"}
+BRANCH_CITY = {"330108": ("杭州", "3310"), "330106": ("杭州", "3310"), "330110": ("杭州", "3310"), "330109": ("杭州", "3310"),
+               "331122": ("丽水", "3430"), "330282": ("宁波", "3320"), "331102": ("丽水", "3430")}
 FX = {2020: "6.8976", 2021: "6.4515", 2022: "6.7261", 2023: "7.0467", 2024: "7.1217", 2025: "7.1884", 2026: "7.1500"}
 WAN = 10_000 * 100  # fen
 
@@ -64,6 +69,20 @@ def _yuan(fen) -> np.ndarray:
 
 def _thousands(fen: int) -> str:
     return f"{int(fen) // 100:,}.{int(fen) % 100:02d}"
+
+
+def _branches(bank: np.ndarray, region: np.ndarray, township: np.ndarray) -> tuple[list[str], list[str]]:
+    """The branch (开户银行) and its CNAPS code (联行号) of each account: the bank's branch in the
+    enterprise's township. Derived from the data already drawn (no draw from the random stream,
+    so the rest of the demo stays as it was)."""
+    names, codes = [], []
+    for b, r, t in zip(bank, region, township, strict=True):
+        city, city_code = BRANCH_CITY[str(r)]
+        place = str(t).removesuffix("街道").removesuffix("镇")
+        names.append(f"{b}{city}{place}支行")
+        digits = int(hashlib.sha256(f"{b}{t}".encode()).hexdigest()[:8], 16) % 10**5
+        codes.append(f"{BANK_CODES[str(b)]}{city_code}{digits:05d}")
+    return names, codes
 
 
 def _uscc_codes(rng: np.random.Generator, regions: np.ndarray) -> list[str]:
@@ -109,6 +128,7 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
     blacklisted = rng.random(n) < 0.015
     accounts = ["62" + "".join(rng.choice(list("0123456789"), 17)) for _ in range(n)]
     bank = rng.choice(BANKS, n)
+    branch, bank_code = _branches(bank, region, township)
 
     # scale: lognormal online retail in the last year, median ~ 2000万元
     size = rng.lognormal(mean=np.log(2.0e7), sigma=1.3, size=n)
@@ -219,7 +239,8 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
             "uscc": uscc, "name": names, "region_code": region, "township": township,
             "registered_on": [d.isoformat() for d in registered], "park_id": members,
             "park_entry_on": [d.isoformat() if d else "" for d in entry],
-            "credit_blacklisted": np.where(blacklisted, "是", "否"), "bank_name": bank, "bank_account": accounts,
+            "credit_blacklisted": np.where(blacklisted, "是", "否"), "bank_name": branch, "bank_account": accounts,
+            "account_name": names, "bank_code": bank_code,
         }
     )
     frames_by_year: dict[int, dict[str, pd.DataFrame]] = {}

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 
 from . import __version__
 from .allocation import city_fractions, split_funding
+from .config import load_settings
 from .ingest.contract import OBJECTIONS
 from .ingest.parse import parse_table
 from .ingest.readers import LandingError, read_table
@@ -26,11 +27,15 @@ from .ledger.load import bulk_insert, to_records
 from .ledger.load import read_table as read_ledger_table
 from .ledger.models import AwardLine, Enterprise, SettlementRun
 from .money import fen_to_yuan_text
-from .pipeline import InputError, RunRefused, compute, decorate, fixed_time, run_uid_for, write_outputs
+from .pipeline import InputError, RunRefused, compute, decorate, run_uid_for
 from .policies import load_catalog
+from .publish import RunOutputs, fixed_time, summary_from, write_run_outputs
+from .reports.bank_files import BankFileError, bank_file_name, write_bank_files
 from .reports.changes import KEY, change_list, write_changes
 from .reports.disbursement import write_disbursement
 from .reports.manifest import policy_totals
+from .reports.payments import missing_bank_details
+from .reports.runinfo import RunInfo
 from .stages import locked
 from .uscc import uscc_valid
 from .workdays import CalendarError, nth_workday
@@ -85,19 +90,14 @@ def publicize(year: int, start: date, working_days: int = 5, db_url: str | None 
     with engine.begin() as conn:
         run = _open_draft(conn, year, f"{year}年已定稿，不能再公示。")
         conn.execute(update(runs).where(runs.c.id == run.id).values(status="publicity", publicity_start=start, publicity_deadline=deadline))
-        lines = decorate(store.read_lines(conn, run.id), read_ledger_table(conn, Enterprise))
-        quarantined = store.quarantine_counts(conn, year)
+        enterprises = read_ledger_table(conn, Enterprise)
+        lines = decorate(store.read_lines(conn, run.id), enterprises)
         run = conn.execute(select(runs).where(runs.c.id == run.id)).first()
         out_dir = Path(out_root) / str(year)
-        totals = json.loads(run.totals or "{}")
-        outputs = write_outputs(year, out_dir, lines, catalog, _scale_factors(lines), totals, run.run_uid, "publicity", json.loads(run.input_sha256),
-                                quarantined, 0, window=(start.isoformat(), deadline.isoformat()))
+        info = RunInfo(year, run.run_uid, "publicity", __version__, (start.isoformat(), deadline.isoformat()), inputs=json.loads(run.input_sha256))
+        outputs = write_run_outputs(conn, RunOutputs(info, out_dir, lines, enterprises, catalog, summary_from(run), json.loads(run.scale_factors or "{}"),
+                                                     json.loads(run.totals or "{}"), publicity=True))
     return LifecycleResult(year, run.run_uid, "publicity", out_dir, outputs, deadline)
-
-
-def _scale_factors(lines: pd.DataFrame) -> dict:
-    scaled = lines[lines["scale_factor"].astype(str) != "1"]
-    return {str(p): {"factor_decimal": str(g["scale_factor"].iloc[0]), "scaled": True} for p, g in scaled.groupby("policy_id")}
 
 
 # ------------------------------------------------------------------------- objections
@@ -139,6 +139,9 @@ def apply_objections(lines: pd.DataFrame, objections: pd.DataFrame, catalog, reg
             continue
         i = hits[0]
         words = f"公示异议处理：{DECISION_WORDS[obj.decision]}（{obj.reason}）"
+        if obj.decision != "uphold" and "remark" in lines:
+            old = str(lines.loc[i, "remark"] or "")
+            lines.loc[i, "remark"] = (old + "；" if old else "") + f"公示异议：{DECISION_WORDS[obj.decision]}"
         if obj.decision == "remove":
             lines.loc[i, ["final_amount", "city_share", "district_share"]] = 0
             lines.loc[i, "status"] = "excluded"
@@ -225,21 +228,51 @@ def finalize(year: int, objections_path: Path | None = None, db_url: str | None 
             quarantined=run.quarantined, publicity_start=run.publicity_start, publicity_deadline=run.publicity_deadline,
             supersedes_run_id=run.id, objections=json.dumps(decisions.to_dict("records"), ensure_ascii=False, sort_keys=True),
             message="公示期未满提前定稿" if before_deadline and today <= run.publicity_deadline else "",
+            scale_factors=run.scale_factors, load_changes=run.load_changes, validation=run.validation,
         ))
         final_id = int(result.inserted_primary_key[0])
         conn.execute(update(runs).where(runs.c.id == run.id).values(status="finalized"))
         _insert_lines(conn, final_id, final)
-        quarantined = store.quarantine_counts(conn, year)
         # the files are written before the ledger commits: a failed write leaves the year unfinalized
         changes = change_list(draft, final, decisions)
-        files = {
-            f"changes_{year}.csv": write_changes(out_dir / f"changes_{year}.csv", changes),
-            f"disbursement_{year}.xlsx": write_disbursement(out_dir / f"disbursement_{year}.xlsx", year, final, enterprises, catalog, "final", fixed_time(year)),
-        }
         window = (run.publicity_start.isoformat(), run.publicity_deadline.isoformat())
-        outputs = write_outputs(year, out_dir, final, catalog, _scale_factors(final), totals, uid, "final", json.loads(run.input_sha256), quarantined, 0,
-                                window=window, files=files, extra={"draft_run_id": run.run_uid, "objections_applied": len(decisions)})
+        info = RunInfo(year, uid, "final", __version__, window, today.isoformat(), inputs=json.loads(run.input_sha256))
+        files = {f"changes_{year}.csv": write_changes(out_dir / f"changes_{year}.csv", changes)}
+        pay = _pay_lists(out_dir, year, final, enterprises, catalog, info)
+        files.update(pay.files)
+        draft_paid = int(draft.loc[draft["status"] == "paid", "final_amount"].sum())
+        spec = RunOutputs(info, out_dir, final, enterprises, catalog, summary_from(run), json.loads(run.scale_factors or "{}"), totals,
+                          files=files, money=pay.money, bank_files=pay.bank_files, objections=decisions,
+                          draft_paid=draft_paid, adjustments=int(changes["difference"].sum()) if len(changes) else 0,
+                          extra={"draft_run_id": run.run_uid, "objections_applied": len(decisions)})
+        outputs = write_run_outputs(conn, spec)
     return LifecycleResult(year, uid, "final", out_dir, outputs, changes=changes)
+
+
+@dataclass
+class _PayLists:
+    files: dict[str, str]  # name -> SHA-256
+    money: object  # reports.payments.Payments
+    bank_files: dict[str, Path]  # funding source -> its bank file
+
+
+def _pay_lists(out_dir: Path, year: int, lines: pd.DataFrame, enterprises: pd.DataFrame, catalog, info: RunInfo) -> _PayLists:
+    """The disbursement list and the bank batch-transfer files; refused (nothing written) when a
+    payee of a paid line has no account to pay to."""
+    missing = missing_bank_details(lines, enterprises)
+    if len(missing):
+        named = "\n".join(f"  - {r.name}（{r.payee_uscc}）缺少{r.missing}，涉及{r.lines}笔奖励" for r in missing.itertuples(index=False))
+        raise InputError(f"{year}年有{len(missing)}个收款单位缺少银行账户信息，拨付清单无法据以付款，本次不定稿：\n{named}\n"
+                         "请在 enterprises 文件中补全开户银行和银行账号后重新运行 settlement run，再公示、定稿。")
+    settings = load_settings()
+    name = f"disbursement_{year}{info.suffix}.xlsx"
+    digest, money = write_disbursement(out_dir / name, year, lines, enterprises, catalog, settings, info, fixed_time(year))
+    try:
+        banks = write_bank_files(out_dir, year, money, settings, info)
+    except BankFileError as exc:
+        raise InputError(str(exc)) from None
+    by_source = {s.name: out_dir / bank_file_name(year, info, s.name) for s in money.sources if bank_file_name(year, info, s.name) in banks}
+    return _PayLists({name: digest, **banks}, money, by_source)
 
 
 def _insert_lines(conn, run_id: int, lines: pd.DataFrame) -> None:
@@ -251,7 +284,7 @@ def _insert_lines(conn, run_id: int, lines: pd.DataFrame) -> None:
 # -------------------------------------------------------------------------- correct
 
 @locked
-def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, reason: str = "") -> LifecycleResult:
+def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, reason: str = "", today: date | None = None) -> LifecycleResult:
     """Settle a final year again from the (corrected) landing files. The new run supersedes the
     final run explicitly; every changed line is listed; the disbursement list holds only the
     differences (to pay, or to recover)."""
@@ -297,18 +330,21 @@ def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = 
             totals=json.dumps(totals, ensure_ascii=False, sort_keys=True), quarantined=c.quarantined, supersedes_run_id=previous.id,
             load_changes=json.dumps(c.load_changes, sort_keys=True), message=f"更正：{reason}",
             objections=json.dumps(carried.to_dict("records"), ensure_ascii=False, sort_keys=True),
+            scale_factors=json.dumps(c.scale_factors, sort_keys=True), validation=json.dumps(c.validation.summary, ensure_ascii=False, sort_keys=True),
         ))
         run_id = int(result.inserted_primary_key[0])
         _insert_lines(conn, run_id, new)
         suffix = f"correction{k}"
-        files = {
-            f"changes_{year}_{suffix}.csv": write_changes(out_dir / f"changes_{year}_{suffix}.csv", changes),
-            f"disbursement_{year}_{suffix}.xlsx": write_disbursement(out_dir / f"disbursement_{year}_{suffix}.xlsx", year, new, c.enterprises, catalog, "correction", fixed_time(year)),
-        }
-        outputs = write_outputs(year, out_dir, new, catalog, c.scale_factors, totals, uid, "final", c.landing.hashes, c.validation.quarantined_rows,
-                                len(c.validation.warnings), window=None, files=files,
-                                extra={"supersedes_run_id": previous.run_uid, "correction_reason": reason,
-                                       "difference_total": fen_to_yuan_text(int(changes["difference"].sum()))})
+        window = (previous.publicity_start.isoformat(), previous.publicity_deadline.isoformat()) if previous.publicity_start else None
+        info = RunInfo(year, uid, "correction", __version__, window, (today or date.today()).isoformat(), k, reason, inputs=c.landing.hashes)
+        files = {f"changes_{year}_{suffix}.csv": write_changes(out_dir / f"changes_{year}_{suffix}.csv", changes)}
+        pay = _pay_lists(out_dir, year, new, c.enterprises, catalog, info)
+        files.update(pay.files)
+        spec = RunOutputs(info, out_dir, new, c.enterprises, catalog, c.validation.summary, c.scale_factors, totals, files=files,
+                          money=pay.money, bank_files=pay.bank_files,
+                          extra={"supersedes_run_id": previous.run_uid, "correction_reason": reason,
+                                 "difference_total": fen_to_yuan_text(int(changes["difference"].sum()))})
+        outputs = write_run_outputs(conn, spec)
     return LifecycleResult(year, uid, "final", out_dir, outputs, changes=changes)
 
 

@@ -135,3 +135,18 @@ def largest_remainder(amounts, target: int, order_keys: list | None = None) -> n
         order = np.lexsort(tuple(keys))
         base[order[:left]] += 1
     return base
+
+
+def fen_to_capitals(fen: int) -> str:
+    """An amount in Chinese capitals as payment documents write it (人民币…元整):
+    5262228159 fen -> ``"人民币伍仟贰佰陆拾贰万贰仟贰佰捌拾壹元伍角玖分"``; 100000 -> ``"人民币壹仟元整"``.
+
+    The wording follows the rules for filling in payment documents (中国人民银行《支付结算办法》
+    附件“正确填写票据和结算凭证的基本规定”); the conversion is cn2an's ``rmb`` mode, given the
+    exact decimal text of the fen (never a float). A negative amount (to be recovered) is
+    written with 负 in front."""
+    import cn2an  # imported when a list needs it
+
+    fen = int(fen)
+    words = cn2an.an2cn(fen_to_yuan_text(abs(fen)), "rmb")
+    return ("人民币负" if fen < 0 else "人民币") + words

@@ -16,16 +16,15 @@ import pandas as pd
 
 from . import __version__
 from .allocation import Allocation, allocate
-from .config import load_settings
 from .engine.evaluate import evaluate_year
 from .engine.facts import FactError
 from .ingest import Landing, LandingError, read_landing
 from .ledger import store
 from .policies import Catalog
-from .reports.awards import write_awards
-from .reports.manifest import policy_totals, write_manifest
-from .reports.publicity import write_publicity
-from .reports.validation import write_validation_json, write_validation_xlsx
+from .publish import fixed_time
+from .reports.audit import AuditBook, write_audit
+from .reports.manifest import policy_totals
+from .reports.validation import validation_data, write_validation_json
 from .validation import ValidationResult, validate_landing
 
 
@@ -55,6 +54,7 @@ class RunResult:
     load_changes: dict
     outputs: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    missing_accounts: pd.DataFrame | None = None  # paid payees without an account to pay to
 
 
 Progress = Callable[[str], None]
@@ -84,20 +84,16 @@ def validate(landing: Landing, catalog: Catalog, out_dir: Path, data_docs: bool 
     if docs is not None and docs.exists():
         shutil.rmtree(docs)  # the site shows this validation only
     result = validate_landing(landing, catalog, docs_dir=docs)
-    write_validation_json(out_dir / f"validation_{landing.year}.json", result, landing.hashes)
+    result.summary = validation_data(result, landing.hashes, {name: t.file_name for name, t in landing.tables.items()})
+    write_validation_json(out_dir / f"validation_{landing.year}.json", result.summary)
     report = out_dir / f"validation_{landing.year}.xlsx"
-    write_validation_xlsx(report, result, fixed_time(landing.year))
+    write_audit(report, AuditBook(result.summary, catalog), fixed_time(landing.year))
     return result, report
 
 
 def run_uid_for(year: int, inputs: dict[str, str], policies: dict[str, str]) -> str:
     digest = hashlib.sha256(json.dumps({"inputs": inputs, "policies": policies, "code": __version__}, sort_keys=True).encode()).hexdigest()
     return f"{year}-{digest[:16]}"
-
-
-def fixed_time(year: int) -> str:
-    """Document time written into workbooks: fixed per year, so files are byte-identical."""
-    return f"{year + 1}-01-01T00:00:00Z"
 
 
 def decorate(lines: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
@@ -152,6 +148,7 @@ def compute(conn, year: int, landing_root: Path, out_dir: Path, catalog: Catalog
     t = time.perf_counter()
     progress("写入台账")
     changes = store.load_clean(conn, year, result.clean, files, result.problems, landing.hashes)
+    result.summary["ledger_rows"] = store.rows_from_files(conn, year, files)
     timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -200,35 +197,8 @@ def _run_stages(stages, year, landing_root, out_root, db_url, progress) -> RunRe
         timings["allocate"] = time.perf_counter() - t
     t = time.perf_counter()
     progress("写出文件")
-    info, lines, scale_factors, totals, quarantined, outputs = stages._publish(year, out_root, allocated["run_uid"], db_url, loaded["warnings"])
+    published = stages.publish_run(year, out_root, allocated["run_uid"], db_url)
     timings["publish"] = time.perf_counter() - t
-    return RunResult(year, allocated["run_uid"], allocated["run_id"], Path(out_root) / str(year), lines, scale_factors, totals,
-                     stages._all_files(quarantined, loaded["inputs"]), loaded["warnings"], loaded["load_changes"], outputs, timings)
-
-
-def write_outputs(year, out_dir, lines, catalog, scale_factors, totals, run_uid, status, inputs, quarantined, warnings, window,
-                  extra: dict | None = None, files: dict[str, str] | None = None) -> dict[str, str]:
-    """awards.csv, the publicity list (unless ``files`` replaces the set) and manifest.json."""
-    settings = load_settings()
-    outputs = dict(files or {})
-    outputs["awards.csv"] = write_awards(out_dir / "awards.csv", lines)
-    if files is None:
-        outputs[f"publicity_{year}.xlsx"] = write_publicity(out_dir / f"publicity_{year}.xlsx", year, lines, catalog, settings, window, status, fixed_time(year))
-    manifest = {
-        "run_id": run_uid,
-        "year": year,
-        "status": status,
-        "code_version": __version__,
-        "inputs": inputs,
-        "policies": catalog.sha256,
-        "totals": totals,
-        "scale_factors": scale_factors,
-        "quarantined_rows": quarantined,
-        "warnings": int(warnings),
-        "outputs": dict(sorted(outputs.items())),
-    }
-    if window:
-        manifest["publicity"] = {"start": window[0], "deadline": window[1]}
-    manifest.update(extra or {})
-    write_manifest(out_dir / "manifest.json", manifest)
-    return outputs
+    return RunResult(year, allocated["run_uid"], allocated["run_id"], Path(out_root) / str(year), published.lines, published.scale_factors,
+                     published.totals, published.quarantined, published.warnings, loaded["load_changes"], published.outputs, timings,
+                     published.missing_accounts)

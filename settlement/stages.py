@@ -13,6 +13,7 @@ import json
 import os
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,14 +34,16 @@ from .pipeline import (
     InputError,
     RunRefused,
     decorate,
-    fixed_time,
     ingest,
     run_uid_for,
     validate,
-    write_outputs,
 )
 from .policies import load_catalog
+from .publish import RunOutputs, fixed_time, write_run_outputs
 from .reports.manifest import policy_totals
+from .reports.payments import missing_bank_details
+from .reports.runinfo import RunInfo
+from .reports.validation import read_validation_json
 
 AMOUNT_COLUMNS = ["standard_amount", "capped_amount"]
 
@@ -193,12 +196,26 @@ def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: 
 
 @locked
 def publish_year(year: int, out_root: Path, run_uid: str, db_url: str | None = None, warnings: int | None = None) -> dict:
-    """The run's files, written from the ledger (awards.csv, the publicity list, manifest); then
-    the run becomes the year's draft. Until then it is ``running``, never taken for done."""
-    return _publish(year, out_root, run_uid, db_url, warnings)[0]
+    """The run's files, written from the ledger (awards.csv, the publicity list, the audit
+    workbook, manifest); then the run becomes the year's draft. Until then it is ``running``,
+    never taken for done. (``warnings`` is not used: the count comes from the audit workbook.)"""
+    return publish_run(year, out_root, run_uid, db_url).info
 
 
-def _publish(year: int, out_root: Path, run_uid: str, db_url: str | None, warnings: int | None):
+@dataclass
+class Published:
+    info: dict
+    lines: pd.DataFrame
+    scale_factors: dict
+    totals: dict
+    quarantined: dict[str, int]
+    warnings: int
+    outputs: dict[str, str]
+    missing_accounts: pd.DataFrame
+
+
+@locked
+def publish_run(year: int, out_root: Path, run_uid: str, db_url: str | None = None) -> Published:
     catalog = load_catalog()
     engine = make_engine(db_url)
     out_dir = Path(out_root) / str(year)
@@ -206,26 +223,27 @@ def _publish(year: int, out_root: Path, run_uid: str, db_url: str | None, warnin
         run = store.run_by_uid(conn, run_uid)
         if run is None:
             raise RunRefused(f"台账中没有结算 {run_uid}")
-        lines = decorate(store.read_lines(conn, run.id), read_table(conn, Enterprise))
-        quarantined = store.quarantine_counts(conn, year)
+        enterprises = read_table(conn, Enterprise)
+        lines = decorate(store.read_lines(conn, run.id), enterprises)
+        inputs = json.loads(run.input_sha256)
+        summary = read_validation_json(out_dir / f"validation_{year}.json")
+        if summary is None or summary.get("inputs") != inputs:
+            raise RunRefused(f"{out_dir / f'validation_{year}.json'} 不是本次结算输入的校验结果（可能被另一次校验覆盖）；请重新运行 settlement run --year {year}。")
+        # the ledger's rows from each input file, counted once for the run (reconciliation)
+        summary["ledger_rows"] = store.rows_from_files(conn, year, summary.get("tables", {}))
+        store.record_validation(conn, run.id, summary)
         window = store.publicity_window(conn, run.id)
         status = "draft" if run.status == "running" else run.status
-        if warnings is None:
-            report = out_dir / f"validation_{year}.json"
-            warnings = len(json.loads(report.read_text(encoding="utf-8"))["warnings"]) if report.exists() else 0
         scale_factors = json.loads(run.scale_factors or "{}")
         totals = json.loads(run.totals or "{}")
-        inputs = json.loads(run.input_sha256)
-        outputs = write_outputs(year, out_dir, lines, catalog, scale_factors, totals, run.run_uid, status, inputs,
-                                _all_files(quarantined, inputs), warnings, window=window)
+        info = RunInfo(year, run.run_uid, status, __version__, window, inputs=inputs)
+        spec = RunOutputs(info, out_dir, lines, enterprises, catalog, summary, scale_factors, totals, publicity=True)
+        outputs = write_run_outputs(conn, spec)
+        manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
         store.complete_draft(conn, run.id)
-    info = {"year": year, "run_uid": run.run_uid, "outputs": {k: str(out_dir / k) for k in outputs}, "publicity": str(out_dir / f"publicity_{year}.xlsx")}
-    return info, lines, scale_factors, totals, quarantined, outputs
+    quarantined = {f: int(summary.get("quarantined_rows", {}).get(f, 0)) for f in sorted(inputs)}
+    result = {"year": year, "run_uid": run.run_uid, "outputs": {k: str(out_dir / k) for k in outputs}, "publicity": str(out_dir / f"publicity_{year}.xlsx")}
+    return Published(result, lines, scale_factors, totals, quarantined, int(manifest["warnings"]), outputs, missing_bank_details(lines, enterprises))
 
 
-def _all_files(counts: dict[str, int], inputs: dict[str, str]) -> dict[str, int]:
-    """Quarantine counts for every input file (0 where nothing was quarantined)."""
-    return {name: int(counts.get(name, 0)) for name in sorted(set(inputs) | set(counts))}
-
-
-__all__ = ["check_inputs", "load_inputs", "policy_ids", "compute_policy", "allocate_year", "publish_year", "landing_hashes", "fixed_time"]
+__all__ = ["check_inputs", "load_inputs", "policy_ids", "compute_policy", "allocate_year", "publish_year", "publish_run", "landing_hashes", "fixed_time"]

@@ -63,6 +63,8 @@ CREATE TABLE enterprises (
 	credit_blacklisted BOOLEAN NOT NULL, 
 	bank_name VARCHAR(200) NOT NULL, 
 	bank_account VARCHAR(64) NOT NULL, 
+	account_name VARCHAR(200) NOT NULL, 
+	bank_code VARCHAR(32) NOT NULL, 
 	source_file VARCHAR(200) NOT NULL, 
 	source_row INTEGER NOT NULL, 
 	extra TEXT NOT NULL, 
@@ -144,6 +146,7 @@ CREATE TABLE settlement_runs (
 	message TEXT NOT NULL, 
 	objections TEXT NOT NULL, 
 	scale_factors TEXT NOT NULL, 
+	validation TEXT NOT NULL, 
 	PRIMARY KEY (id), 
 	UNIQUE (run_uid), 
 	FOREIGN KEY(supersedes_run_id) REFERENCES settlement_runs (id)

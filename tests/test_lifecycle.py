@@ -105,7 +105,7 @@ def test_publicize_finalize_with_objections(tmp_path, db_url):
     pub = publicize(2025, date(2025, 9, 28), 5, db_url, out)
     assert pub.deadline == date(2025, 10, 10)
     ws = load_workbook(out / "2025" / "publicity_2025.xlsx").active
-    assert "2025-09-28至2025-10-10" in ws["A3"].value
+    assert "公示期为2025-09-28至2025-10-10" in ws["A2"].value
     with pytest.raises(RunRefused, match="尚未结束"):
         finalize(2025, None, db_url, out, today=date(2025, 10, 10))
     objections = _objections(tmp_path / "objections.csv", [
@@ -156,7 +156,8 @@ def test_correction_pays_only_the_difference_and_lists_it(tmp_path, db_url):
     assert list(fixed.changes["uscc"]) == [A]
     wb = load_workbook(out / "2025" / "disbursement_2025_correction1.xlsx")
     summary = [r for r in wb["汇总"].iter_rows(values_only=True)]
-    assert any(r[0] == "合计" and float(r[4]) == 100000.0 for r in summary)
+    assert any(r[0] == "合计" and float(r[5]) == 100000.0 for r in summary)
+    assert "更正拨付清单（第1次更正）" in summary[0][0]
 
 
 def test_finalize_refuses_without_a_draft(tmp_path, db_url):

@@ -162,8 +162,9 @@ def test_validation_workbook_has_its_sheets(landing_copy, tmp_path):
 
     run(2025, landing_copy, tmp_path / "out", f"sqlite:///{tmp_path / 'l.db'}")
     wb = load_workbook(tmp_path / "out" / "2025" / "validation_2025.xlsx")
-    assert wb.sheetnames == ["检查汇总", "隔离行", "警告"]
+    assert wb.sheetnames == ["概况", "检查汇总", "隔离行", "警告", "勾稽核对", "逐笔追溯"]
     rows = list(wb["隔离行"].iter_rows(values_only=True))
-    assert rows[0] == ("文件", "行号", "列", "值", "原因代码", "原因")
-    assert {r[4] for r in rows[1:]} == {"online_gt_retail", "unknown_clause"}
+    assert rows[2] == ("序号", "文件", "行号", "统一社会信用代码", "企业名称", "列", "值", "原因", "原因代码")
+    assert {r[8] for r in rows[3:]} == {"online_gt_retail", "unknown_clause"}
+    assert all(r[3] and r[4] for r in rows[3:])  # the enterprise's code and name
     _ = C

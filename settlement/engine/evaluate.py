@@ -855,7 +855,7 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
     clauses = [(catalog.policy(p), catalog.policy(p).clause(c)) for p, c in by_clause.distinct]
 
     status, capped, facts, reason, notes = raw["status"], raw["capped_amount"], raw["facts"], raw["reason"], raw["notes"]
-    header = by_clause.per_row([f"《{p.short_name}》（{p.document_number}）第{c.id}条：" for p, c in clauses])
+    header = by_clause.per_row([f"《{p.short_name}》（{p.number_words}）第{c.id}条：" for p, c in clauses])
     candidate = status == "candidate"
     tail = "；" + reason
     rows = np.flatnonzero(candidate)

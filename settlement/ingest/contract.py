@@ -51,6 +51,8 @@ ENTERPRISES = LandingFile(
         Column("credit_blacklisted", "是否列入严重失信名单", "bool"),
         Column("bank_name", "开户银行", "text"),
         Column("bank_account", "银行账号", "account"),
+        Column("account_name", "账户名称（户名）", "text", required=False),
+        Column("bank_code", "联行号", "account", required=False),
     ),
     key=("uscc",),
     required=True,

@@ -99,7 +99,7 @@ def prepare(name: str, frame: pd.DataFrame, file_name: str) -> pd.DataFrame:
     frame["extra"] = frame["_extra"]
     if name == "prior_awards":
         frame["subject_uscc"] = frame["subject_uscc"].fillna("").astype(str)
-    for col in ("park_id", "township", "bank_name", "bank_account"):
+    for col in ("park_id", "township", "bank_name", "bank_account", "account_name", "bank_code"):
         if col in frame:
             frame[col] = frame[col].fillna("").astype(str)
     return frame[_db_columns(model)]
@@ -113,7 +113,9 @@ def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Chan
     keys = list(keys)
     incoming = incoming.drop_duplicates(keys, keep="first").reset_index(drop=True)
     existing = _existing(conn, model, keys, incoming, year if scope == "year" else None)
-    compare_cols = [c for c in columns if c not in ("source_file", "source_row")]
+    # where a row came from is compared too: a row that moved in its file (or came from another
+    # year's folder) is written again, so that the audit trace names the row it really is
+    compare_cols = list(columns)
     inc_cmp = _comparable(incoming, compare_cols)
     ex_cmp = _comparable(existing, compare_cols) if len(existing) else pd.DataFrame(columns=compare_cols)
     inc_key = inc_cmp[keys].agg("\x1f".join, axis=1) if len(inc_cmp) else pd.Series(dtype=str)

@@ -46,6 +46,8 @@ class Enterprise(_Source, Base):
     credit_blacklisted: Mapped[bool] = mapped_column(Boolean, default=False)
     bank_name: Mapped[str] = mapped_column(String(200), default="")
     bank_account: Mapped[str] = mapped_column(String(64), default="")
+    account_name: Mapped[str] = mapped_column(String(200), default="")  # 户名; blank: the enterprise's name
+    bank_code: Mapped[str] = mapped_column(String(32), default="")  # 联行号 (CNAPS, 12 digits)
 
 
 class AnnualStat(_Source, Base):
@@ -140,6 +142,7 @@ class SettlementRun(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     objections: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the objection outcomes applied
     scale_factors: Mapped[str] = mapped_column(Text, default="{}")  # JSON: per policy, as in the manifest
+    validation: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the checks, warnings and row counts of the run's inputs
     __table_args__ = (
         # nothing is paid twice: a year has at most one final run (a correction supersedes it)
         Index("uq_one_final_run_per_year", "year", unique=True, sqlite_where=text("status = 'final'"), postgresql_where=text("status = 'final'")),

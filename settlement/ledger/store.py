@@ -46,10 +46,22 @@ def load_clean(conn: Connection, year: int, clean: dict[str, pd.DataFrame], file
     for name in LOAD_ORDER:
         if name not in clean:
             continue
-        frame = prepare(name, clean[name], files[name])
+        frame = prepare(name, clean[name], f"{year}/{files[name]}")  # the landing folder's year and the file
         changes[name] = sync(conn, name, frame, year).as_dict()
     replace_quarantine(conn, year, problems, hashes)
     return changes
+
+
+def rows_from_files(conn: Connection, year: int, files: dict[str, str]) -> dict[str, int]:
+    """How many ledger rows came from each of the year's files (table -> file name): the
+    reconciliation compares them with the rows loaded."""
+    from sqlalchemy import func
+
+    out = {}
+    for name, file_name in files.items():
+        table = TABLES[name][0].__table__
+        out[file_name] = int(conn.execute(select(func.count()).select_from(table).where(table.c.source_file == f"{year}/{file_name}")).scalar_one())
+    return dict(sorted(out.items()))
 
 
 def paid_history(conn: Connection, year: int) -> pd.DataFrame:
@@ -161,6 +173,13 @@ def publicity_window(conn: Connection, run_id: int) -> tuple[str, str] | None:
     if row is None or row.publicity_start is None:
         return None
     return row.publicity_start.isoformat(), row.publicity_deadline.isoformat()
+
+
+def record_validation(conn: Connection, run_id: int, summary: dict) -> None:
+    """The validation summary of the run's inputs, kept with the run (the audit workbook is
+    written again from it at publicity and finalization)."""
+    runs = SettlementRun.__table__
+    conn.execute(update(runs).where(runs.c.id == run_id).values(validation=json.dumps(summary, ensure_ascii=False, sort_keys=True)))
 
 
 def run_status(conn: Connection, run_id: int) -> str:

@@ -325,11 +325,21 @@ class Budget(Strict):
 
 class Funding(Strict):
     payer: str  # who pays, in words (市级财政 / 区级财政 / ...)
-    city_body: str = "市级财政"  # the city-level funding source named on the disbursement list
-    city_share: Ratio  # default share of the city; the rest is the district's
+    city_body: str  # the funding source of the city's share, named on the disbursement list (杭州市财政)
+    # that government's administrative code: 330100 杭州市 is a city with districts (市级);
+    # 330282 慈溪市 is a county-level city (县级市). It orders and names the source on the lists.
+    city_body_code: str
+    city_share: Ratio  # default share of the city; the rest is the district's (the payee's region's own treasury)
     by_region: dict[str, Ratio] = Field(default_factory=dict)  # region code -> city share
     text: str | None = None
     notes: list[str] = Field(default_factory=list)
+
+    @field_validator("city_body_code")
+    @classmethod
+    def _admin_code(cls, v: str) -> str:
+        if not (len(v) == 6 and v.isdigit()):
+            raise ValueError("city_body_code 应为6位行政区划代码（如 330100 杭州市、330282 慈溪市）")
+        return v
 
 
 class Dedup(Strict):
@@ -349,7 +359,8 @@ class Policy(Strict):
     id: str
     short_name: str
     title: str
-    document_number: str
+    document_number: str  # 文号; empty for a draft that has none yet
+    draft: bool = False  # a draft (征求意见稿) not yet issued: named as such on every list
     issuer: str
     issued_on: date | None = None
     source: str
@@ -380,6 +391,26 @@ class Policy(Strict):
             if clause.cap_group and clause.cap_group not in {g.id for g in self.cap_groups}:
                 raise ValueError(f"条款 {clause.id} 的 cap_group {clause.cap_group} 未定义")
         return self
+
+    @property
+    def number_words(self) -> str:
+        """The document number as lists cite it: 杭高新〔2024〕14号, or what a draft is."""
+        if self.draft:
+            return f"{self.document_number}，征求意见稿" if self.document_number else "征求意见稿"
+        return self.document_number
+
+    @property
+    def citation(self) -> str:
+        """Short name and number: 滨江新电商若干意见（杭高新〔2024〕14号）."""
+        return f"{self.short_name}（{self.number_words}）"
+
+    @property
+    def full_citation(self) -> str:
+        """《full title》（number）, as the basis of a list (政策依据); a draft names its issuer and
+        that it is not yet issued."""
+        if self.draft:
+            return f"{self.issuer}《{self.title}》（尚未正式印发，按征求意见稿执行）"
+        return f"《{self.title}》（{self.document_number}）"
 
     @property
     def clauses(self) -> list[Clause]:

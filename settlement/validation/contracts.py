@@ -148,6 +148,7 @@ def run_contracts(frames: dict[str, pd.DataFrame], file_names: dict[str, str], y
                 "file": file_names.get(name, name), "check": spec["type"], "column": column, "severity": severity,
                 "description": meta.get("message", ""), "why": meta.get("why", ""), "failed": int(r.result.get("unexpected_count") or len(rows)),
                 "checked": int(r.result.get("element_count") or len(frame)), "reason": meta.get("reason", ""),
+                "label": meta.get("name", ""), "requirement": meta.get("requirement", ""),
             })
             if rows:
                 values = frame.set_index("_row").reindex(rows)[column] if column in frame else pd.Series([""] * len(rows))

@@ -48,15 +48,32 @@ WARNING_MESSAGES = {
 }
 
 
+RULES = {
+    # reason -> (the check's Chinese name, what it requires), for the audit workbook
+    "unknown_enterprise": ("企业在企业名录中", "所属企业在企业名录（enterprises）中"),
+    "quarantined_enterprise": ("所引用的企业未被隔离", "所引用的企业在企业名录中没有被隔离"),
+    "unknown_park": ("园区在园区表中", "所属园区在园区表（parks）中"),
+    "quarantined_park": ("所引用的园区未被隔离", "所属园区在园区表中没有被隔离"),
+    "unknown_operator": ("运营主体在企业名录中", "园区运营主体在企业名录（enterprises）中"),
+    "unknown_clause": ("条款在政策中", "条款编号是所填政策的条款"),
+    "growth_mismatch": ("报送增速与两年数据相符", "报送的同比增速与按上年数据计算的增速相差不超过0.5个百分点"),
+    "jump": ("与上年相比无十倍跳变", "比上年增长不超过10倍"),
+    "budget_not_applicable": ("预算行属于按预算下调的政策", "预算行所属政策的文本规定了按比例下调"),
+    "application_for_data_clause": ("申报行属于需申报的条款", "按统计数据直接计算的条款不需申报"),
+}
+
+
 @dataclass
 class Check:
     file: str
-    name: str
+    name: str  # technical id: the expectation or rule, and the column
     severity: str  # blocking | error | warning
     description: str
     failed: int = 0
     checked: int = 0
     why: str = ""
+    label: str = ""  # the check's Chinese name
+    requirement: str = ""  # what the check requires, in words
 
 
 @dataclass
@@ -68,6 +85,9 @@ class ValidationResult:
     clean: dict[str, pd.DataFrame]
     quarantined_rows: dict[str, int]
     checks: list[Check] = field(default_factory=list)
+    rows_read: dict[str, int] = field(default_factory=dict)  # file -> data rows in the file
+    ignored_rows: dict[str, int] = field(default_factory=dict)  # file -> rows read but not used (a warning says why)
+    summary: dict = field(default_factory=dict)  # the report's data (reports.validation.validation_data), once written
 
     @property
     def ok(self) -> bool:
@@ -81,7 +101,8 @@ class _Collector:
 
     def add(self, file: str, frame: pd.DataFrame, mask, column: str, reason: str, severity: str = "error", messages=MESSAGES, detail=None) -> None:
         mask = np.asarray(mask, dtype=bool)
-        self.checks.append(Check(file, reason + ":" + column, severity, messages[reason], int(mask.sum()), len(frame), WHY.get(reason, "")))
+        label, requirement = RULES.get(reason, (reason, ""))
+        self.checks.append(Check(file, reason + ":" + column, severity, messages[reason], int(mask.sum()), len(frame), WHY.get(reason, ""), label, requirement))
         if not mask.any():
             return
         hit = frame.loc[mask]
@@ -123,11 +144,12 @@ def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=No
     checks: list[Check] = []
     for table in tables.values():
         failed = table.problems["row"].nunique() if len(table.problems) else 0
-        checks.append(Check(table.file_name, "cell_types", "error", "列类型与取值格式（金额、日期、是/否、枚举、行政区划、银行账号）", int(failed), len(table.frame)))
+        checks.append(Check(table.file_name, "cell_types", "error", "列类型与取值格式（金额、日期、是/否、枚举、行政区划、银行账号）", int(failed), len(table.frame),
+                            "读不准的单元格一律不猜测：该行隔离，由人工更正后重新结算", "单元格格式", "金额、比率、数量、日期、是/否、枚举、行政区划代码、银行账号等单元格都能准确读取"))
 
     contracts = run_contracts(frames, names, year, [p.id for p in catalog.policies], docs_dir=docs_dir, today=today)
     for c in contracts.checks:
-        checks.append(Check(c["file"], f"{c['check']}:{c['column']}", c["severity"], c["description"], c["failed"], c["checked"], c["why"]))
+        checks.append(Check(c["file"], f"{c['check']}:{c['column']}", c["severity"], c["description"], c["failed"], c["checked"], c["why"], c["label"], c["requirement"]))
 
     # clause ids exist in the named policy (the contracts check the policy ids)
     clause_ids = catalog.clause_ids()
@@ -203,10 +225,15 @@ def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=No
         clean[name] = frame.loc[keep].reset_index(drop=True)
         counts[file_of(name)] = int((~keep).sum())
     warn_frame = pd.concat([warnings.frame(), contracts.warnings], ignore_index=True).sort_values(["file", "row", "column", "reason"], kind="stable").reset_index(drop=True)
+    ignored_rows: dict[str, int] = {}
     for name, reason in (("applications", "application_for_data_clause"), ("budgets", "budget_not_applicable")):
         if name in clean and len(warn_frame):
             ignored = set(warn_frame.loc[(warn_frame["file"] == file_of(name)) & (warn_frame["reason"] == reason), "row"])
+            before = len(clean[name])
             clean[name] = clean[name][~clean[name]["_row"].isin(ignored)].reset_index(drop=True)
+            ignored_rows[file_of(name)] = before - len(clean[name])
+    problems = with_enterprise(problems, frames, names)
+    warn_frame = with_enterprise(warn_frame, frames, names)
 
     # --- blocking -------------------------------------------------------------------------
     if not len(clean["enterprises"]):
@@ -215,16 +242,48 @@ def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=No
     missing_year = year not in stats_years
     if missing_year:
         blocking.append(f"{file_of('annual_stats')}：没有结算年度 {year} 年的数据（可用的年度：{sorted(stats_years) or '无'}）")
-    checks.append(Check(file_of("annual_stats"), "settlement_year_present", "blocking", f"包含结算年度{year}年的数据", int(missing_year), 1, "没有结算年度的数据就无从结算"))
+    checks.append(Check(file_of("annual_stats"), "settlement_year_present", "blocking", f"包含结算年度{year}年的数据", int(missing_year), 1, "没有结算年度的数据就无从结算",
+                        "含结算年度数据", f"包含结算年度{year}年的统计数据"))
     usd_needed = _usd_needed(clean.get("applications"), catalog, year)
     fx = clean.get("fx_rates")
     has_rate = fx is not None and (fx["year"] == year).any()
     if usd_needed and not has_rate:
         blocking.append(f"{file_of('fx_rates') if 'fx_rates' in names else 'fx_rates.csv'}：缺少 {year} 年的美元汇率（usd_cny），而 {'、'.join(usd_needed)} 按美元计算")
     checks.append(Check(file_of("fx_rates") if "fx_rates" in names else "fx_rates.csv", "fx_rate_for_usd_clauses", "blocking",
-                        f"按美元计算的条款有申报时，{year}年有美元汇率", int(bool(usd_needed) and not has_rate), 1, "美元条款的门槛和金额离不开当年汇率；系统不内置任何汇率"))
+                        f"按美元计算的条款有申报时，{year}年有美元汇率", int(bool(usd_needed) and not has_rate), 1, "美元条款的门槛和金额离不开当年汇率；系统不内置任何汇率",
+                        "当年美元汇率", f"按美元计算的条款有申报时，有{year}年的美元汇率"))
     checks += refs.checks + warnings.checks
-    return ValidationResult(year, problems, warn_frame, blocking, clean, counts, checks)
+    rows_read = {file_of(name): int(len(frame)) for name, frame in frames.items()}
+    return ValidationResult(year, problems, warn_frame, blocking, clean, counts, checks, rows_read, ignored_rows)
+
+
+ENTERPRISE_COLUMN = {"parks": "operator_uscc"}
+
+
+def with_enterprise(records: pd.DataFrame, frames: dict[str, pd.DataFrame], names: dict[str, str]) -> pd.DataFrame:
+    """``records`` (file, row, …) with the enterprise each row is about: ``uscc`` as the row gives
+    it and ``name`` from the enterprise register (blank where the row names no known enterprise)."""
+    records = records.copy()
+    records["uscc"] = ""
+    records["name"] = ""
+    if not len(records):
+        return records
+    ent = frames.get("enterprises")
+    register = pd.Series(ent["name"].to_numpy(), index=ent["uscc"].to_numpy()) if ent is not None else pd.Series(dtype=object)
+    register = register[~register.index.duplicated()]
+    for name, frame in frames.items():
+        column = ENTERPRISE_COLUMN.get(name, "uscc")
+        if column not in frame:
+            continue
+        mine = (records["file"] == names.get(name, f"{name}.csv")).to_numpy()
+        if not mine.any():
+            continue
+        by_row = pd.Series(frame[column].fillna("").astype(str).to_numpy(), index=frame["_row"].to_numpy())
+        by_row = by_row[~by_row.index.duplicated()]
+        codes = records.loc[mine, "row"].astype(np.int64).map(by_row).fillna("")
+        records.loc[mine, "uscc"] = codes.to_numpy()
+        records.loc[mine, "name"] = codes.map(register).fillna("").to_numpy()
+    return records
 
 
 def _usd_needed(apps: pd.DataFrame | None, catalog: Catalog, year: int) -> list[str]:

@@ -132,6 +132,7 @@ def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) 
     from settlement.policies import load_catalog
     from settlement.reports.disbursement import write_disbursement
     from settlement.reports.publicity import write_publicity
+    from settlement.reports.runinfo import RunInfo
 
     enterprises = enterprise_years // (HISTORY + 1)
     catalog = load_catalog()
@@ -170,8 +171,10 @@ def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) 
     clock.stage("record", record)
     out = work / "xlsx"
     out.mkdir(exist_ok=True)
-    clock.stage("publicity", write_publicity, out / "publicity.xlsx", YEAR, final, catalog, load_settings(), None, "draft", pipeline.fixed_time(YEAR))
-    clock.stage("disburse", write_disbursement, out / "disbursement.xlsx", YEAR, final[final["status"] == "paid"], ctx.enterprises, catalog, "final", pipeline.fixed_time(YEAR))
+    run = RunInfo(YEAR, "bench", "final", "bench", ("2026-03-02", "2026-03-06"), "2026-03-16")
+    clock.stage("publicity", write_publicity, out / "publicity.xlsx", YEAR, final, catalog, load_settings(), run, pipeline.fixed_time(YEAR))
+    clock.stage("disburse", write_disbursement, out / "disbursement.xlsx", YEAR, final[final["status"] == "paid"], ctx.enterprises, catalog, load_settings(), run,
+                pipeline.fixed_time(YEAR))
     paid = int((final["status"] == "paid").sum())
     from openpyxl import load_workbook
 
