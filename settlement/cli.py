@@ -15,8 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="电子商务扶持政策年度结算（settlement）")
-console = Console()
-err = Console(stderr=True)
+# a terminal's own width; a log or pipe gets lines wide enough for the summary table
+console = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 YEAR_HELP = "结算年度，如 2025"
 
@@ -30,18 +31,45 @@ def _fail(message: str, code: int) -> None:
     from .ledger.db import scrub
 
     err.print("[bold red]错误：[/]", end="", highlight=False)
-    err.print(scrub(message), highlight=False, markup=False)  # data in a message is never markup
+    err.print(scrub(message), highlight=False, markup=False, soft_wrap=True)  # data in a message is never markup; lines are not cut
     raise typer.Exit(code)
 
 
-def _guard(fn):
-    """Run a command body and turn errors into messages and exit codes."""
+OS_WORDS = {
+    "ENOSPC": "磁盘空间不足，写入 {path} 失败：请清理磁盘空间后重新运行（已完成的文件都是完整的，写了一半的文件不会留下）",
+    "EDQUOT": "磁盘配额已满，写入 {path} 失败：请清理空间后重新运行",
+    "EACCES": "没有权限访问 {path}：请检查该文件或目录的权限，或用 --landing / --out / --db 指定有权限的位置",
+    "EPERM": "没有权限访问 {path}：请检查该文件或目录的权限，或用 --landing / --out / --db 指定有权限的位置",
+    "EROFS": "{path} 在只读的磁盘上，不能写入：请用 --out / --db 指定可写的位置",
+    "EISDIR": "{path} 是一个目录，这里需要的是文件：请检查命令中的路径",
+    "ENOTDIR": "{path} 中有一段不是目录（可能是同名的文件）：请检查命令中的路径",
+    "ENOENT": "找不到 {path}：请检查命令中的路径",
+    "ENAMETOOLONG": "路径过长：{path}",
+}
+
+
+def os_message(exc: OSError) -> str:
+    """An operating system's refusal in the bureau's words, naming the path and what to do."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    path = exc.filename or "（未给出路径）"
+    words = OS_WORDS.get(name)
+    if words:
+        return words.format(path=path)
+    return f"操作系统拒绝了对 {path} 的操作（{exc.strerror or type(exc).__name__}）：请检查路径、权限和磁盘空间后重新运行"
+
+
+def _guard(fn, db: str | None = None):
+    """Run a command body and turn errors into messages and exit codes (``db``: the ledger URL
+    the command uses, named in database errors)."""
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
     from .config import SettingsError
+    from .engine.facts import FactError
     from .ingest import LandingError
-    from .ledger.db import DatabaseConfigError
-    from .ledger.locks import YearBusy
+    from .ledger.db import DatabaseConfigError, db_url, scrub
+    from .ledger.locks import LedgerBusy, YearBusy
     from .pipeline import InputError, RunRefused
     from .policies import PolicyLoadError
 
@@ -52,23 +80,26 @@ def _guard(fn):
     except InputError as exc:
         msg = str(exc) + (f"\n校验报告：{exc.report}" if exc.report else "")
         _fail(msg, 2)
-    except LandingError as exc:
+    except (LandingError, FactError) as exc:
         _fail(str(exc), 2)
-    except (RunRefused, PolicyLoadError, YearBusy, DatabaseConfigError, SettingsError) as exc:
+    except (RunRefused, PolicyLoadError, YearBusy, LedgerBusy, DatabaseConfigError, SettingsError) as exc:
         _fail(str(exc), 1)
     except KeyboardInterrupt:
         _fail("已中断", 1)
     except DBAPIError as exc:  # nothing half-done was committed: the transaction rolled back
         detail = (str(getattr(exc, "orig", None) or "").strip() or type(exc).__name__).splitlines()[0][:200]
+        where = f"台账数据库 {scrub(db_url(db))}"
+        if "readonly" in detail or "read-only" in detail:
+            _fail(f"{where} 是只读的，不能写入：{detail}\n请检查数据库文件及其目录的写权限，或用 --db 指定可写的台账。", 1)
         if isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated:
-            _fail(f"数据库不可用或连接中断：{detail}\n"
+            _fail(f"{where} 不可用或连接中断：{detail}\n"
                   "本次操作的数据库事务已回滚，台账中不会留下半个年度；请在数据库恢复后重新运行同一命令。", 1)
-        _fail(f"数据库拒绝了本次操作（{type(getattr(exc, 'orig', exc)).__name__}）：{detail}\n本次操作的数据库事务已回滚，台账未改变。", 1)
+        _fail(f"{where} 拒绝了本次操作（{type(getattr(exc, 'orig', exc)).__name__}）：{detail}\n本次操作的数据库事务已回滚，台账未改变。", 1)
+    except OSError as exc:
+        _fail(os_message(exc), 1)
     except Exception as exc:  # anything unexpected: a message, not a traceback
         if os.environ.get("SETTLEMENT_DEBUG"):
             raise
-        from .ledger.db import scrub
-
         # scrubbed before it is cut short, so that no half URL keeps its password
         _fail(f"{type(exc).__name__}: {scrub(exc)[:500]}（设置 SETTLEMENT_DEBUG=1 可查看详细信息）", 1)
 
@@ -100,17 +131,21 @@ def run(
     landing: Path = typer.Option(Path("landing"), "--landing", help="着陆目录"),
     out: Path = typer.Option(Path("out"), "--out", help="输出目录"),
     db: str = typer.Option(None, "--db", help="台账数据库 URL（默认 SETTLEMENT_DB_URL 或 sqlite:///./var/settlement.db）"),
+    replace_publicized: bool = typer.Option(False, "--replace-publicized", help="年度正在公示时，按新的输入重新结算、替换公示中的名单（须同时写明 --reason）"),
+    reason: str = typer.Option(None, "--reason", help="替换公示中名单的理由（记录在台账、manifest 和新名单上）"),
 ) -> None:
     """导入 → 校验 → 计算 → 分配 → 输出草稿（awards.csv、公示名单、manifest.json）。"""
 
     def body():
         from .pipeline import run as run_pipeline
 
+        if replace_publicized and not (reason or "").strip():
+            _fail("--replace-publicized 必须同时用 --reason 写明理由", 2)
         with console.status("结算中…") as status:
-            result = run_pipeline(year, landing, out, db, progress=lambda s: status.update(f"{s}…"))
+            result = run_pipeline(year, landing, out, db, progress=lambda s: status.update(f"{s}…"), replace_reason=reason if replace_publicized else None)
         print_summary(result)
 
-    _guard(body)
+    _guard(body, db)
 
 
 @app.command()
@@ -122,15 +157,21 @@ def validate(
     """只做校验并写出校验报告。"""
 
     def body():
-        from .pipeline import ingest
+        from .outputs import keep_validated, reject, staging_dir
+        from .pipeline import ingest, run_uid_for
         from .pipeline import validate as run_validate
         from .policies import load_catalog
 
+        catalog = load_catalog()
         landing_data = ingest(year, landing)
-        result, report = run_validate(landing_data, load_catalog(), out / str(year))
+        run_uid = run_uid_for(year, landing_data.hashes, catalog.sha256)
+        result, report = run_validate(landing_data, catalog, staging_dir(out, year, run_uid))
+        # the year's folder holds the last good run's files: a check alone goes beside them
+        folder = keep_validated(out, year, run_uid) if result.ok else reject(out, year, run_uid, "；".join(result.blocking))
+        report = folder / report.name
         table = Table(title=f"{year}年数据校验（未通过的检查）", show_lines=False)
         for col in ("文件", "检查", "级别", "未通过"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for c in result.checks:
             if c.failed:
                 table.add_row(c.file, c.description, c.severity, str(c.failed))
@@ -153,20 +194,25 @@ def explain(
 
     def body():
         from .engine.matters import matter_label
-        from .explain import lines_for
+        from .explain import NoLedger, lines_for, normalise_code
+        from .ledger.db import db_url, scrub
 
-        lines, run = lines_for(year, uscc, db)
+        code = normalise_code(uscc)
+        try:
+            lines, run = lines_for(year, code, db)
+        except NoLedger as exc:
+            _fail(str(exc), 1)
         if run is None:
-            _fail(f"{year}年还没有结算记录，请先运行 settlement run --year {year}", 1)
+            _fail(f"台账 {scrub(db_url(db))} 中没有{year}年的结算记录，请先运行 settlement run --year {year}（或用 --db 指定另一个台账）", 1)
         if not len(lines):
-            console.print(f"{uscc} 在 {year} 年（{run.run_uid}，{run.status}）没有奖励记录。", highlight=False)
+            console.print(f"{code} 在 {year} 年（{run.run_uid}，{run.status}）没有奖励记录。", highlight=False)
             return
-        console.print(f"[bold]{lines['name'].iloc[0]}（{uscc}）{year}年 · 结算 {run.run_uid}（{run.status}）[/]", highlight=False)
+        console.print(f"[bold]{lines['name'].iloc[0]}（{code}）{year}年 · 结算 {run.run_uid}（{run.status}）[/]", highlight=False)
         for r in lines.itertuples(index=False):
-            console.print(f"\n[bold]{r.policy_id} 第{r.clause_id}条 · {matter_label(r.matter)} · {STATUS_WORDS.get(r.status, r.status)} · 实付 {r.final_amount / 100:,.2f} 元[/]", highlight=False)
+            console.print(f"\n[bold]{r.policy_id} 第{r.clause_id}条 · {matter_label(r.matter)} · {STATUS_WORDS.get(r.status, r.status)} · 实付 {yuan(int(r.final_amount))} 元[/]", highlight=False)
             console.print(r.explanation, highlight=False, soft_wrap=True)
 
-    _guard(body)
+    _guard(body, db)
 
 
 @app.command()
@@ -176,6 +222,8 @@ def publicize(
     working_days: int = typer.Option(5, "--working-days", min=1, max=60, help="公示期（工作日，按国务院节假日安排含调休）"),
     out: Path = typer.Option(Path("out"), "--out", help="输出目录"),
     db: str = typer.Option(None, "--db", help="台账数据库 URL"),
+    restart: bool = typer.Option(False, "--restart", help="已在公示时改用新的公示期重新公示（须同时写明 --reason）"),
+    reason: str = typer.Option(None, "--reason", help="重新公示的理由（记录在台账、manifest 和公示名单上）"),
 ) -> None:
     """把草稿转入公示，按中国工作日计算截止日期，并重新生成带公示期的公示名单。"""
 
@@ -188,11 +236,13 @@ def publicize(
             start_day = date.fromisoformat(start)
         except ValueError:
             _fail(f"开始日期格式不对：{start}（应为 YYYY-MM-DD）", 2)
-        result = do_publicize(year, start_day, working_days, db, out)
+        if restart and not (reason or "").strip():
+            _fail("--restart 必须同时用 --reason 写明理由", 2)
+        result = do_publicize(year, start_day, working_days, db, out, restart_reason=reason if restart else None)
         console.print(f"{year}年结算 {result.run_uid} 已转入公示：{start_day.isoformat()} 起 {working_days} 个工作日，截止 {result.deadline.isoformat()}（含）。", highlight=False)
         console.print(f"公示名单：{result.out_dir / f'publicity_{year}.xlsx'}", highlight=False)
 
-    _guard(body)
+    _guard(body, db)
 
 
 @app.command()
@@ -210,11 +260,11 @@ def finalize(
 
         result = do_finalize(year, objections, db, out, before_deadline=before_deadline)
         changed = result.changes
-        console.print(f"{year}年已定稿：{result.run_uid}；与公示草稿相比变更 {len(changed)} 笔，合计差额 {changed['difference'].sum() / 100:,.2f} 元。", highlight=False)
+        console.print(f"{year}年已定稿：{result.run_uid}；与公示草稿相比变更 {len(changed)} 笔，合计差额 {yuan(int(changed['difference'].sum()))} 元。", highlight=False)
         for name in sorted(result.outputs):
             console.print(f"  {result.out_dir / name}", highlight=False)
 
-    _guard(body)
+    _guard(body, db)
 
 
 @app.command()
@@ -235,23 +285,31 @@ def correct(
             console.print(result.message, highlight=False)
             return
         changed = result.changes
-        console.print(f"{year}年更正 {result.run_uid}：变更 {len(changed)} 笔，应补拨 {changed.loc[changed['difference'] > 0, 'difference'].sum() / 100:,.2f} 元，应追回 {-changed.loc[changed['difference'] < 0, 'difference'].sum() / 100:,.2f} 元。", highlight=False)
+        console.print(f"{year}年更正 {result.run_uid}：变更 {len(changed)} 笔，应补拨 {yuan(int(changed.loc[changed['difference'] > 0, 'difference'].sum()))} 元，应追回 {yuan(-int(changed.loc[changed['difference'] < 0, 'difference'].sum()))} 元。", highlight=False)
         for name in sorted(result.outputs):
             console.print(f"  {result.out_dir / name}", highlight=False)
 
-    _guard(body)
+    _guard(body, db)
+
+
+def yuan(fen: int) -> str:
+    """Fen as 元 with thousands separators and two decimals, exactly (never through a float)."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(int(fen)), 100)
+    return f"{sign}{whole:,}.{cents:02d}"
 
 
 STATUS_WORDS = {"paid": "兑现", "superseded": "就高不重复未兑现", "excluded": "不予奖励", "zero": "金额为0"}
 
 
 def print_summary(result) -> None:
+    from .money import yuan_to_fen
     from .policies import load_catalog
 
     catalog = load_catalog()
     table = Table(title=f"{result.year}年结算（草稿）· {result.run_uid}")
     for col, justify in (("政策", "left"), ("文号", "left"), ("兑现企业", "right"), ("兑现笔数", "right"), ("兑现金额(元)", "right"), ("市级(元)", "right"), ("区县级(元)", "right"), ("下调系数", "right")):
-        table.add_column(col, justify=justify)
+        table.add_column(col, justify=justify, overflow="fold")  # a figure wraps; it is never cut to "22,861…"
     grand = 0
     for policy in catalog.policies:
         t = result.totals.get(policy.id)
@@ -260,17 +318,18 @@ def print_summary(result) -> None:
         factor = result.scale_factors.get(policy.id, {})
         table.add_row(
             policy.short_name, policy.number_words, str(t["payees"]), str(t["paid_lines"]),
-            f"{float(t['paid_total']):,.2f}", f"{float(t['city_share']):,.2f}", f"{float(t['district_share']):,.2f}",
+            yuan(yuan_to_fen(t["paid_total"])), yuan(yuan_to_fen(t["city_share"])), yuan(yuan_to_fen(t["district_share"])),
             factor.get("factor_decimal", "1") if factor.get("scaled") else "1",
         )
-        grand += round(float(t["paid_total"]) * 100)
+        grand += yuan_to_fen(t["paid_total"])
     payees = result.lines.loc[result.lines["status"] == "paid", "payee_uscc"].nunique()
-    table.add_row("合计", "", str(payees), str(int((result.lines["status"] == "paid").sum())), f"{grand / 100:,.2f}", "", "", "", style="bold")
+    table.add_row("合计", "", str(payees), str(int((result.lines["status"] == "paid").sum())), yuan(grand), "", "", "", style="bold")
     console.print(table)
     q = sum(result.quarantined.values())
     changes = ", ".join(f"{k} +{v['inserted']}/~{v['updated']}/-{v['deleted']}" for k, v in result.load_changes.items())
     console.print(f"台账变更（新增/更新/删除）：{changes}", highlight=False)
     console.print(f"隔离行：{q}；警告：{result.warnings}（审计与校验报告：{result.out_dir / f'validation_{result.year}.xlsx'}）", highlight=False)
+    _print_findings(result.out_dir / f"validation_{result.year}.json")
     missing = result.missing_accounts
     if missing is not None and len(missing):
         err.print(f"[bold yellow]注意：[/]{len(missing)}个兑现收款单位缺少银行账户信息，补全前不能定稿：", highlight=False)
@@ -281,6 +340,28 @@ def print_summary(result) -> None:
     for name in sorted(result.outputs):
         console.print(f"  {result.out_dir / name}", highlight=False)
     console.print(f"  {result.out_dir / 'manifest.json'}", highlight=False)
+
+
+def _print_findings(report) -> None:
+    """Quarantined rows and warnings grouped by file and reason, with their rows, so that nothing
+    the run set aside or doubted passes unseen (the audit workbook has every row)."""
+    import json
+
+    try:
+        summary = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    for title, records in (("隔离", summary.get("quarantine", [])), ("警告", summary.get("warnings", []))):
+        groups: dict[tuple, list] = {}
+        for r in records:
+            groups.setdefault((r["file"], r["message"]), []).append(r)
+        for (file, message), rows in list(groups.items())[:12]:
+            numbers = sorted({int(r["row"]) for r in rows})
+            shown = "、".join(map(str, numbers[:8])) + (f"等{len(numbers)}行" if len(numbers) > 8 else "")
+            columns = "、".join(sorted({str(r["column"]) for r in rows}))
+            console.print(f"  {title}：{file} 第{shown}行（{columns}）：{message}", highlight=False, markup=False, soft_wrap=True)
+        if len(groups) > 12:
+            console.print(f"  ……另有{len(groups) - 12}类{title}，见审计与校验报告", highlight=False)
 
 
 def _settings_notes() -> None:

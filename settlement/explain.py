@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-import pandas as pd
-from sqlalchemy import and_, or_, select
+import unicodedata
+from pathlib import Path
 
-from .ledger import make_engine, migrate
+import pandas as pd
+from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy.engine import make_url
+
+from .ledger import make_engine
+from .ledger.db import db_url, scrub
 from .ledger.load import read_table
 from .ledger.models import AwardLine, SettlementRun
+
+
+class NoLedger(Exception):
+    """The ledger named does not exist or holds no settlement: explain reads, it never creates one."""
+
+
+def normalise_code(code: str) -> str:
+    """A code as typed (full-width, lower case, spaces): 91330108ma0yl3m76y → 91330108MA0YL3M76Y."""
+    return "".join(unicodedata.normalize("NFKC", code or "").split()).upper()
 
 
 def latest_run(conn, year: int):
@@ -19,9 +33,16 @@ def latest_run(conn, year: int):
     return sorted(rows, key=lambda r: (order[r.status], -r.id))[0]
 
 
-def lines_for(year: int, uscc: str, db_url: str | None = None) -> tuple[pd.DataFrame, object]:
-    engine = make_engine(db_url)
-    migrate(engine)
+def lines_for(year: int, uscc: str, url: str | None = None) -> tuple[pd.DataFrame, object]:
+    url = db_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") and not Path(parsed.database).is_file():
+        raise NoLedger(f"台账数据库不存在：{Path(parsed.database).resolve()}（{scrub(url)}）。请用 --db 指定结算时用的台账，"
+                       "或在运行 settlement run 的目录下执行本命令。")
+    engine = make_engine(url)
+    if not inspect(engine).has_table(SettlementRun.__tablename__):
+        raise NoLedger(f"{scrub(url)} 中没有结算台账（没有任何结算记录）。请用 --db 指定结算时用的台账。")
+    uscc = normalise_code(uscc)
     table = AwardLine.__table__
     with engine.connect() as conn:
         run = latest_run(conn, year)

@@ -121,7 +121,7 @@ def largest_remainder(amounts, target: int, order_keys: list | None = None) -> n
     """
     amounts = np.asarray(amounts, dtype=np.int64)
     n = len(amounts)
-    total = int(amounts.sum()) if n else 0
+    total = int(amounts.astype(object).sum()) if n else 0  # exact
     if total == 0:
         return np.zeros(n, dtype=np.int64)
     if not 0 <= target <= total:

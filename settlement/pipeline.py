@@ -123,26 +123,23 @@ class Computed:
     load_changes: dict
     enterprises: pd.DataFrame
     timings: dict[str, float]
+    run_uid: str = ""
 
     @property
     def quarantined(self) -> int:
         return int(sum(self.validation.quarantined_rows.values()))
 
 
-def compute(conn, year: int, landing_root: Path, out_dir: Path, catalog: Catalog, progress: Progress = _noop) -> Computed:
-    """ingest → validate → load → compute → allocate, on an open ledger connection."""
+def compute(conn, year: int, landing_root: Path, out_root: Path, catalog: Catalog, progress: Progress = _noop) -> Computed:
+    """ingest → validate → load → compute → allocate, on an open ledger connection (input that
+    cannot be settled: its report goes to out/<year>/rejected/, see settlement.outputs)."""
+    from .stages import validated
+
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    progress("读取着陆文件")
-    landing = ingest(year, landing_root)
-    timings["ingest"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    progress("校验数据")
-    result, report = validate(landing, catalog, out_dir)
+    progress("读取、校验数据")
+    landing, result, report, run_uid = validated(year, landing_root, out_root, catalog)
     timings["validate"] = time.perf_counter() - t
-    if not result.ok:
-        raise InputError("数据校验未通过，本次不写入台账：\n" + "\n".join(f"  - {m}" for m in result.blocking), report)
 
     files = {name: t.file_name for name, t in landing.tables.items()}
     t = time.perf_counter()
@@ -165,27 +162,37 @@ def compute(conn, year: int, landing_root: Path, out_dir: Path, catalog: Catalog
     allocation: Allocation = allocate(lines, ctx)
     final_lines = decorate(allocation.lines, ctx.enterprises)
     timings["allocate"] = time.perf_counter() - t
-    return Computed(year, landing, result, report, catalog, final_lines, allocation.scale_factors, policy_totals(final_lines), changes, ctx.enterprises, timings)
+    return Computed(year, landing, result, report, catalog, final_lines, allocation.scale_factors, policy_totals(final_lines), changes, ctx.enterprises, timings,
+                    run_uid)
 
 
-def run(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, progress: Progress = _noop) -> RunResult:
+def run(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, progress: Progress = _noop,
+        replace_reason: str | None = None) -> RunResult:
     """Settle ``year`` as a draft: the stages of :mod:`settlement.stages` in a row (the Airflow
-    DAG runs the same functions as separate tasks)."""
+    DAG runs the same functions as separate tasks). ``replace_reason``: why a draft in publicity
+    may be replaced by a settlement from other inputs."""
 
     from . import stages
 
     with stages.hold_year(year, db_url):
-        return _run_stages(stages, year, landing_root, out_root, db_url, progress)
+        return _run_stages(stages, year, landing_root, out_root, db_url, progress, replace_reason)
 
 
-def _run_stages(stages, year, landing_root, out_root, db_url, progress) -> RunResult:
-    import tempfile
+def _run_stages(stages, year, landing_root, out_root, db_url, progress, replace_reason=None) -> RunResult:
+    from .outputs import rejecting
 
-    timings: dict[str, float] = {}
     t = time.perf_counter()
     progress("读取、校验并写入台账")
-    loaded = stages.load_inputs(year, landing_root, out_root, db_url)
-    timings["load"] = time.perf_counter() - t
+    loaded = stages.load_inputs(year, landing_root, out_root, db_url, replace_reason)
+    load_time = time.perf_counter() - t
+    with rejecting(out_root, year, loaded["run_uid"]):  # a later failure: its report to rejected/, the year's folder untouched
+        return _settle_loaded(stages, year, landing_root, out_root, db_url, progress, loaded, load_time)
+
+
+def _settle_loaded(stages, year, landing_root, out_root, db_url, progress, loaded, load_time) -> RunResult:
+    import tempfile
+
+    timings: dict[str, float] = {"load": load_time}
     with tempfile.TemporaryDirectory(prefix="settlement-") as work:
         t = time.perf_counter()
         progress("计算各条款")

@@ -98,6 +98,8 @@ def write_run_outputs(conn, spec: RunOutputs, settings: Settings | None = None) 
         manifest["publicity"] = {"start": run.publicity[0], "deadline": run.publicity[1]}
     if run.finalized_on:
         manifest["finalized_on"] = run.finalized_on
+    if run.notes:
+        manifest["notes"] = list(run.notes)
     manifest.update(spec.extra)
     write_manifest(out_dir / "manifest.json", manifest)
     return outputs
@@ -135,6 +137,11 @@ def after_compute_warnings(lines: pd.DataFrame, enterprises: pd.DataFrame, sourc
                 "message": (apps["message"] + "：该申报不予计算，请补全后重新结算").to_numpy(),
             }))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=WARNING_COLUMNS)
+
+
+def run_notes(run_row) -> tuple[str, ...]:
+    """The officer's decisions recorded on a run (one per line of its message)."""
+    return tuple(line for line in (getattr(run_row, "message", "") or "").splitlines() if line.strip())
 
 
 def summary_from(run_row) -> dict:

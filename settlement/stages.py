@@ -25,11 +25,12 @@ from .allocation import allocate
 from .engine.evaluate import evaluate_year
 from .engine.facts import FactError
 from .hashing import sha256_of
-from .ingest import FILES, find_file
+from .ingest import landing_files
 from .ledger import make_engine, migrate, store
 from .ledger.load import read_table
-from .ledger.locks import year_lock
+from .ledger.locks import ledger_lock, year_lock
 from .ledger.models import Enterprise
+from .outputs import promote, rejecting, staging_dir
 from .pipeline import (
     InputError,
     RunRefused,
@@ -39,7 +40,7 @@ from .pipeline import (
     validate,
 )
 from .policies import load_catalog
-from .publish import RunOutputs, fixed_time, write_run_outputs
+from .publish import RunOutputs, fixed_time, run_notes, summary_from, write_run_outputs
 from .reports.manifest import policy_totals
 from .reports.payments import missing_bank_details
 from .reports.runinfo import RunInfo
@@ -51,23 +52,29 @@ AMOUNT_COLUMNS = ["standard_amount", "capped_amount"]
 def landing_hashes(year: int, landing_root: Path) -> dict[str, str]:
     """SHA-256 of every landing file of the year (what the run id is made from)."""
     folder = Path(landing_root) / str(year)
-    out = {}
-    for spec in FILES:
-        path = find_file(folder, spec)
-        if path is not None:
-            out[path.name] = sha256_of(path)
-    return dict(sorted(out.items()))
+    return dict(sorted((path.name, sha256_of(path)) for path in landing_files(folder).values()))
+
+
+def validated(year: int, landing_root: Path, out_root: Path, catalog=None):
+    """Read and validate the year's folder into the run's staging folder (see settlement.outputs):
+    (landing, result, report, run_uid). Input that cannot be settled raises InputError, its
+    report moved to out/<year>/rejected/ and the year's folder untouched."""
+    catalog = catalog or load_catalog()
+    with rejecting(out_root, year, "unread"):  # the folder's files cannot be read: no run yet
+        landing = ingest(year, landing_root)
+    run_uid = run_uid_for(year, landing.hashes, catalog.sha256)
+    with rejecting(out_root, year, run_uid) as staging:
+        result, report = validate(landing, catalog, staging)
+        if not result.ok:
+            raise InputError("数据校验未通过，本次不写入台账：\n" + "\n".join(f"  - {m}" for m in result.blocking), report)
+    return landing, result, report, run_uid
 
 
 def check_inputs(year: int, landing_root: Path, out_root: Path) -> dict:
     """The blocking gate: read and validate; raise InputError when the input cannot be settled."""
-    catalog = load_catalog()
-    landing = ingest(year, landing_root)
-    result, report = validate(landing, catalog, Path(out_root) / str(year))
-    if not result.ok:
-        raise InputError("数据校验未通过，本次不写入台账：\n" + "\n".join(f"  - {m}" for m in result.blocking), report)
+    landing, result, report, run_uid = validated(year, landing_root, out_root)
     return {"year": year, "inputs": landing.hashes, "quarantined": int(sum(result.quarantined_rows.values())), "warnings": int(len(result.warnings)),
-            "report": str(report)}
+            "report": str(report), "run_uid": run_uid}
 
 
 _HELD: set[int] = set()
@@ -102,21 +109,39 @@ def locked(fn):
 
 
 @locked
-def load_inputs(year: int, landing_root: Path, out_root: Path, db_url: str | None = None) -> dict:
-    """Read, validate and load the year's clean rows into the ledger (by natural keys)."""
+def load_inputs(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, replace_reason: str | None = None) -> dict:
+    """Read, validate and load the year's clean rows into the ledger (by natural keys). A year in
+    publicity is not settled again from other inputs unless the officer says why (``replace_reason``)."""
     catalog = load_catalog()
     engine = make_engine(db_url)
     migrate(engine)
-    landing = ingest(year, landing_root)
-    result, report = validate(landing, catalog, Path(out_root) / str(year))
-    if not result.ok:
-        raise InputError("数据校验未通过，本次不写入台账：\n" + "\n".join(f"  - {m}" for m in result.blocking), report)
+    landing, result, report, run_uid = validated(year, landing_root, out_root, catalog)
     files = {name: t.file_name for name, t in landing.tables.items()}
-    with engine.begin() as conn:
+    with rejecting(out_root, year, run_uid), ledger_lock(engine, "load"), engine.begin() as conn:
         if store.final_run(conn, year) is not None:
             raise RunRefused(f"{year}年已定稿（final），不能再次按草稿结算；如需更正，请使用 settlement correct --year {year}。")
+        replaces = _publicized_replaced(conn, year, run_uid, replace_reason)
         changes = store.load_clean(conn, year, result.clean, files, result.problems, landing.hashes)
-    return {"year": year, "inputs": landing.hashes, "load_changes": changes, "quarantined": result.quarantined_rows, "warnings": int(len(result.warnings))}
+    return {"year": year, "inputs": landing.hashes, "load_changes": changes, "quarantined": result.quarantined_rows, "warnings": int(len(result.warnings)),
+            "run_uid": run_uid, "replaces": replaces}
+
+
+def _publicized_replaced(conn, year: int, run_uid: str, reason: str | None) -> dict | None:
+    """A draft in publicity is what the public has been shown: settling the year from other
+    inputs replaces it only when the officer says so, with a reason that the ledger, the manifest
+    and the new list record."""
+    current = store.current_run(conn, year)
+    if current is None or current.status != "publicity" or current.run_uid == run_uid:
+        return None
+    window = f"{current.publicity_start.isoformat()}至{current.publicity_deadline.isoformat()}"
+    if not (reason or "").strip():
+        raise RunRefused(f"{year}年的结算 {current.run_uid} 正在公示（{window}），本次输入与公示时不同，不能悄悄替换已公示的名单。"
+                         f"如确需按新数据重新结算并重新公示，请加 --replace-publicized --reason \"理由\" 重新运行（理由记录在台账、manifest 和新名单上）。")
+    return {"run_uid": current.run_uid, "window": window, "reason": reason.strip()}
+
+
+def replacement_note(replaces: dict) -> str:
+    return f"替换公示中的结算 {replaces['run_uid']}（公示期 {replaces['window']}），理由：{replaces['reason']}"
 
 
 def policy_ids() -> list[str]:
@@ -185,10 +210,12 @@ def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: 
         lines = decorate(allocation.lines, ctx.enterprises)
         totals = policy_totals(lines)
         run_uid = run_uid_for(year, inputs, catalog.sha256)
+        replaces = (load or {}).get("replaces")
         meta = {
             "inputs": inputs, "policies": catalog.sha256, "code_version": __version__, "totals": totals,
             "timings": {"allocate": round(time.perf_counter() - t, 3)}, "load_changes": (load or {}).get("load_changes", {}),
             "quarantined": int(sum(store.quarantine_counts(conn, year).values())), "started_at": started, "scale_factors": allocation.scale_factors,
+            "message": replacement_note(replaces) if replaces else "",
         }
         run_id = store.save_draft(conn, run_uid, year, lines, meta)
     return {"year": year, "run_uid": run_uid, "run_id": run_id, "lines": int(len(lines)), "paid": int((lines["status"] == "paid").sum())}
@@ -226,9 +253,10 @@ def publish_run(year: int, out_root: Path, run_uid: str, db_url: str | None = No
         enterprises = read_table(conn, Enterprise)
         lines = decorate(store.read_lines(conn, run.id), enterprises)
         inputs = json.loads(run.input_sha256)
-        summary = read_validation_json(out_dir / f"validation_{year}.json")
+        report = staging_dir(out_root, year, run_uid) / f"validation_{year}.json"
+        summary = read_validation_json(report) or summary_from(run) or None
         if summary is None or summary.get("inputs") != inputs:
-            raise RunRefused(f"{out_dir / f'validation_{year}.json'} 不是本次结算输入的校验结果（可能被另一次校验覆盖）；请重新运行 settlement run --year {year}。")
+            raise RunRefused(f"找不到本次结算输入的校验结果（{report}）；请重新运行 settlement run --year {year}。")
         # the ledger's rows from each input file, counted once for the run (reconciliation)
         summary["ledger_rows"] = store.rows_from_files(conn, year, summary.get("tables", {}))
         store.record_validation(conn, run.id, summary)
@@ -236,11 +264,12 @@ def publish_run(year: int, out_root: Path, run_uid: str, db_url: str | None = No
         status = "draft" if run.status == "running" else run.status
         scale_factors = json.loads(run.scale_factors or "{}")
         totals = json.loads(run.totals or "{}")
-        info = RunInfo(year, run.run_uid, status, __version__, window, inputs=inputs)
+        info = RunInfo(year, run.run_uid, status, __version__, window, inputs=inputs, notes=run_notes(run))
         spec = RunOutputs(info, out_dir, lines, enterprises, catalog, summary, scale_factors, totals, publicity=True)
         outputs = write_run_outputs(conn, spec)
         manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
         store.complete_draft(conn, run.id)
+    promote(out_root, year, run_uid)
     quarantined = {f: int(summary.get("quarantined_rows", {}).get(f, 0)) for f in sorted(inputs)}
     result = {"year": year, "run_uid": run.run_uid, "outputs": {k: str(out_dir / k) for k in outputs}, "publicity": str(out_dir / f"publicity_{year}.xlsx")}
     return Published(result, lines, scale_factors, totals, quarantined, int(manifest["warnings"]), outputs, missing_bank_details(lines, enterprises))

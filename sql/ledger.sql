@@ -98,6 +98,7 @@ CREATE TABLE parks (
 );
 
 CREATE TABLE prior_awards (
+	landing_year INTEGER DEFAULT '0' NOT NULL, 
 	uscc VARCHAR(18) NOT NULL, 
 	year INTEGER NOT NULL, 
 	policy_id VARCHAR(64) NOT NULL, 
@@ -107,7 +108,7 @@ CREATE TABLE prior_awards (
 	source_file VARCHAR(200) NOT NULL, 
 	source_row INTEGER NOT NULL, 
 	extra TEXT NOT NULL, 
-	PRIMARY KEY (uscc, year, policy_id, clause_id, subject_uscc)
+	PRIMARY KEY (landing_year, uscc, year, policy_id, clause_id, subject_uscc)
 );
 
 CREATE TABLE quarantine (

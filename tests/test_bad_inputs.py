@@ -41,15 +41,21 @@ def settle(root: Path, out: Path, db: str):
     return result, text
 
 
+def report_of(out: Path) -> Path:
+    """The run's validation report: in the year's folder, or in rejected/ when the run failed."""
+    good = out / "2025" / "validation_2025.json"
+    return good if good.exists() else out / "2025" / "rejected" / "validation_2025.json"
+
+
 def reasons(out: Path) -> set[tuple[str, str]]:
-    report = out / "2025" / "validation_2025.json"
+    report = report_of(out)
     if not report.exists():
         return set()
     return {(q["file"], q["reason"]) for q in json.loads(report.read_text(encoding="utf-8"))["quarantine"]}
 
 
-def test_the_corpus_has_thirty_cases_or_more_and_each_an_expectation():
-    assert len(CASES) >= 30
+def test_the_corpus_has_fifty_cases_or_more_and_each_an_expectation():
+    assert len(CASES) >= 50
     assert {c["file"] for c in CASES} == set(EXPECTED)
     assert all((BAD / c["file"]).exists() for c in CASES)
 
@@ -70,6 +76,13 @@ def test_a_malformed_file_gets_a_clear_message_or_a_quarantine(case, tmp_path):
         assert not (tmp_path / "out" / "2025" / "awards.csv").exists()
     for file, reason in expected.get("quarantine", []):
         assert (file, reason) in reasons(tmp_path / "out"), reasons(tmp_path / "out")
+    report = report_of(tmp_path / "out")
+    summary = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
+    for file, reason in expected.get("warnings", []):
+        assert (file, reason) in {(w["file"], w["reason"]) for w in summary.get("warnings", [])}, summary.get("warnings")
+    if "read" in expected:  # the file was read under that name, every row of it
+        assert expected["read"] in summary["inputs"]
+        assert summary["rows_read"][expected["read"]] == expected.get("rows", summary["rows_read"][expected["read"]])
 
 
 def test_a_landing_file_that_links_outside_the_landing_folder_is_refused(tmp_path):

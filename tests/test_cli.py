@@ -1,5 +1,6 @@
 """The command line: exit codes and messages for people (no tracebacks)."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -32,8 +33,10 @@ def test_validation_failure_exits_2_and_names_the_report(tmp_path):
     write_landing(tmp_path / "landing", annual_stats__csv=csv_bytes("annual_stats", [STATS[0]]))
     proc = _run("run", "--year", "2025", "--landing", str(tmp_path / "landing"), "--out", str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path}/l.db")
     assert proc.returncode == 2
-    assert "validation_2025.xlsx" in proc.stderr
-    assert (tmp_path / "out" / "2025" / "validation_2025.json").exists()
+    assert str(tmp_path / "out" / "2025" / "rejected" / "validation_2025.xlsx") in proc.stderr
+    assert (tmp_path / "out" / "2025" / "rejected" / "validation_2025.json").exists()
+    assert json.loads((tmp_path / "out" / "2025" / "rejected" / "rejected.json").read_text(encoding="utf-8"))["message"].startswith("数据校验未通过")
+    assert not (tmp_path / "out" / "2025" / "validation_2025.json").exists()  # the year's folder is for good runs
 
 
 def test_demo_then_run_then_explain(tmp_path):

@@ -17,6 +17,9 @@ import pandas as pd
 from ..engine import text as tx
 from ..engine.collector import paused_collection
 from ..engine.context import YearContext
+from ..engine.evaluate import overflow_message
+from ..engine.exact import AmountOverflow, add_at
+from ..engine.facts import FactError
 from ..engine.frames import lines_frame
 from ..engine.grouping import Pairs, codes_of, group_starts, in_order, pairs, positions_in, text_rank
 from ..engine.matters import matter_label
@@ -95,8 +98,7 @@ def apply_cap_groups(lines: _Lines, catalog: Catalog) -> None:
             if not len(members):
                 continue
             codes, uniques = pd.factorize(payees[members])
-            totals = np.zeros(len(uniques), dtype=np.int64)
-            np.add.at(totals, codes, lines["capped_amount"][members])
+            totals = add_at(len(uniques), codes, lines["capped_amount"][members], np.asarray(uniques, dtype=object))
             over = members[totals[codes] > int(group.cap)]
             if not len(over):
                 continue
@@ -169,7 +171,7 @@ def apply_budgets(lines: _Lines, ctx: YearContext) -> dict[str, dict]:
         if budget is None:
             continue
         kept = np.flatnonzero((lines["policy_id"] == policy.id) & candidate)
-        total = int(lines["capped_amount"][kept].sum())
+        total = int(lines["capped_amount"][kept].astype(object).sum())  # exact: a province's total may pass int64
         factor = Fraction(budget, total) if total > budget else Fraction(1)
         factors[policy.id] = {
             "budget": budget, "budget_source": source, "total_before": total,
@@ -263,7 +265,10 @@ def allocate(lines: pd.DataFrame, ctx: YearContext) -> Allocation:
     work["remark"] = np.full(len(work), "", dtype=object)
     park_total = {(p.id, c.id) for p in catalog.policies for c in p.clauses if c.payee == "park"}
     work["_park_total"] = clauses.per_row([pair in park_total for pair in clauses.distinct], bool)
-    apply_cap_groups(work, catalog)
+    try:
+        apply_cap_groups(work, catalog)
+    except AmountOverflow as exc:
+        raise FactError(overflow_message("共同上限", exc)) from None
     apply_no_double_benefit(work, catalog)
     factors = apply_budgets(work, ctx)
     apply_funding(work, clauses, ctx)

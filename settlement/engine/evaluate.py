@@ -27,9 +27,9 @@ from . import trace
 from .collector import paused_collection
 from .conditions import Leaf, compare, evaluate
 from .context import ApplicationRows, YearContext
-from .exact import as_int_array, mul
+from .exact import AmountOverflow, add_reduceat, as_int_array, fit_int64, mul, mul_int64
 from .fact_registry import FACTS
-from .facts import FactTable, history_facts
+from .facts import FactError, FactTable, history_facts
 from .frames import lines_frame
 from .grouping import Pairs, group_starts, in_order, min_per, pairs, text_rank
 
@@ -172,7 +172,7 @@ def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
             den = mul(den, q)
             over = q > limit
             note = np.where(over, note + "×" + tx.scaled_column_words(limit, NUMBER_SCALE) + "/" + tx.scaled_column_words(q, NUMBER_SCALE) + f"（最多{clause.units.max_units}个）", note)
-        amount = np.asarray(div_half_up(num, den), dtype=np.int64)
+        amount = fit_int64(div_half_up(num, den), apps["application_id"])
         note = note + "=" + tx.fen_column_words(amount)
     elif kind == "unit":
         amount, ok, note, why_not = _unit_amounts(policy, clause, ft, apps, ctx, ent_indexer)
@@ -231,7 +231,7 @@ def _item_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
     if clause.item_cap_per_unit is not None:
         qty = ft.rational("application.quantity")
         units = np.where(qty.known, as_int_array(qty.num) // NUMBER_SCALE, 1)
-        capv = units * int(clause.item_cap_per_unit)
+        capv = mul_int64(units, int(clause.item_cap_per_unit), apps["application_id"])
         over = amount > capv
         note = np.where(over, note + f"，超过每项上限{tx.amount_words(clause.item_cap_per_unit)}×" + units.astype(str).astype(object) + "项，按" + tx.fen_column_words(capv) + "计", note)
         amount = np.minimum(amount, capv)
@@ -269,7 +269,7 @@ def _step_amounts(policy: Policy, clause: Clause, ft: FactTable, payees: np.ndar
         step_fen = Fraction(_fact_value(metric, step))
         rise = np.where(cur.known & prev.known, c - p, 0)
         units = np.maximum(0, np.asarray(mul(rise, step_fen.denominator) // step_fen.numerator, dtype=np.int64))
-        steps_amount = units * int(clause.step_amount)
+        steps_amount = mul_int64(units, int(clause.step_amount), payees)
         info = FACTS[metric]
         fact_words = (f"{ctx.year}年{info.label}" + tx.fen_column_words(c) + f"，{ctx.year - 1}年" + tx.fen_column_words(p) + "，增长" + tx.fen_column_words(np.maximum(rise, 0)))
         step_note = fact_words + f"，每满{tx.value_words(metric, step)}奖励{tx.amount_words(clause.step_amount)}，计" + units.astype(str).astype(object) + "档"
@@ -321,7 +321,7 @@ def _unit_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
         known &= r.known
         if units.max_units is not None:
             count = np.minimum(count, units.max_units)
-        amount = per_unit * count
+        amount = mul_int64(per_unit, count, apps["application_id"])
         size_words = tx.value_words(units.fact, units.size)
         facts = metric_words(ft, units.fact, ft.year)
         note = facts + f"，每满{size_words}计1个单位，共" + count.astype(str).astype(object) + "个×" + tx.fen_column_words(per_unit)
@@ -335,7 +335,7 @@ def _unit_amounts(policy: Policy, clause: Clause, ft: FactTable, apps: Applicati
         if units.max_units is not None:
             micro = np.minimum(micro, units.max_units * NUMBER_SCALE)
         months = as_int_array(ft.rational("application.months").num) if units.times_months else np.ones(n, dtype=np.int64)
-        amount = np.asarray(div_half_up(mul(mul(per_unit, micro), months), NUMBER_SCALE), dtype=np.int64)
+        amount = fit_int64(div_half_up(mul(mul(per_unit, micro), months), NUMBER_SCALE), apps["application_id"])
         qty_words = tx.scaled_column_words(micro, NUMBER_SCALE)
         note = prefix + "数量" + qty_words + "×" + tx.fen_column_words(per_unit)
         if units.times_months:
@@ -476,7 +476,7 @@ def _per_payee(per_app: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "application_ids": combined("application_id", "、".join),
         "eligible": np.logical_or.reduceat(per_app["eligible"], starts),
         "good": np.logical_or.reduceat(per_app["good"], starts),
-        "amount_sum": np.add.reduceat(amount, starts),
+        "amount_sum": add_reduceat(amount, starts, payee[starts]),
         "amount_max": np.maximum.reduceat(amount, starts),
         "tier": np.maximum.reduceat(per_app["tier"].astype(np.int64), starts),
         "reason": per_app["reason"][starts].astype(object),
@@ -901,8 +901,19 @@ def evaluate_year(ctx: YearContext, policies: list[Policy] | None = None) -> pd.
     for policy in policies or ctx.catalog.policies:
         in_force = policy.in_force(ctx.year)
         for clause in policy.clauses:
-            if clause.application or clause.kind in ("none", "external"):
-                parts.append((policy, clause, application_amounts(policy, clause, ctx, in_force)))
-            elif in_force:
-                parts.append((policy, clause, data_amounts(policy, clause, ctx)))
-    return render(finish(parts, ctx), ctx.catalog)
+            try:
+                if clause.application or clause.kind in ("none", "external"):
+                    parts.append((policy, clause, application_amounts(policy, clause, ctx, in_force)))
+                elif in_force:
+                    parts.append((policy, clause, data_amounts(policy, clause, ctx)))
+            except AmountOverflow as exc:
+                raise FactError(overflow_message(f"《{policy.short_name}》第{clause.id}条", exc)) from None
+    try:
+        return render(finish(parts, ctx), ctx.catalog)
+    except AmountOverflow as exc:
+        raise FactError(overflow_message("封顶与补差", exc)) from None
+
+
+def overflow_message(where: str, exc: AmountOverflow) -> str:
+    return (f"{where}：金额计算超出可计算的范围（超过约9.2×10^16元），结算已停止，不会按溢出后的数字兑现。"
+            f"涉及：{exc}。请核实这些申报或企业的金额（多为录入错误，如多写了位数）后重新运行")

@@ -178,3 +178,58 @@ class Rational:
         with np.errstate(divide="ignore", invalid="ignore"):
             out = np.asarray(self.num, dtype=float) / np.asarray(den, dtype=float)
         return np.where(self.known, out, np.nan)
+
+
+# ---------------------------------------------------------------- money that must fit int64
+
+INT64_MAX = 2**63 - 1
+
+
+class AmountOverflow(Exception):
+    """A sum or product of money past what 64-bit integers hold (about 9.2 × 10^16 元): refused,
+    never wrapped around into a wrong (often negative) amount. ``names`` are the rows' names."""
+
+    def __init__(self, names: list[str]):
+        super().__init__("、".join(names[:10]) + (f"等{len(names)}项" if len(names) > 10 else ""))
+        self.names = names
+
+
+def fit_int64(values, names=None) -> np.ndarray:
+    """``values`` (int64, or Python ints from an exact computation) as int64; AmountOverflow
+    naming the rows whose value does not fit."""
+    arr = np.asarray(values)
+    if arr.dtype != object:
+        return arr.astype(np.int64)
+    big = np.fromiter((abs(int(v)) > INT64_MAX for v in arr), dtype=bool, count=len(arr)) if arr.ndim else np.array([abs(int(arr)) > INT64_MAX])
+    if big.any():
+        picked = np.asarray(names, dtype=object)[big] if names is not None else np.flatnonzero(big)
+        raise AmountOverflow([str(n) for n in picked])
+    return arr.astype(np.int64)
+
+
+def mul_int64(a, b, names=None) -> np.ndarray:
+    """a × b as int64 (exact), or AmountOverflow naming the rows past int64."""
+    return fit_int64(mul(np.asarray(a), b), names)
+
+
+def add_reduceat(values: np.ndarray, starts: np.ndarray, names=None) -> np.ndarray:
+    """np.add.reduceat in int64 when no group can pass it, else exactly (AmountOverflow naming
+    the groups past int64)."""
+    values = np.asarray(values, dtype=np.int64)
+    if not len(values):
+        return values
+    if len(values) * _max_abs(values) < _SAFE:
+        return np.add.reduceat(values, starts)
+    return fit_int64(np.add.reduceat(values.astype(object), starts), names)
+
+
+def add_at(size: int, codes: np.ndarray, values: np.ndarray, names=None) -> np.ndarray:
+    """Sums of ``values`` by ``codes`` (0..size-1) like np.add.at, exact (see add_reduceat)."""
+    values = np.asarray(values, dtype=np.int64)
+    if len(values) * _max_abs(values) < _SAFE:
+        out = np.zeros(size, dtype=np.int64)
+        np.add.at(out, codes, values)
+        return out
+    out = np.zeros(size, dtype=object)
+    np.add.at(out, codes, values.astype(object))
+    return fit_int64(out, names)

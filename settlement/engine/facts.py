@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..ingest.contract import NUMBER_SCALE, RATIO_SCALE
-from .exact import Rational, as_int_array, compare_products, masked_parts, mul
+from .exact import Rational, add_at, as_int_array, compare_products, masked_parts, mul
 from .grouping import any_per, compose, group_starts, min_per
 
 MONEY_METRICS = (
@@ -458,8 +458,7 @@ def park_facts(
         ):
             amounts, given = figures[metric]
             counted = given & (limit_above[rows] if only_limit_above else True)
-            sums = np.zeros(n, dtype=np.int64)
-            np.add.at(sums, park[counted], amounts[counted])
+            sums = add_at(n, park[counted], amounts[counted], parks["park_id"].to_numpy(dtype=object))
             known = any_per(park[counted], n)
             # a park whose members reported but none was limit-above has a known sum of 0
             ft.rationals[name + suffix] = Rational(np.where(known, sums, 0), 1, known | has_members)

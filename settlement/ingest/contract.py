@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 RATIO_SCALE = 10**9  # ratios are stored as integer nano-units: exact for up to 9 decimals
 NUMBER_SCALE = 10**6  # quantities (m², counts) are stored as integer micro-units
+MAX_EXTRA_CELL = 1000  # longest text kept from a column outside the contract
 ABSURD_YUAN = 10**15  # an amount of 10^15 元 or more is absurd (settlement-semantics, detail 6)
 
 
@@ -22,6 +23,7 @@ class Column:
     type: str
     required: bool = True  # the column must be in the header
     not_blank: bool = False  # every row must have a value
+    max_length: int = 0  # longest text accepted (the ledger's column size); 0: types bound it themselves
 
 
 @dataclass(frozen=True)
@@ -42,17 +44,17 @@ ENTERPRISES = LandingFile(
     "企业名录",
     (
         Column("uscc", "统一社会信用代码", "uscc", not_blank=True),
-        Column("name", "企业名称", "text", not_blank=True),
+        Column("name", "企业名称", "text", not_blank=True, max_length=200),
         Column("region_code", "行政区划代码", "region", not_blank=True),
-        Column("township", "所属街道/乡镇", "text"),
+        Column("township", "所属街道/乡镇", "text", max_length=100),
         Column("registered_on", "注册(落户)日期", "date"),
-        Column("park_id", "所属园区编号", "text", required=False),
+        Column("park_id", "所属园区编号", "text", required=False, max_length=50),
         Column("park_entry_on", "入驻园区日期", "date", required=False),
         Column("credit_blacklisted", "是否列入严重失信名单", "bool"),
-        Column("bank_name", "开户银行", "text"),
-        Column("bank_account", "银行账号", "account"),
-        Column("account_name", "账户名称（户名）", "text", required=False),
-        Column("bank_code", "联行号", "account", required=False),
+        Column("bank_name", "开户银行", "text", max_length=200),
+        Column("bank_account", "银行账号", "account", max_length=64),
+        Column("account_name", "账户名称（户名）", "text", required=False, max_length=200),
+        Column("bank_code", "联行号", "text", required=False, max_length=32),
     ),
     key=("uscc",),
     required=True,
@@ -84,11 +86,11 @@ APPLICATIONS = LandingFile(
     "applications",
     "申报/认定事项",
     (
-        Column("application_id", "申报编号", "text", not_blank=True),
+        Column("application_id", "申报编号", "text", not_blank=True, max_length=64),
         Column("uscc", "统一社会信用代码", "uscc", not_blank=True),
         Column("year", "年度", "int", not_blank=True),
-        Column("policy_id", "政策编号", "text", not_blank=True),
-        Column("clause_id", "条款编号", "text", not_blank=True),
+        Column("policy_id", "政策编号", "text", not_blank=True, max_length=64),
+        Column("clause_id", "条款编号", "text", not_blank=True, max_length=16),
         Column("base_amount", "费用/投资额", "money"),
         Column("approved_amount", "审定金额", "money"),
         Column("quantity", "数量", "number"),
@@ -103,8 +105,8 @@ PARKS = LandingFile(
     "parks",
     "园区",
     (
-        Column("park_id", "园区编号", "text", not_blank=True),
-        Column("name", "园区名称", "text", not_blank=True),
+        Column("park_id", "园区编号", "text", not_blank=True, max_length=50),
+        Column("name", "园区名称", "text", not_blank=True, max_length=200),
         Column("operator_uscc", "运营主体信用代码", "uscc", not_blank=True),
         Column("kind", "类型", "park_kind", not_blank=True),
         Column("building_area_m2", "建筑(使用)面积", "number"),
@@ -121,7 +123,7 @@ FX_RATES = LandingFile(
     (
         Column("year", "年度", "int", not_blank=True),
         Column("usd_cny", "美元兑人民币汇率", "ratio", not_blank=True),
-        Column("source", "来源", "text"),
+        Column("source", "来源", "text", max_length=200),
     ),
     key=("year",),
 )
@@ -130,7 +132,7 @@ BUDGETS = LandingFile(
     "budgets",
     "预算",
     (
-        Column("policy_id", "政策编号", "text", not_blank=True),
+        Column("policy_id", "政策编号", "text", not_blank=True, max_length=64),
         Column("year", "年度", "int", not_blank=True),
         Column("budget", "预算金额", "money", not_blank=True),
     ),
@@ -143,8 +145,8 @@ PRIOR_AWARDS = LandingFile(
     (
         Column("uscc", "统一社会信用代码", "uscc", not_blank=True),
         Column("year", "年度", "int", not_blank=True),
-        Column("policy_id", "政策编号", "text", not_blank=True),
-        Column("clause_id", "条款编号", "text", not_blank=True),
+        Column("policy_id", "政策编号", "text", not_blank=True, max_length=64),
+        Column("clause_id", "条款编号", "text", not_blank=True, max_length=16),
         Column("amount", "金额", "money", not_blank=True),
         Column("subject_uscc", "主体信用代码", "uscc", required=False),
     ),
@@ -159,11 +161,11 @@ OBJECTIONS = LandingFile(
     "公示异议处理结果",
     (
         Column("uscc", "统一社会信用代码", "uscc", not_blank=True),
-        Column("policy_id", "政策编号", "text", not_blank=True),
-        Column("clause_id", "条款编号", "text", not_blank=True),
+        Column("policy_id", "政策编号", "text", not_blank=True, max_length=64),
+        Column("clause_id", "条款编号", "text", not_blank=True, max_length=16),
         Column("decision", "处理结果", "decision", not_blank=True),
         Column("amount", "调整后金额", "money", required=False),
-        Column("reason", "理由", "text", not_blank=True),
+        Column("reason", "理由", "text", not_blank=True, max_length=500),
         Column("subject_uscc", "主体信用代码", "uscc", required=False),
     ),
     key=("uscc", "policy_id", "clause_id", "subject_uscc"),

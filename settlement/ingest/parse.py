@@ -8,6 +8,7 @@ quarantined. A required column that is absent fails the whole file.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .contract import ABSURD_YUAN, BOOL_FALSE, BOOL_TRUE, ENUMS, NUMBER_SCALE, RATIO_SCALE, LandingFile
+from .contract import (
+    ABSURD_YUAN,
+    BOOL_FALSE,
+    BOOL_TRUE,
+    ENUMS,
+    MAX_EXTRA_CELL,
+    NUMBER_SCALE,
+    RATIO_SCALE,
+    LandingFile,
+)
 from .readers import LandingError, RawTable, normalise_header
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason", "message"]
@@ -33,7 +43,8 @@ MESSAGES = {
     "bad_bool": "是/否值无法识别（可用1/0、true/false、是/否、Y/N）",
     "bad_enum": "取值不在允许范围内",
     "bad_region": "行政区划代码应为6位数字",
-    "number_cell": "该列应为文本，Excel中存为数字会丢失位数或前导零",
+    "number_cell": "该列应为文本：Excel中存为数字的账号可能已丢失位数或前导零，不能据以付款，请把单元格设为文本后重新填写",
+    "too_long": "内容过长，超过该列允许的长度（可能是粘贴错误）",
     "scientific": "疑似被转换为科学计数法（如1.23E+18），原值已丢失",
 }
 
@@ -49,39 +60,113 @@ class ParsedTable:
     frame: pd.DataFrame  # typed columns + "_row" (row number in the file) + "_extra" (JSON or "")
     problems: pd.DataFrame  # PROBLEM_COLUMNS
     extra_columns: list[str] = field(default_factory=list)
+    header_row: int = 1  # the file's row number of the header
 
     @property
     def file_name(self) -> str:
         return self.path.name
 
 
-def map_header(spec: LandingFile, raw: RawTable) -> dict[str, int]:
-    """Contract code -> column position. English codes or Chinese labels, any order."""
+# The unit a header may carry in brackets after a column's label, by the column's type: an
+# amount is in 元 and nothing else; a ratio carries none (a "%" header would make 12.5 read as 1250%)
+UNITS = {"money": {"元", "人民币元", "rmb", "cny"}, "number": {"平方米", "m2", "个", "件", "项", "家", "次", "场", "人"},
+         "int": {"年", "月", "个月", "家", "个"}}
+_UNIT = re.compile(r"^(.+)\(([^()]+)\)$")
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def edit_distance(a: str, b: str, most: int) -> int:
+    """Levenshtein distance, stopping early above ``most`` (headers are short: a plain dynamic
+    programme is enough, no library needed)."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > most:
+            return most + 1
+        previous = current
+    return previous[-1]
+
+
+def _near_limit(target: str) -> int:
+    """How many edits make a header 'nearly' a contract name: none for two characters, one up to
+    seven, two from eight (onlinesales → online_sales; 企业名字 → 企业名称)."""
+    return 0 if len(target) < 3 else 1 if len(target) < 8 else 2
+
+
+def header_names(spec: LandingFile) -> dict[str, str]:
+    """Normalised header -> contract code: the code, the Chinese label, and the label without
+    its explanatory brackets (零售额(社会消费品零售额) → 零售额; 注册(落户)日期 → 注册日期)."""
     lookup: dict[str, str] = {}
     for col in spec.columns:
-        lookup[normalise_header(col.code)] = col.code
-        lookup[normalise_header(col.label)] = col.code
+        for name in (col.code, col.label, _BRACKETED.sub("", col.label)):
+            lookup.setdefault(normalise_header(name), col.code)
+    return lookup
+
+
+def map_header(spec: LandingFile, raw: RawTable) -> dict[str, int]:
+    """Contract code -> column position. English codes or Chinese labels, any order; a label may
+    carry its own unit in brackets (网络零售额（元）). A header with another unit (网络零售额（万元）)
+    or within two edits of a contract name (onlinesales) stops the run naming it: amounts are never
+    rescaled by guess and a misspelt column is never dropped in silence."""
+    file = raw.path.name
+    lookup = header_names(spec)
     positions: dict[str, int] = {}
     for pos, cell in enumerate(raw.header):
-        code = lookup.get(normalise_header(cell))
+        norm = normalise_header(cell)
+        if not norm:
+            continue
+        code = lookup.get(norm)
         if code is None:
+            code = _with_unit(spec, lookup, norm, cell, file)
+        if code is None:
+            _near_miss(spec, lookup, norm, cell, file)
             continue
         if code in positions:
             first = raw.header[positions[code]]
-            raise LandingError(
-                f"{raw.path.name}：列“{spec.column(code).label}”（{code}）出现了两次（“{first}”和“{cell}”）",
-                file=raw.path.name,
-                column=code,
-            )
+            raise LandingError(f"{file}：列“{spec.column(code).label}”（{code}）出现了两次（“{first}”和“{cell}”）", file=file, column=code)
         positions[code] = pos
     for col in spec.columns:
         if col.required and col.code not in positions:
-            raise LandingError(
-                f"{raw.path.name}：缺少必需的列“{col.label}”（{col.code}）",
-                file=raw.path.name,
-                column=col.code,
-            )
+            raise LandingError(f"{file}：缺少必需的列“{col.label}”（{col.code}）" + _header_hint(spec, raw, lookup), file=file, column=col.code)
     return positions
+
+
+def _with_unit(spec: LandingFile, lookup: dict[str, str], norm: str, cell: str, file: str) -> str | None:
+    m = _UNIT.match(norm)
+    if not m or m.group(1) not in lookup:
+        return None
+    code, unit = lookup[m.group(1)], m.group(2)
+    col = spec.column(code)
+    if unit in UNITS.get(col.type, set()):
+        return code
+    what = "金额一律按元填写" if col.type == "money" else "比率填小数（0.125）或带%的数（12.5%）" if col.type == "ratio" else "该列不带单位"
+    raise LandingError(f"{file}：表头“{cell}”的单位是“{unit}”，而“{col.label}”（{code}）{what}；数值不会按单位换算。"
+                       f"请把该列换算后把表头改为“{col.label}”再运行", file=file, column=code)
+
+
+def _near_miss(spec: LandingFile, lookup: dict[str, str], norm: str, cell: str, file: str) -> None:
+    for name, code in lookup.items():
+        most = _near_limit(name)
+        if most and (d := edit_distance(norm, name, most)) <= most:
+            col = spec.column(code)
+            raise LandingError(f"{file}：表头“{cell}”不是数据约定的列，但与“{col.label}”（{code}）只差{d}个字符，是否写错了？"
+                               f"请改为“{col.label}”或“{code}”后重新运行（如确是另外的列，请改成明显不同的名字）", file=file, column=code)
+
+
+def _header_hint(spec: LandingFile, raw: RawTable, lookup: dict[str, str]) -> str:
+    """When a title or notes row sits above the header: which row was read as the header, and
+    which later row looks like the header."""
+    found = sum(normalise_header(h) in lookup for h in raw.header)
+    for row_number, row in raw.cells.head(5).iterrows():
+        hits = [str(v) for v in row if normalise_header(v) in lookup]
+        if len(hits) >= 2 and len(hits) > found:
+            return (f"。第{raw.header_row}行（“{'、'.join(h for h in raw.header if str(h).strip())[:40]}”）被当作表头读取；"
+                    f"第{row_number}行含有{'、'.join(hits[:4])}等列名，看起来才是表头：请删除表头上方的标题或说明行后重新运行")
+    return f"（表头为第{raw.header_row}行）"
 
 
 def _problem_frame(file: str, column: str, values: pd.Series, mask: pd.Series, reason: str) -> pd.DataFrame:
@@ -210,6 +295,16 @@ def parse_enum(text: pd.Series, problems: _Problems, column: str, kind: str) -> 
     return mapped.astype(object).where(mapped.notna(), None)
 
 
+def _unique(names: list[str]) -> list[str]:
+    """Extra columns' names, a repeated one numbered (备注, 备注(2)): each is kept, none overwrites another."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}({seen[name]})")
+    return out
+
+
 def parse_table(spec: LandingFile, raw: RawTable) -> ParsedTable:
     positions = map_header(spec, raw)
     name = raw.path.name
@@ -225,11 +320,17 @@ def parse_table(spec: LandingFile, raw: RawTable) -> ParsedTable:
             text = cells[positions[col.code]].astype(str).str.strip()
         if col.not_blank:
             problems.add(col.code, text, text == "", "blank")
-        if raw.numeric is not None and col.code in positions and col.type in ("uscc", "account", "region", "text"):
+        if raw.numeric is not None and col.code in positions and col.type in ("uscc", "account"):
             numeric = raw.numeric[positions[col.code]]
-            if col.type in ("uscc", "account"):
+            if col.type == "account":
+                # a bank account in a number cell: Excel keeps 15 significant digits and drops
+                # leading zeros, so the digits read may not be the account's; never paid to
+                problems.add(col.code, text, numeric, "number_cell")
+            else:
                 # Excel keeps 15 significant digits: a longer number-typed code is already damaged
                 problems.add(col.code, text, numeric & (text.str.len() > 15), "number_cell")
+        if col.max_length:
+            problems.add(col.code, text, text.str.len() > col.max_length, "too_long")
         if col.type == "money":
             out[col.code] = parse_money(text, problems, col.code)
         elif col.type == "ratio":
@@ -254,13 +355,15 @@ def parse_table(spec: LandingFile, raw: RawTable) -> ParsedTable:
             out[col.code] = text
     frame = pd.DataFrame(out, index=cells.index)
     extra_positions = [p for p in range(len(raw.header)) if p not in positions.values() and str(raw.header[p]).strip()]
-    extra_names = [str(raw.header[p]).strip() for p in extra_positions]
+    extra_names = _unique([str(raw.header[p]).strip() for p in extra_positions])
     if extra_positions:
         extras = cells[extra_positions].astype(str)
         extras.columns = extra_names
+        for column in extra_names:
+            problems.add(column, extras[column], extras[column].str.len() > MAX_EXTRA_CELL, "too_long")
         frame["_extra"] = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in extras.to_dict("records")]
     else:
         frame["_extra"] = ""
     frame["_row"] = frame.index.astype(np.int64)
     frame = frame.reset_index(drop=True)
-    return ParsedTable(spec, raw.path, raw.sha256, raw.encoding, frame, problems.frame(), extra_names)
+    return ParsedTable(spec, raw.path, raw.sha256, raw.encoding, frame, problems.frame(), extra_names, raw.header_row)

@@ -42,9 +42,14 @@ class RawTable:
     numeric: pd.DataFrame | None  # xlsx only: True where the cell held a number
     encoding: str
     sha256: str
+    header_row: int = 1  # the file's row number of the header
 
 
-MAX_FILE_BYTES = 2 * 1024**3
+# Bounds on what one landing file may be, so that a wrong or junk file is refused before it is
+# read into memory (a province's statistics file, 200,000 enterprises over five years, is about
+# 120 MB and 1,000,000 rows; the whole run then peaks near 2.5 GiB).
+MAX_FILE_BYTES = 300 * 1024**2
+MAX_ROWS = 1_200_000
 
 
 def confined(path: Path, root: Path) -> Path:
@@ -78,6 +83,10 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 def read_csv_text(path: Path) -> RawTable:
     data = path.read_bytes()
     name = path.name
+    lines = data.count(b"\n")
+    if lines > MAX_ROWS + 1:
+        raise LandingError(f"{name}：文件有约{lines:,}行，超过每个文件{MAX_ROWS:,}行的上限，已拒绝读取。请确认是否放错了文件；"
+                           "确属全省数据时请按年度拆分后分别结算", file=name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LandingError(f"{name}：文件是UTF-16编码（Excel“Unicode文本”），请另存为“CSV UTF-8”或GBK编码的CSV", file=name)
     if b"\x00" in data[:65536]:
@@ -140,30 +149,119 @@ def _cell_text(value) -> tuple[str, bool]:
     return str(value), False
 
 
-def read_xlsx(path: Path) -> RawTable:
-    from openpyxl import load_workbook  # openpyxl loads lazily: only xlsx landings need it
-    from openpyxl.utils.exceptions import InvalidFileException
+# Limits that keep a workbook from taking the machine down (a few bytes can declare billions of
+# cells or inflate to gigabytes); real landing workbooks are far below them.
+MAX_XLSX_UNPACKED = 1 << 30  # bytes, all parts of the workbook unpacked
+MAX_XLSX_RATIO = 200  # unpacked / packed, for a workbook that unpacks to more than 50 MB
+MAX_COLUMNS = 200
+MAX_XLSX_CELLS = 20_000_000  # the used range of the first sheet, rows x columns
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+@dataclass
+class SheetScan:
+    part: str  # the first sheet's XML in the zip
+    rows: int  # the last row with a cell
+    columns: int  # the last column with a cell
+    uncached: list[str]  # formula cells without a calculated value (cell references)
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _first_sheet(zf, name: str) -> str:
+    from lxml import etree
+
+    try:
+        book = etree.fromstring(zf.read("xl/workbook.xml"), etree.XMLParser(resolve_entities=False, no_network=True))
+        rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"), etree.XMLParser(resolve_entities=False, no_network=True))
+        rid = book.find(f"{_NS}sheets/{_NS}sheet").get(f"{_REL}id")
+        target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+    except (KeyError, StopIteration, AttributeError, etree.XMLSyntaxError) as exc:
+        raise LandingError(f"{name}：xlsx文件已损坏或格式不对（找不到第一个工作表：{type(exc).__name__}）", file=name) from None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def scan_xlsx(path: Path) -> SheetScan:
+    """Before anything is unpacked into memory: the zip's sizes, then one streaming pass over the
+    first sheet's XML for its real extent (the <dimension> a program wrote may be stale or a
+    lie) and for formulas that were never calculated (no cached value to read)."""
+    import zipfile
+
+    from lxml import etree
 
     name = path.name
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise LandingError(f"{name}：不是可读取的xlsx文件（{type(exc).__name__}）", file=name) from exc
-    except Exception as exc:  # zipfile.BadZipFile and lxml errors on damaged files
-        raise LandingError(f"{name}：xlsx文件已损坏或格式不对（{type(exc).__name__}）", file=name) from exc
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise LandingError(f"{name}：xlsx文件已损坏或格式不对（BadZipFile；加密的文件也无法读取：{exc}）", file=name) from None
+    with zf:
+        packed = sum(i.compress_size for i in zf.infolist())
+        unpacked = sum(i.file_size for i in zf.infolist())
+        if unpacked > MAX_XLSX_UNPACKED or (unpacked > 50 << 20 and unpacked > MAX_XLSX_RATIO * max(packed, 1)):
+            raise LandingError(f"{name}：xlsx文件解压后有{unpacked / (1 << 20):,.0f} MB（压缩后{packed / (1 << 20):,.1f} MB），超出上限"
+                               f"（{MAX_XLSX_UNPACKED >> 20} MB，压缩比{MAX_XLSX_RATIO}倍），已拒绝读取；请检查文件或改存为CSV", file=name)
+        part = _first_sheet(zf, name)
+        rows = columns = 0
+        uncached: list[str] = []
+        try:
+            with zf.open(part) as stream:
+                for _, cell in etree.iterparse(stream, events=("end",), tag=f"{_NS}c", resolve_entities=False, huge_tree=True):
+                    ref = cell.get("r") or ""
+                    letters = ref.rstrip("0123456789")
+                    if letters and ref[len(letters):]:
+                        rows = max(rows, int(ref[len(letters):]))
+                        columns = max(columns, _col_number(letters))
+                    if cell.find(f"{_NS}f") is not None:
+                        value = cell.find(f"{_NS}v")
+                        # a calculated formula keeps its result in <v>; an empty <v> is a result only for a text formula
+                        if value is None or (not (value.text or "") and cell.get("t") != "str"):
+                            uncached.append(ref)
+                    cell.clear()
+                    while cell.getprevious() is not None:
+                        del cell.getparent()[0]
+        except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise LandingError(f"{name}：xlsx文件已损坏或格式不对（工作表无法读取：{type(exc).__name__}）", file=name) from None
+    if columns > MAX_COLUMNS or rows * columns > MAX_XLSX_CELLS or rows > MAX_ROWS + 1:
+        raise LandingError(f"{name}：第一个工作表用到了第{rows:,}行、第{columns:,}列（{rows * columns:,}个单元格），超出上限"
+                           f"（{MAX_ROWS:,}行、{MAX_COLUMNS}列、{MAX_XLSX_CELLS:,}个单元格），已拒绝读取：请删除表格外多余的单元格后另存，或改存为CSV", file=name)
+    return SheetScan(part, rows, columns, uncached)
+
+
+def read_xlsx(path: Path) -> RawTable:
+    """The first sheet, every row whatever <dimension> says, numbers flagged; refused when a
+    formula has no calculated value (it would read as blank), when the sheet is damaged, or when
+    it is far larger than any landing workbook (see :func:`scan_xlsx`). Row numbers are the
+    sheet's own (blank rows counted)."""
+    import python_calamine
+
+    name = path.name
+    scan = scan_xlsx(path)
+    if scan.uncached:
+        shown = "、".join(scan.uncached[:10]) + (f"等{len(scan.uncached)}个" if len(scan.uncached) > 10 else "")
+        raise LandingError(f"{name}：单元格 {shown} 是公式但没有计算结果（文件不是由Excel或WPS保存的），读出来会是空值。"
+                           "请用Excel或WPS打开该文件、保存后再运行（或把公式粘贴为数值）", file=name)
     try:
-        ws = wb.worksheets[0]
-        rows_text: list[list[str]] = []
-        rows_num: list[list[bool]] = []
-        for row in ws.iter_rows(values_only=True):
-            converted = [_cell_text(v) for v in row]
-            texts = [t for t, _ in converted]
-            if not any(t.strip() for t in texts):
-                continue
-            rows_text.append(texts)
-            rows_num.append([n for _, n in converted])
-    finally:
-        wb.close()
+        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        grid = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine's errors for damaged parts
+        raise LandingError(f"{name}：xlsx文件已损坏或格式不对（{type(exc).__name__}）", file=name) from None
+    rows_text: list[list[str]] = []
+    rows_num: list[list[bool]] = []
+    numbers: list[int] = []
+    for k, row in enumerate(grid, start=1):
+        converted = [_cell_text(v) for v in row]
+        texts = [t for t, _ in converted]
+        if not any(t.strip() for t in texts):
+            continue
+        rows_text.append(texts)
+        rows_num.append([n for _, n in converted])
+        numbers.append(k)
     if not rows_text:
         raise LandingError(f"{name}：文件为空", file=name)
     width = max(len(r) for r in rows_text)
@@ -175,14 +273,16 @@ def read_xlsx(path: Path) -> RawTable:
     nums = [(r + [False] * width)[:width] for r in rows_num[1:]]
     cells = pd.DataFrame(body, columns=range(width), dtype=object).astype(str) if body else pd.DataFrame(columns=range(width), dtype=str)
     numeric = pd.DataFrame(nums, columns=range(width), dtype=bool) if nums else pd.DataFrame(columns=range(width), dtype=bool)
-    cells.index = pd.RangeIndex(2, 2 + len(cells))
+    cells.index = pd.Index(numbers[1:], dtype=np.int64)
     numeric.index = cells.index
-    return RawTable(path, header, cells, numeric, "xlsx", sha256_of(path))
+    return RawTable(path, header, cells, numeric, "xlsx", sha256_of(path), header_row=numbers[0])
 
 
 def read_table(path: Path) -> RawTable:
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise LandingError(f"{path.name}：文件过大", file=path.name)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise LandingError(f"{path.name}：文件有{size / 1024**2:,.0f} MB，超过每个文件{MAX_FILE_BYTES // 1024**2} MB的上限，已拒绝读取。"
+                           "请确认是否放错了文件（如把整库导出当作一个年度的数据）", file=path.name)
     if path.suffix.lower() == ".xlsx":
         return read_xlsx(path)
     return read_csv_text(path)

@@ -72,8 +72,10 @@ def migrate(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
 
+    from .locks import ledger_lock
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
+    with ledger_lock(engine, "migrate"), engine.begin() as conn:  # two years starting on a fresh ledger take turns
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -16,7 +16,8 @@ from sqlalchemy import Connection, and_, bindparam, delete, insert, select
 
 from .models import AnnualStat, Application, Budget, Enterprise, FxRate, Park, PriorAward, QuarantinedRow
 
-# landing file -> (model, key columns, delete-absent scope: "year" = rows of the settlement year)
+# landing file -> (model, key columns, delete-absent scope: "year" = rows of the settlement year,
+# "landing_year" = rows loaded from the settlement year's folder)
 TABLES = {
     "enterprises": (Enterprise, ("uscc",), None),
     "parks": (Park, ("park_id",), None),
@@ -24,7 +25,7 @@ TABLES = {
     "applications": (Application, ("application_id",), "year"),
     "fx_rates": (FxRate, ("year",), None),
     "budgets": (Budget, ("policy_id", "year"), "year"),
-    "prior_awards": (PriorAward, ("uscc", "year", "policy_id", "clause_id", "subject_uscc"), None),
+    "prior_awards": (PriorAward, ("landing_year", "uscc", "year", "policy_id", "clause_id", "subject_uscc"), "landing_year"),
 }
 
 
@@ -90,10 +91,12 @@ def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def prepare(name: str, frame: pd.DataFrame, file_name: str) -> pd.DataFrame:
+def prepare(name: str, frame: pd.DataFrame, file_name: str, year: int) -> pd.DataFrame:
     """The parsed frame in the table's columns (source file, row, extra columns kept)."""
     model = TABLES[name][0]
     frame = frame.copy()
+    if "landing_year" in _db_columns(model):
+        frame["landing_year"] = year
     frame["source_file"] = file_name
     frame["source_row"] = frame["_row"].astype(np.int64)
     frame["extra"] = frame["_extra"]
@@ -112,7 +115,7 @@ def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Chan
     columns = _db_columns(model)
     keys = list(keys)
     incoming = incoming.drop_duplicates(keys, keep="first").reset_index(drop=True)
-    existing = _existing(conn, model, keys, incoming, year if scope == "year" else None)
+    existing = _existing(conn, model, keys, incoming, year if scope else None, scope)
     # where a row came from is compared too: a row that moved in its file (or came from another
     # year's folder) is written again, so that the audit trace names the row it really is
     compare_cols = list(columns)
@@ -127,7 +130,8 @@ def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Chan
     same = known & (inc_key.map(ex_map) == inc_row)
     changed = known & ~same
     new = ~known
-    removed = ~ex_key.isin(set(inc_key)) if scope == "year" else pd.Series(False, index=ex_key.index)
+    in_scope = (existing[scope].astype("Int64") == year).to_numpy(dtype=bool) if scope and len(existing) else np.zeros(len(existing), dtype=bool)
+    removed = ~ex_key.isin(set(inc_key)) & in_scope
     changes = Changes(int(new.sum()), int(changed.sum()), int(removed.sum()), int(same.sum()))
     to_delete = pd.concat([incoming.loc[changed, keys], existing.loc[removed.to_numpy(), keys]], ignore_index=True)
     if len(to_delete):
@@ -139,14 +143,16 @@ def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Chan
     return changes
 
 
-def _existing(conn: Connection, model, keys: list[str], incoming: pd.DataFrame, scope_year: int | None) -> pd.DataFrame:
+def _existing(conn: Connection, model, keys: list[str], incoming: pd.DataFrame, scope_year: int | None, scope: str | None = None) -> pd.DataFrame:
     """The ledger rows that share a key with ``incoming``, plus (with a scope) the year's rows."""
     table = model.__table__
     parts = []
     if scope_year is not None:
-        parts.append(read_table(conn, model, year=scope_year))
+        parts.append(read_table(conn, model, where=table.c[scope] == scope_year))
     if len(keys) == 1:
         parts.append(read_table(conn, model, keys=incoming[keys]))
+    elif scope == "landing_year":
+        pass  # the year's rows are all its keys can match
     elif "year" in keys:
         years = sorted({int(y) for y in incoming["year"].dropna()})
         if years:

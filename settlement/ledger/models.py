@@ -111,6 +111,9 @@ class Budget(_Source, Base):
 
 class PriorAward(_Source, Base):
     __tablename__ = "prior_awards"
+    # the landing folder whose prior_awards file gave the row: a year's settlement counts only
+    # its own folder's rows (its files are the truth for its rows)
+    landing_year: Mapped[int] = mapped_column(Integer, primary_key=True, server_default="0")
     uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     policy_id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -45,8 +45,14 @@ def load_clean(conn: Connection, year: int, clean: dict[str, pd.DataFrame], file
     changes: dict[str, dict] = {}
     for name in LOAD_ORDER:
         if name not in clean:
+            if TABLES[name][2] is None:
+                continue
+            # a year-scoped file absent from the folder: the year has no such rows (its files are
+            # the truth for its rows), so what an earlier load of the year left goes
+            empty = prepare(name, pd.DataFrame(columns=[*TABLES[name][0].__table__.columns.keys(), "_row", "_extra"]), "", year)
+            changes[name] = sync(conn, name, empty, year).as_dict()
             continue
-        frame = prepare(name, clean[name], f"{year}/{files[name]}")  # the landing folder's year and the file
+        frame = prepare(name, clean[name], f"{year}/{files[name]}", year)  # the landing folder's year and the file
         changes[name] = sync(conn, name, frame, year).as_dict()
     replace_quarantine(conn, year, problems, hashes)
     return changes
@@ -75,7 +81,8 @@ def paid_history(conn: Connection, year: int) -> pd.DataFrame:
     )
     ledger_rows = conn.execute(stmt).all()
     ledger = pd.DataFrame(ledger_rows, columns=PAID_HISTORY_COLUMNS)
-    prior = read_table(conn, PriorAward, where=PriorAward.__table__.c.year < year)
+    pa = PriorAward.__table__
+    prior = read_table(conn, PriorAward, where=(pa.c.year < year) & (pa.c.landing_year == year))  # the year's own folder's record
     prior = pd.DataFrame(
         {
             "payee_uscc": prior["uscc"].astype(object),
@@ -137,6 +144,7 @@ def save_draft(conn: Connection, run_uid: str, year: int, lines: pd.DataFrame, m
         "totals": json.dumps(meta.get("totals", {}), sort_keys=True, ensure_ascii=False),
         "quarantined": int(meta.get("quarantined", 0)),
         "scale_factors": json.dumps(meta.get("scale_factors", {}), sort_keys=True),
+        "message": meta.get("message", ""),
     }
     if existing is None:
         result = conn.execute(runs.insert().values(run_uid=run_uid, status="running", started_at=meta.get("started_at", now), **values))

@@ -118,6 +118,8 @@ def _cover(wb, used, book: AuditBook) -> None:
     if run is not None:
         xl.merged_row(ws, f"结算编号：{run.run_uid}　　状态：{run.status_words}　　程序版本：{run.code_version}　　公示期：{run.window_words}"
                           + (f"　　{'更正' if run.correction else '定稿'}日期：{run.finalized_on}" if run.finalized_on else ""), widths)
+        for note in run.notes:
+            xl.merged_row(ws, f"说明：{note}", widths, font=xl.FAIL_FONT)
     else:
         xl.merged_row(ws, "本报告只含数据校验（尚未结算）。", widths)
     quarantined = sum(int(v) for v in s.get("quarantined_rows", {}).values())
@@ -215,10 +217,16 @@ def _numeric(file: str, column: str) -> tuple[bool, bool]:
     return kind in ("money", "ratio", "number", "int"), kind == "money"
 
 
+MAX_RECORD_ROWS = 200_000  # rows of a quarantine or warning sheet (Excel opens 1,048,576); the JSON report has every one
+
+
 def _records(wb, used, name: str, frame: pd.DataFrame, note: str) -> None:
     widths = RECORD_WIDTHS
     ws = _sheet(wb, used, name, widths, "3:3", freeze="A4")
-    xl.title_row(ws, f"{name}（共{len(frame)}条）", widths)
+    xl.title_row(ws, f"{name}（共{len(frame):,}条）", widths)
+    if len(frame) > MAX_RECORD_ROWS:
+        note += f"本表列出前{MAX_RECORD_ROWS:,}条，全部{len(frame):,}条见同目录的 validation JSON 文件。"
+        frame = frame.head(MAX_RECORD_ROWS)
     xl.merged_row(ws, note + "行号为文件中的行号（表头为第1行）；“值”为文件中的原值。", widths)
     header = xl.header_row(ws, RECORD_HEADERS, widths)
     if len(frame):

@@ -115,6 +115,8 @@ def _summary_sheet(wb, used, year, lines, money: Payments, catalog: Catalog, set
     ws = _sheet(wb, used, "汇总", widths, None, landscape=False)
     xl.title_row(ws, _title(year, run, "汇总"), widths)
     xl.merged_row(ws, _run_line(settings, run), widths)
+    for note in run.notes:
+        xl.merged_row(ws, f"说明：{note}", widths, font=xl.FAIL_FONT)
     xl.merged_row(ws, "一、按资金来源（按财政级次排列）", widths, font=xl.HEADER_FONT)
     xl.header_row(ws, ["序号", "资金来源", "级次", "奖励笔数", "拨付笔数", "金额(元)"], widths)
     d, t = money.details, money.transfers

@@ -54,7 +54,7 @@ def read_sources(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
         "budgets": frame(select(b.c.policy_id, b.c.source_file, b.c.source_row).where(b.c.year == year), ["policy_id", "source_file", "source_row"]),
         "fx_rates": frame(select(f.c.year, f.c.source_file, f.c.source_row).where(f.c.year == year), ["year", "source_file", "source_row"]),
         "prior_awards": frame(select(pa.c.uscc, pa.c.policy_id, pa.c.clause_id, pa.c.subject_uscc, pa.c.year, pa.c.source_file, pa.c.source_row)
-                              .where(pa.c.year < year), ["uscc", "policy_id", "clause_id", "subject_uscc", "year", "source_file", "source_row"]),
+                              .where(pa.c.year < year, pa.c.landing_year == year), ["uscc", "policy_id", "clause_id", "subject_uscc", "year", "source_file", "source_row"]),
         "finals": frame(select(lines.c.payee_uscc, lines.c.policy_id, lines.c.clause_id, lines.c.subject_uscc, runs.c.year, runs.c.run_uid)
                         .join(runs, runs.c.id == lines.c.run_id)
                         .where(runs.c.status == "final", runs.c.year < year, lines.c.status == "paid", lines.c.final_amount > 0),

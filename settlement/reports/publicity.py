@@ -48,7 +48,7 @@ def write_publicity(path: Path, year: int, lines: pd.DataFrame, catalog: Catalog
     ws = xl.new_sheet(wb, "公示名单")
     xl.set_column_widths(ws, widths)
     # write-only sheets stream their views and print properties before the first row
-    header_at = 4 if run.status == "draft" else 3
+    header_at = (4 if run.status == "draft" else 3) + len(run.notes)
     ws.freeze_panes = f"A{header_at + 1}"
     xl.page_setup(ws, f"{header_at}:{header_at}")
     title = title_of(year, run.status)
@@ -58,6 +58,8 @@ def write_publicity(path: Path, year: int, lines: pd.DataFrame, catalog: Catalog
     basis = "、".join(p.full_citation for p in policies)
     window = f"公示期为{run.publicity[0]}至{run.publicity[1]}" if run.publicity else "公示期待定"
     xl.merged_row(ws, f"根据{basis}等政策规定，经企业申报、有关部门审核，现将{year}年度拟兑现电子商务扶持奖励资金的企业名单予以公示，{window}。", widths)
+    for note in run.notes:
+        xl.merged_row(ws, f"说明：{note}", widths, font=xl.FAIL_FONT)
     xl.header_row(ws, HEADERS, widths)
 
     units = xl.wan_units(paid["final_amount"].to_numpy(dtype=np.int64))

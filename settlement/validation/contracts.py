@@ -179,7 +179,13 @@ def _expectation(gx, spec: dict, key: str):
 
 SEVERITY_WORDS = {"critical": "error — the row is quarantined", "warning": "warning — reported, the row still counts"}
 OTHER_CHECKS = [
-    ("all files", "cell types (money, ratio, quantity, date, boolean, enumeration, region code, bank account)", "error", "a cell that cannot be read exactly is never guessed at"),
+    ("the folder", "every file is a landing file (names match whatever their case); an old .xls, a copy such as `applications (1).xlsx` or any other file stops the run naming it; lock files, `_`/`.` files, objections and subfolders are not read", "blocking", "a file skipped in silence changes the money"),
+    ("all files", "a header with a unit other than the column's (网络零售额（万元）, 增速（%）), or within two edits of a contract column (onlinesales), stops the run naming both; a title row above the header is named", "blocking", "amounts are never rescaled by guess and a misspelt column is never dropped"),
+    ("all files", "size: at most 300 MB and 1,200,000 rows a file; an .xlsx at most 200 columns, 20,000,000 cells and 1 GB unpacked (200x packed); formulas without a calculated value refuse the workbook", "blocking", "a junk or hostile file is refused before it fills memory; a formula never calculated reads as blank"),
+    ("all files", "more than half of a file's rows unreadable (cells or enterprise code) stops the run", "blocking", "a wrong file under a landing name"),
+    ("all files", "cell types (money, ratio, quantity, date, boolean, enumeration, region code, bank account); texts longer than the column holds", "error", "a cell that cannot be read exactly is never guessed at"),
+    ("enterprises", "a bank account in an Excel number cell (any length)", "error", "Excel keeps 15 digits and drops leading zeros: never paid to"),
+    ("budgets", "a budget row of a policy that scales down to its budget cannot be read", "blocking", "falling back to the text's total would pay a different amount"),
     ("all files", "a required column is missing; the file is missing, empty, not CSV/xlsx or in an unknown encoding", "blocking", "the whole file cannot be used: exit 2, nothing written to the ledger"),
     ("annual_stats", "the settlement year is present", "blocking", "without the year's figures there is nothing to settle"),
     ("enterprises", "at least one usable enterprise", "blocking", "every award is paid to an enterprise of the register"),
@@ -189,7 +195,11 @@ OTHER_CHECKS = [
     ("parks", "the operator is an enterprise of the register (not quarantined)", "error", "park awards are paid to the operator"),
     ("enterprises", "the park exists (and is not quarantined)", "error", "park aggregates collect the members of a park"),
     ("annual_stats", "reported growth within 0.5 percentage points of the growth computed from last year's row", "warning", "a comparable-basis rate far from the levels points to a basis or data error (the reported rate is still used)"),
-    ("annual_stats", "no more than 10x growth year on year (online retail, retail sales)", "warning", "a tenfold jump is usually a unit error (元/万元)"),
+    ("annual_stats", "no more than 10x growth, nor a fall to a tenth or less, year on year (online retail, retail sales)", "warning", "a tenfold jump or drop is usually a unit error (元/万元)"),
+    ("applications, budgets", "rows of another year than the settlement year", "warning", "they belong to that year's settlement; not used"),
+    ("budgets", "a budget of 0", "warning", "a scaled policy then pays nothing"),
+    ("applications", "two approved applications with identical content under two ids", "warning", "both would be paid"),
+    ("all files", "columns outside the contract", "warning", "kept as they are, not used; named so that a misnamed column is seen"),
     ("budgets", "a budget row belongs to a policy whose text scales down to its budget", "warning", "other policies have no budget rule; the row is ignored"),
     ("applications", "no application for a clause computed from statistics alone", "warning", "such clauses need no application; the row is ignored"),
 ]

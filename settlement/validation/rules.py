@@ -39,12 +39,22 @@ WHY = {
     "jump": "一年增长十倍以上多为单位错误（元/万元）或录入错误",
     "budget_not_applicable": "只有文本规定按比例下调的政策才使用预算",
     "application_for_data_clause": "按统计数据直接计算的条款不需要申报",
+    "extra_column": "约定以外的列不参与计算；写错的列名会让一列数据被悄悄忽略",
+    "drop": "一年降到十分之一以下多为单位错误（按万元填报）或录入错误，会使奖励变为0",
+    "budget_zero": "预算为0时按比例下调后本政策当年一分不兑现",
+    "other_year": "本年度的文件只应有本年度的申报和预算；别的年度的行属于那一年的结算",
+    "duplicate_application": "内容完全相同的两份申报会被各兑现一次",
 }
 WARNING_MESSAGES = {
     "growth_mismatch": "报送的同比增速与按上年数据计算的增速相差超过0.5个百分点",
     "jump": "比上年增长超过10倍，请核实",
     "budget_not_applicable": "该政策文本没有按预算比例下调的规定，预算行不予采用",
     "application_for_data_clause": "该条款按统计数据直接计算，无需申报，申报行不予采用",
+    "extra_column": "不是数据约定的列：原样保存在台账中，不参与计算（如本应是约定的列，请改用约定的列名）",
+    "drop": "比上年下降到十分之一以下，请核实（常见原因：按万元填报）",
+    "budget_zero": "预算为0：按比例下调后本政策当年不兑现任何奖励，请核实",
+    "other_year": "年度不是结算年度：本次结算不采用该行（请放到该年度的着陆目录）",
+    "duplicate_application": "与另一申报编号的内容完全相同（企业、年度、政策、条款、金额、数量、级别），可能重复申报，请核实；两份都会计算",
 }
 
 
@@ -60,6 +70,11 @@ RULES = {
     "jump": ("与上年相比无十倍跳变", "比上年增长不超过10倍"),
     "budget_not_applicable": ("预算行属于按预算下调的政策", "预算行所属政策的文本规定了按比例下调"),
     "application_for_data_clause": ("申报行属于需申报的条款", "按统计数据直接计算的条款不需申报"),
+    "extra_column": ("列名都是约定的列", "文件中的列都是数据约定的列（额外的列原样保存、不参与计算）"),
+    "drop": ("与上年相比无十倍下降", "比上年下降不到十分之一"),
+    "budget_zero": ("预算不为0", "预算金额大于0"),
+    "other_year": ("行属于结算年度", "申报和预算的年度是结算年度"),
+    "duplicate_application": ("申报内容不重复", "没有两份内容完全相同的申报"),
 }
 
 
@@ -112,6 +127,14 @@ class _Collector:
         self.parts.append(
             pd.DataFrame({"file": file, "row": hit["_row"].to_numpy(dtype=np.int64), "column": column, "value": values, "reason": reason, "message": message})
         )
+
+    def add_records(self, file: str, records: pd.DataFrame, reason: str, messages=MESSAGES) -> None:
+        """Records that are not rows of a frame (a header's columns): ``_row`` and ``column``."""
+        label, requirement = RULES.get(reason, (reason, ""))
+        self.checks.append(Check(file, reason, "warning", messages[reason], len(records), len(records), WHY.get(reason, ""), label, requirement))
+        if len(records):
+            self.parts.append(pd.DataFrame({"file": file, "row": records["_row"].to_numpy(dtype=np.int64), "column": records["column"].to_numpy(),
+                                            "value": "", "reason": reason, "message": messages[reason]}))
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
@@ -215,6 +238,19 @@ def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=No
         warnings.add(file_of("applications"), a, pairs.isin(data_clauses).to_numpy(), "clause_id", "application_for_data_clause", "warning", WARNING_MESSAGES)
     if "annual_stats" in frames:
         _history_warnings(frames["annual_stats"], file_of("annual_stats"), warnings)
+    for name in ("applications", "budgets"):
+        if name in frames:
+            f = frames[name]
+            warnings.add(file_of(name), f, (f["year"].notna() & (f["year"] != year)).to_numpy(), "year", "other_year", "warning", WARNING_MESSAGES)
+    if "budgets" in frames:
+        b = frames["budgets"]
+        warnings.add(file_of("budgets"), b, (b["budget"] == 0).fillna(False).to_numpy(), "budget", "budget_zero", "warning", WARNING_MESSAGES)
+    if "applications" in frames:
+        _duplicate_applications(frames["applications"], file_of("applications"), warnings)
+    for name, table in tables.items():
+        if table.extra_columns:
+            header = pd.DataFrame({"_row": [getattr(table, "header_row", 1)] * len(table.extra_columns), "column": table.extra_columns})
+            warnings.add_records(file_of(name), header, "extra_column", WARNING_MESSAGES)
 
     # --- clean frames ---------------------------------------------------------------------
     clean: dict[str, pd.DataFrame] = {}
@@ -226,9 +262,9 @@ def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=No
         counts[file_of(name)] = int((~keep).sum())
     warn_frame = pd.concat([warnings.frame(), contracts.warnings], ignore_index=True).sort_values(["file", "row", "column", "reason"], kind="stable").reset_index(drop=True)
     ignored_rows: dict[str, int] = {}
-    for name, reason in (("applications", "application_for_data_clause"), ("budgets", "budget_not_applicable")):
+    for name, reasons in (("applications", ("application_for_data_clause", "other_year")), ("budgets", ("budget_not_applicable", "other_year"))):
         if name in clean and len(warn_frame):
-            ignored = set(warn_frame.loc[(warn_frame["file"] == file_of(name)) & (warn_frame["reason"] == reason), "row"])
+            ignored = set(warn_frame.loc[(warn_frame["file"] == file_of(name)) & warn_frame["reason"].isin(reasons), "row"])
             before = len(clean[name])
             clean[name] = clean[name][~clean[name]["_row"].isin(ignored)].reset_index(drop=True)
             ignored_rows[file_of(name)] = before - len(clean[name])
@@ -236,6 +272,8 @@ def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=No
     warn_frame = with_enterprise(warn_frame, frames, names)
 
     # --- blocking -------------------------------------------------------------------------
+    if "budgets" in frames:
+        blocking += _unusable_budgets(frames["budgets"], problems, file_of("budgets"), catalog, year)
     if not len(clean["enterprises"]):
         blocking.append(f"{file_of('enterprises')}：没有一行可用的企业记录")
     stats_years = set(clean["annual_stats"]["year"].dropna().astype(int)) if "annual_stats" in clean else set()
@@ -286,6 +324,44 @@ def with_enterprise(records: pd.DataFrame, frames: dict[str, pd.DataFrame], name
     return records
 
 
+def _unusable_budgets(budgets: pd.DataFrame, problems: pd.DataFrame, file: str, catalog: Catalog, year: int) -> list[str]:
+    """A budget row that cannot be read stops the run when it may be the budget of a policy that
+    scales down to its budget: falling back to the text's total would pay a different amount."""
+    scale = {p.id for p in catalog.policies if p.budget.scale_down}
+    known = {p.id for p in catalog.policies}
+    bad = problems[problems["file"] == file]
+    if not len(bad):
+        return []
+    rows = budgets[budgets["_row"].isin(set(bad["row"]))]
+    matters = rows["policy_id"].isin(scale) | ~rows["policy_id"].isin(known)
+    matters &= rows["year"].isna() | (rows["year"] == year)
+    out = []
+    picked = rows[matters.to_numpy()]
+    for row, policy in zip(picked["_row"], picked["policy_id"], strict=True):
+        why = "；".join(bad.loc[bad["row"] == row, "message"].astype(str).unique())
+        out.append(f"{file} 第{row}行（政策 {policy or '（空）'}）的预算无法采用：{why}。该政策按预算比例下调，预算读不准就不能结算，"
+                   "请更正后重新运行（金额按元填写，如 5000000 或 5,000,000.00）")
+    return out
+
+
+def _duplicate_applications(apps: pd.DataFrame, file: str, warnings: _Collector) -> None:
+    """Approved applications whose content is identical under different ids."""
+    content = ["uscc", "year", "policy_id", "clause_id", "base_amount", "approved_amount", "quantity", "months", "level"]
+    approved = apps[apps["status"] == "approved"]
+    if not len(approved):
+        return
+    values = approved[content].astype(object)
+    keys = values.where(values.notna(), "").astype(str).agg("\x1f".join, axis=1)
+    counts = keys.map(keys.value_counts())
+    ids = approved.groupby(keys)["application_id"].agg(lambda v: "、".join(sorted(map(str, v))))
+    hit = (counts > 1).to_numpy()
+    mask = np.zeros(len(apps), dtype=bool)
+    mask[apps.index.get_indexer(approved.index[hit])] = True
+    detail = np.full(len(apps), "", dtype=object)
+    detail[mask] = (WARNING_MESSAGES["duplicate_application"] + "（申报编号：" + keys[hit].map(ids) + "）").to_numpy()
+    warnings.add(file, apps, mask, "application_id", "duplicate_application", "warning", WARNING_MESSAGES, detail=detail)
+
+
 def _usd_needed(apps: pd.DataFrame | None, catalog: Catalog, year: int) -> list[str]:
     """Clauses that convert to US dollars and have applications this year."""
     if apps is None or not len(apps):
@@ -328,3 +404,5 @@ def _history_warnings(stats: pd.DataFrame, file: str, warnings: _Collector) -> N
         ok = cur.notna() & pre.notna() & (pre.fillna(0) > 0)
         jump = ok & (cur.fillna(0) > 10 * pre.fillna(0))
         warnings.add(file, stats, jump.to_numpy(), metric, "jump", "warning", WARNING_MESSAGES)
+        drop = ok & (cur.fillna(0) * 10 < pre.fillna(0))
+        warnings.add(file, stats, drop.to_numpy(), metric, "drop", "warning", WARNING_MESSAGES)

@@ -55,19 +55,54 @@ def xlsx(rows: list[list], merge: str | None = None, numbers_as_cells: bool = Tr
     return _fixed_zip(buf.getvalue())
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same workbook with fixed entry times (so that regenerating gives the same bytes)."""
+def _rewrite_zip(data: bytes, edit=lambda name, body: body, level: int | None = None) -> bytes:
+    """The same zip with each entry's body passed through ``edit`` and fixed entry times (so that
+    regenerating gives the same bytes)."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                import re
-
-                body = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2025-01-01T00:00:00Z", body)
-            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), body)
+            entry = zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0))  # stored, unless a level is given
+            if level is not None:
+                entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, edit(info.filename, src.read(info.filename)), compresslevel=level)
     return out.getvalue()
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same workbook with fixed document and entry times."""
+    import re
+
+    return _rewrite_zip(data, lambda name, body: re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2025-01-01T00:00:00Z", body)
+                        if name == "docProps/core.xml" else body)
+
+
+def _stale_dimension(data: bytes, ref: bytes) -> bytes:
+    """The same workbook with the sheet's <dimension> rewritten (as some programs leave it)."""
+    import re
+
+    return _rewrite_zip(data, lambda name, body: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref + b'"', body)
+                        if name == "xl/worksheets/sheet1.xml" else body)
+
+
+def _far_cell(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append([str(v) for v in r])
+    ws["XFD1048576"] = "x"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fixed_zip(buf.getvalue())
+
+
+def _zip_bomb(rows: list[list]) -> bytes:
+    """A valid workbook whose sheet XML carries 120 MB of blanks between two rows."""
+    return _rewrite_zip(xlsx([[str(v) for v in r] for r in rows]),
+                        lambda name, body: body.replace(b"</row>", b"</row>" + b" " * (120 << 20), 1) if name == "xl/worksheets/sheet1.xml" else body,
+                        level=9)
 
 
 def apps_header() -> list[str]:
@@ -147,6 +182,41 @@ def main() -> None:
     case("39_enterprises_huge_cell.csv", "enterprises.csv", "a 360 KB enterprise name", enterprises_with(name="大" * 120_000))
     case("40_annual_stats_gbk_mojibake_header.csv", "annual_stats.csv", "Chinese headers saved as GBK, then decoded as Latin-1 and saved as UTF-8",
          csv_bytes("annual_stats", STATS, encoding="gbk", chinese=True).decode("latin-1").encode("utf-8"))
+    # what must never be read silently wrong (file names, headers, workbooks, budgets)
+    budgets = b"policy_id,year,budget\r\ncixi-2024-8,2025,\"5,000,000.00\"\r\n"
+    case("41_applications_old_excel.xls", "applications.xls", "an old-format Excel file (.xls)", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    case("42_applications_copy_name.xlsx", "applications (1).xlsx", "a landing file saved as a copy (applications (1).xlsx)", xlsx(apps))
+    case("43_budgets_chinese_name.csv", "预算.csv", "a landing file named in Chinese (预算.csv)", budgets)
+    case("44_budgets_upper_case_name.csv", "Budgets.CSV", "a landing file name in other case (Budgets.CSV): it is budgets.csv", budgets)
+    stats_header, stats_rest = good_stats.split(b"\r\n", 1)
+    case("45_annual_stats_near_miss_header.csv", "annual_stats.csv", "a misspelt optional header (onlinesales)",
+         stats_header + b",onlinesales\r\n" + b"\r\n".join(r + b",1" if r else r for r in stats_rest.split(b"\r\n")))
+    chinese = csv_bytes("annual_stats", STATS, chinese=True)
+    case("46_annual_stats_wan_yuan_header.csv", "annual_stats.csv", "an amount header in 万元 (网络零售额（万元）)", chinese.replace("网络零售额".encode(), "网络零售额（万元）".encode(), 1))
+    case("47_annual_stats_yuan_header.csv", "annual_stats.csv", "an amount header with its own unit (网络零售额（元）): it is that column",
+         chinese.replace("网络零售额".encode(), "网络零售额（元）".encode(), 1))
+    case("48_annual_stats_percent_growth_header.csv", "annual_stats.csv", "a growth header in % (零售额同比增速（%）: 12.5 would read as 1250%)",
+         stats_header + ",零售额同比增速（%）\r\n".encode() + b"\r\n".join(r + b",12.5" if r else r for r in stats_rest.split(b"\r\n")))
+    formula = [header, [row.get(h, "") for h in header]]
+    formula[1][header.index("审定金额")] = "=100000*3"
+    case("49_applications_uncalculated_formula.xlsx", "applications.xlsx", "an approved amount as a formula never calculated (no cached value)", xlsx(formula))
+    case("50_applications_stale_dimension.xlsx", "applications.xlsx", "a workbook whose <dimension> says one row while it holds two",
+         _stale_dimension(xlsx(apps), b"A1:K2"))
+    case("51_budgets_wan_text.csv", "budgets.csv", "a budget written as 500万", "policy_id,year,budget\r\ncixi-2024-8,2025,500万\r\n".encode())
+    short = [list(r) for r in ent_rows]
+    short[1][-1] = 622202123456  # a 12-digit account in a number cell: no digit lost, still not paid to
+    short[2][-1] = str(short[2][-1])
+    short[3][-1] = str(short[3][-1])
+    case("52_enterprises_short_account_number_cell.xlsx", "enterprises.xlsx", "one bank account typed as a number in Excel (12 digits)", xlsx(short))
+    case("53_enterprises_dimension_bomb.xlsx", "enterprises.xlsx", "a workbook with a cell at XFD1048576 (17 billion cells in range)", _far_cell(ent_rows))
+    case("54_enterprises_zip_bomb.xlsx", "enterprises.xlsx", "a workbook whose sheet unpacks to 120 MB from a few hundred KB", _zip_bomb(ent_rows))
+    titled = b"2025\xe5\xb9\xb4\xe4\xbc\x81\xe4\xb8\x9a\xe5\x90\x8d\xe5\xbd\x95" + b"," * 7 + b"\r\n" + good_ent  # "2025年企业名录" above the header
+    case("55_enterprises_title_row.csv", "enterprises.csv", "a title row above the header", titled)
+    case("56_annual_stats_extra_column.csv", "annual_stats.csv", "a column outside the contract (备注)",
+         stats_header + ",备注\r\n".encode() + b"\r\n".join(r + ",核实".encode() if r else r for r in stats_rest.split(b"\r\n")))
+    case("57_applications_office_lock_file.xlsx", "~$applications.xlsx", "an Excel lock file (~$…) beside the data: ignored", b"\x00" * 162)
+    case("58_objections_in_landing.csv", "objections.csv", "the objection outcomes file in the landing folder: only finalize reads it",
+         f"uscc,policy_id,clause_id,decision,amount,reason\r\n{A},cixi-2024-8,4.1,uphold,,x\r\n".encode())
     (HERE / "cases.json").write_text(json.dumps(CASES, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{len(CASES)} cases written to {HERE}")
 
