@@ -59,10 +59,27 @@ def _where(raw: dict, loc: tuple) -> str:
     return "字段 " + (".".join(str(p) for p in parts) or "(文件本身)")
 
 
+def _safe_yaml(data: bytes):
+    """yaml.safe_load with libyaml's C parser when PyYAML has it (same safe constructor: plain
+    data only, never an object)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(data)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+_PARSED: dict[tuple[str, str], Policy] = {}  # (file, SHA-256) -> the checked policy: each file is parsed once per process
+
+
 def load_policy_file(path: Path) -> tuple[Policy, str]:
     data = Path(path).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    key = (str(Path(path).resolve()), digest)
+    if key in _PARSED:
+        return _PARSED[key], digest
     try:
-        raw = yaml.safe_load(data)
+        raw = _safe_yaml(data)
     except yaml.YAMLError as exc:
         raise PolicyLoadError(f"{Path(path).name}：YAML格式错误：{exc}") from exc
     if not isinstance(raw, dict):
@@ -76,7 +93,8 @@ def load_policy_file(path: Path) -> tuple[Policy, str]:
         raise PolicyLoadError("\n".join(lines)) from None
     if policy.id != Path(path).stem:
         raise PolicyLoadError(f"{Path(path).name}：文件名应与政策编号 id（{policy.id}）一致")
-    return policy, hashlib.sha256(data).hexdigest()
+    _PARSED[key] = policy
+    return policy, digest
 
 
 def load_catalog(folder: Path | None = None) -> Catalog:

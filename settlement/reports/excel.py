@@ -155,7 +155,7 @@ def needed_height(lines: int, size: float = 10) -> float | None:
     return min(MAX_ROW_HEIGHT, height_for(lines, size))
 
 
-def row_heights(columns: list[tuple[list[str], float, float]], exact_limit: int = 20_000) -> list[float | None]:
+def row_heights(columns: list[tuple[list[str], float, float]], exact_limit: int = 3_000) -> list[float | None]:
     """The height each row needs for its wrapped cells: ``columns`` are (texts, width, size) of
     the row's wrapped columns. None where one line is enough. Each distinct text is measured once;
     beyond ``exact_limit`` distinct texts a column is measured by a quick upper estimate

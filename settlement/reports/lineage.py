@@ -104,16 +104,18 @@ def _rows_text(frame: pd.DataFrame, key: str, label_of=None) -> pd.Series:
     if not len(frame):
         return pd.Series(dtype=object)
     frame = frame.sort_values([key, "source_file", "source_row"], kind="stable")
-    label = frame["source_row"].astype(np.int64).astype(str)
-    label = "第" + label + "行" + (label_of(frame) if label_of else "")
+    label = "第" + frame["source_row"].astype(np.int64).astype(str) + "行"
+    if label_of is not None:
+        label = label + label_of(frame)
     frame = frame.assign(_label=label.to_numpy())
-
-    def per_file(g: pd.DataFrame) -> str:
-        labels = g["_label"].tolist()
-        more = f"等，共{len(labels)}行" if len(labels) > MAX_ROWS_NAMED else ""
-        return f"{g['source_file'].iloc[0]} " + "、".join(labels[:MAX_ROWS_NAMED]) + more
-
-    texts = frame.groupby([key, "source_file"], sort=False)[["source_file", "_label"]].apply(per_file)
+    groups = frame.groupby([key, "source_file"], sort=False)
+    counts = groups["_label"].transform("size")
+    shown = frame[groups.cumcount().to_numpy() < MAX_ROWS_NAMED]
+    joined = shown.groupby([key, "source_file"], sort=False)["_label"].agg("、".join)
+    total = counts.groupby([frame[key], frame["source_file"]], sort=False).first().reindex(joined.index)
+    more = np.where(total.to_numpy() > MAX_ROWS_NAMED, "等，共" + total.astype(str).to_numpy(dtype=object) + "行", "")
+    files = joined.index.get_level_values(1).to_numpy(dtype=object)
+    texts = pd.Series(files + " " + joined.to_numpy(dtype=object) + more, index=joined.index.get_level_values(0))
     return texts.groupby(level=0, sort=False).agg("；".join)
 
 
