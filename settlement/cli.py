@@ -149,6 +149,73 @@ def run(
 
 
 @app.command()
+def pull(
+    year: int = typer.Option(..., "--year", help=YEAR_HELP),
+    source: str = typer.Option(..., "--source", help="数据源：数据库 URL（如 postgresql+psycopg://…）、HTTP 接口地址（https://…，令牌放在 SETTLEMENT_SOURCE_TOKEN）或一个着陆目录"),
+    landing: Path = typer.Option(Path("landing"), "--landing", help="着陆目录（写入 <着陆目录>/<年度>/）"),
+    queries: Path = typer.Option(None, "--queries", help="数据库查询目录（默认 ./sql/pull，其次项目自带的 sql/pull）"),
+) -> None:
+    """从数据库、HTTP 接口或目录拉取年度着陆数据，整体写入着陆目录，最后写 _pull.json 和 _READY。"""
+
+    def body():
+        from .pull import PullError
+        from .pull import pull as run_pull
+
+        try:
+            with console.status("拉取中…") as status:
+                result = run_pull(year, source, landing, queries=queries, progress=lambda s: status.update(f"{s}…"))
+        except PullError as exc:
+            _fail(str(exc), exc.code)
+        console.print(f"数据源：{result.source}", highlight=False, markup=False)
+        table = Table(title=f"{year}年着陆数据")
+        for col, justify in (("文件", "left"), ("行数", "right"), ("SHA-256", "left")):
+            table.add_column(col, justify=justify, overflow="fold")
+        for name, info in sorted(result.files.items()):
+            table.add_row(name, "" if info["rows"] is None else f"{info['rows']:,}", info["sha256"][:16] + "…")
+        console.print(table)
+        for warning in result.warnings:
+            err.print("注意：" + warning, highlight=False, markup=False)
+        if result.carried_over:
+            console.print(f"原目录中的{'、'.join(result.carried_over)}已保留到新目录", highlight=False)
+        if result.previous:
+            console.print(f"上一次的着陆目录已移到 {result.previous}", highlight=False)
+        console.print(f"已写入 {result.folder}（拉取记录 _pull.json，就绪标志 _READY）。下一步：settlement run --year {year} --landing {landing}"
+                      "（Airflow 中由就绪标志自动开始结算）", highlight=False)
+
+    _guard(body)
+
+
+@app.command("demo-source")
+def demo_source(
+    url: str = typer.Option(..., "--url", help="要写入演示数据表的数据库 URL（PostgreSQL 可用 ?options=-csearch_path%3D模式名 指定模式）"),
+    years: str = typer.Option("2022-2025", "--years", help="年度范围，如 2022-2025"),
+    enterprises: int = typer.Option(300, "--enterprises", min=10, help="企业数"),
+    seed: int = typer.Option(20250101, "--seed", help="随机种子"),
+) -> None:
+    """生成演示数据并写入数据库表（表名与着陆文件同名），作为 settlement pull 的演示数据源。"""
+
+    def body():
+        import tempfile
+
+        from .demo import DemoSpec, write
+        from .pull import PullError
+        from .pull.database import display_url
+        from .pull.demo_source import fill
+
+        span = _years(years)
+        with tempfile.TemporaryDirectory() as folder:
+            write(DemoSpec(Path(folder), span, enterprises, seed, False))
+            try:
+                counts = fill(url, Path(folder), span)
+            except PullError as exc:
+                _fail(str(exc), exc.code)
+        console.print("、".join(f"{name} {rows:,} 行" for name, rows in counts.items()), highlight=False)
+        console.print(f"演示数据源已写入 {display_url(url)}。拉取：settlement pull --year {span[1]} --source '<同一 URL>'", highlight=False)
+
+    _guard(body)
+
+
+@app.command()
 def validate(
     year: int = typer.Option(..., "--year", help=YEAR_HELP),
     landing: Path = typer.Option(Path("landing"), "--landing", help="着陆目录"),

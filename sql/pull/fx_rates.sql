@@ -1,0 +1,9 @@
+-- fx_rates.csv（汇率）
+-- 拉取范围：汇率：全部行。
+-- 列名须与着陆约定（landing contract）的英文代码一致；数据源的表或列名不同时，用 AS 改名。
+-- 可选表：数据源没有此表时，拉取会在终端和 _pull.json 中说明并跳过；不需要时删去本文件。
+SELECT year,
+       usd_cny,
+       source
+FROM fx_rates
+ORDER BY year
