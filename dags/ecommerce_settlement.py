@@ -10,17 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, AssetAlias, AssetOrTimeSchedule, AssetWatcher, Param, dag, task
+from airflow.sdk import Asset, AssetAlias, AssetOrTimeSchedule, Param, dag, task
 from airflow.timetables.trigger import CronTriggerTimetable
 
-from settlement.orchestration import landing_dir, watch_interval, watch_state_dir
-from settlement.triggers import LandingReadyTrigger
+from settlement.orchestration import landing_ready_asset
 
-LANDING_READY = Asset(
-    name="settlement_landing_ready",
-    uri=f"file://{landing_dir()}",
-    watchers=[AssetWatcher(name="landing_ready_flag", trigger=LandingReadyTrigger(str(landing_dir()), str(watch_state_dir()), watch_interval()))],
-)
+LANDING_READY = landing_ready_asset()  # ready flags in the landing folder, and ecommerce_pull's pulls
 OUTPUTS = AssetAlias("settlement_draft_outputs")
 
 

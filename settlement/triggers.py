@@ -27,6 +27,18 @@ def ready_payload(folder: Path) -> dict:
     return {"year": year, "files": files, "ready_flag": str(flag), "fingerprint": fingerprint}
 
 
+def mark_fired(payload: dict, state_dir: str | Path) -> bool:
+    """Remember that ``payload`` has started a settlement; False when it already had (a pull
+    run by Airflow marks its own folder, so the watcher does not start the year a second time)."""
+    state_dir = Path(state_dir)
+    marker = state_dir / f"{payload['year']}-{payload['fingerprint'][:32]}.fired"
+    if marker.exists():
+        return False
+    state_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps(payload, sort_keys=True), encoding="utf-8")
+    return True
+
+
 def scan_ready(landing_dir: str | Path, state_dir: str | Path, limit: int | None = None) -> list[dict]:
     """Payloads of ready years not fired for yet (oldest year first, at most ``limit``); each
     returned payload is recorded as fired."""
@@ -38,11 +50,8 @@ def scan_ready(landing_dir: str | Path, state_dir: str | Path, limit: int | None
         if not flag.parent.name.isdigit():
             continue
         payload = ready_payload(flag.parent)
-        marker = state_dir / f"{payload['year']}-{payload['fingerprint'][:32]}.fired"
-        if marker.exists():
+        if not mark_fired(payload, state_dir):
             continue
-        state_dir.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps(payload, sort_keys=True), encoding="utf-8")
         events.append(payload)
         if limit is not None and len(events) >= limit:
             break

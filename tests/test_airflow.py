@@ -54,13 +54,14 @@ def test_dag_integrity(tmp_path):
     result = json.loads(line[len("RESULT="):])
     assert result["errors"] == {}
     dags = result["dags"]
-    assert set(dags) == {"ecommerce_settlement", "ecommerce_settlement_finalize"}
+    assert set(dags) == {"ecommerce_settlement", "ecommerce_settlement_finalize", "ecommerce_pull"}
     for dag in dags.values():
         assert "settlement" in dag["tags"] and dag["max_active_runs"] == 1
         assert "year" in dag["params"]
     retries = dags["ecommerce_settlement"]["retries"]
     assert retries["validate"] == 0  # the blocking gate never retries
     assert all(r >= 1 for task, r in retries.items() if task != "validate")
+    assert dags["ecommerce_pull"]["retries"] == {"pull": 3}  # transient errors; a refusal fails at once (AirflowFailException)
 
 
 def test_dags_are_clean_for_airflow_3():

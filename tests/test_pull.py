@@ -347,3 +347,51 @@ def test_folder_with_an_unknown_file_is_refused(clean_demo, tmp_path):
     result = CliRunner().invoke(app, ["pull", "--year", "2025", "--source", str(source), "--landing", str(tmp_path / "landing")])
     assert result.exit_code == 2 and "企业名录(1).csv" in result.output
     assert not (tmp_path / "landing" / "2025").exists()
+
+
+# --- Airflow ----------------------------------------------------------------------------------
+
+def test_connections_become_sources():
+    from types import SimpleNamespace
+
+    from settlement.orchestration import source_from_connection
+
+    pg = SimpleNamespace(conn_type="postgres", host="db.stats.local", port=5432, login="reader", password="pw",
+                         schema="stats", extra_dejson={"search_path": "platform"})
+    assert source_from_connection(pg) == ("postgresql+psycopg://reader:pw@db.stats.local:5432/stats?options=-csearch_path%3Dplatform", None)
+    http = SimpleNamespace(conn_type="http", host="data.example.gov.cn", port=None, login=None, password="tok",
+                           schema="https", extra_dejson={"base_path": "/api/v1/"})
+    assert source_from_connection(http) == ("https://data.example.gov.cn/api/v1", "tok")
+    with pytest.raises(PullError):
+        source_from_connection(SimpleNamespace(conn_type="ftp", host="x", port=None, login=None, password=None, schema=None, extra_dejson={}))
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_pull_dag_against_the_database(pg_source, tmp_path):
+    import subprocess
+    import sys
+
+    from sqlalchemy.engine import make_url
+    from test_airflow import DAGS, ROOT, airflow_env
+
+    from settlement.triggers import ready_payload, scan_ready
+
+    schema = make_url(pg_source).query["options"].split("=", 1)[1]
+    parsed = make_url(pg_source)
+    connection = json.dumps({"conn_type": "postgres", "host": parsed.host, "port": parsed.port, "schema": parsed.database,
+                             "extra": {"search_path": schema}})
+    home = tmp_path / "airflow"
+    home.mkdir()
+    env = airflow_env(home, SETTLEMENT_LANDING=str(tmp_path / "landing"), SETTLEMENT_WATCH_STATE=str(tmp_path / "watch"),
+                      AIRFLOW_CONN_SETTLEMENT_SOURCE=connection)
+    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "airflow_dag_test_runner.py"), "ecommerce_pull", '{"year": 2025}', str(DAGS)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert "DAGRUN_STATE=success" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
+    folder = tmp_path / "landing" / str(YEAR)
+    assert (folder / READY_FLAG).is_file() and (folder / "annual_stats.csv").is_file()
+    record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    assert record["source"]["kind"] == "database" and schema in record["source"]["location"]
+    # the pull's own asset event starts the settlement; the watcher does not start it again
+    assert scan_ready(tmp_path / "landing", tmp_path / "watch") == []
+    assert (tmp_path / "watch" / f"{YEAR}-{ready_payload(folder)['fingerprint'][:32]}.fired").is_file()
