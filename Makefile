@@ -18,10 +18,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## demo: demo landing data for 2022-2025, then the 2025 settlement, then its summary
+## demo: demo landing data for 2022-2025, then the 2025 settlement, its summary, and who could apply but has not
 demo: install
 	$(BIN)/settlement demo-data --out landing --years 2022-$(YEAR)
 	$(BIN)/settlement run --year $(YEAR) --landing landing --out out
+	$(BIN)/settlement prospects --year $(YEAR) --out out
 
 ## test: the whole test suite (PostgreSQL tests are skipped, with the reason, when no server answers)
 test: install

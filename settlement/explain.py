@@ -33,7 +33,9 @@ def latest_run(conn, year: int):
     return sorted(rows, key=lambda r: (order[r.status], -r.id))[0]
 
 
-def lines_for(year: int, uscc: str, url: str | None = None) -> tuple[pd.DataFrame, object]:
+def existing_ledger(url: str | None = None):
+    """An engine on the ledger at ``url`` that must already hold settlements: a command that
+    only reads never creates one (NoLedger names what is missing)."""
     url = db_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") and not Path(parsed.database).is_file():
@@ -42,6 +44,11 @@ def lines_for(year: int, uscc: str, url: str | None = None) -> tuple[pd.DataFram
     engine = make_engine(url)
     if not inspect(engine).has_table(SettlementRun.__tablename__):
         raise NoLedger(f"{scrub(url)} 中没有结算台账（没有任何结算记录）。请用 --db 指定结算时用的台账。")
+    return engine
+
+
+def lines_for(year: int, uscc: str, url: str | None = None) -> tuple[pd.DataFrame, object]:
+    engine = existing_ledger(url)
     uscc = normalise_code(uscc)
     table = AwardLine.__table__
     with engine.connect() as conn:

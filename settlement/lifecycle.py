@@ -289,7 +289,7 @@ def finalize(year: int, objections_path: Path | None = None, db_url: str | None 
         window = (run.publicity_start.isoformat(), run.publicity_deadline.isoformat())
         info = RunInfo(year, uid, "final", __version__, window, today.isoformat(), inputs=json.loads(run.input_sha256), notes=tuple(final_message.splitlines()))
         files = {f"changes_{year}.csv": write_changes(out_dir / f"changes_{year}.csv", changes)}
-        pay = _pay_lists(out_dir, year, final, enterprises, catalog, info)
+        pay = _pay_lists(out_dir, year, final, enterprises, catalog, info, json.loads(run.scale_factors or "{}"))
         files.update(pay.files)
         draft_paid = int(draft.loc[draft["status"] == "paid", "final_amount"].sum())
         spec = RunOutputs(info, out_dir, final, enterprises, catalog, summary_from(run), json.loads(run.scale_factors or "{}"), totals,
@@ -307,7 +307,8 @@ class _PayLists:
     bank_files: dict[str, Path]  # funding source -> its bank file
 
 
-def _pay_lists(out_dir: Path, year: int, lines: pd.DataFrame, enterprises: pd.DataFrame, catalog, info: RunInfo) -> _PayLists:
+def _pay_lists(out_dir: Path, year: int, lines: pd.DataFrame, enterprises: pd.DataFrame, catalog, info: RunInfo,
+               scale_factors: dict | None = None) -> _PayLists:
     """The disbursement list and the bank batch-transfer files; refused (nothing written) when a
     payee of a paid line has no account to pay to."""
     missing = missing_bank_details(lines, enterprises)
@@ -317,7 +318,7 @@ def _pay_lists(out_dir: Path, year: int, lines: pd.DataFrame, enterprises: pd.Da
                          "请在 enterprises 文件中补全开户银行和银行账号后重新运行 settlement run，再公示、定稿。")
     settings = load_settings()
     name = f"disbursement_{year}{info.suffix}.xlsx"
-    digest, money = write_disbursement(out_dir / name, year, lines, enterprises, catalog, settings, info, fixed_time(year))
+    digest, money = write_disbursement(out_dir / name, year, lines, enterprises, catalog, settings, info, fixed_time(year), scale_factors)
     try:
         banks = write_bank_files(out_dir, year, money, settings, info)
     except BankFileError as exc:

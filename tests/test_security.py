@@ -52,8 +52,18 @@ def test_the_checker_finds_what_it_looks_for():
     assert dangerous_calls('conn.execute(text("select 1 where a = :a"), {"a": v})\nyaml.safe_load(s)\n') == []
 
 
+# SQL that is not a constant string in the code, each with why it is not data: the only entry is
+# settlement pull's query files (sql/pull/<table>.sql), which are the bureau's configuration, as
+# the spec says ("a bureau edits the SQL, not Python"), run with the year as a bound parameter.
+TRUSTED_SQL = {"settlement/pull/database.py": 1}
+
+
 def test_no_data_is_ever_run_as_code_and_sql_only_with_bound_parameters():
     found = [hit for path in CODE for hit in dangerous_calls(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
+    for name, allowed in TRUSTED_SQL.items():
+        mine = [hit for hit in found if hit.startswith(name + ":") and hit.endswith("SQL text built at run time")]
+        assert len(mine) == allowed, mine
+        found = [hit for hit in found if hit not in mine]
     assert found == []
 
 

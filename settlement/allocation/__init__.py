@@ -175,26 +175,26 @@ def apply_budgets(lines: _Lines, ctx: YearContext) -> dict[str, dict]:
         factor = Fraction(budget, total) if total > budget else Fraction(1)
         factors[policy.id] = {
             "budget": budget, "budget_source": source, "total_before": total,
-            "factor": f"{factor.numerator}/{factor.denominator}", "factor_decimal": _factor_text(factor),
+            "factor": f"{factor.numerator}/{factor.denominator}", "factor_decimal": factor_text(factor),
             "scaled": total > budget,
         }
         if total <= budget:
             continue
         co = lines["_co"][kept]
         lines["final_amount"][kept] = largest_remainder(lines["capped_amount"][kept], budget, [lines["payee_uscc"][kept].astype(str), co, lines["subject_uscc"][kept].astype(str)])
-        lines["scale_factor"][kept] = _factor_text(factor)
-        lines.add_remark(kept, f"按预算比例下调（系数{_factor_text(factor)}）")
+        lines["scale_factor"][kept] = factor_text(factor)
+        lines.add_remark(kept, f"按预算比例下调（系数{factor_text(factor)}）")
         lines.append(
             "explanation", kept,
             tx.fen_column_words(
                 lines["final_amount"][kept],
-                f"预算按比例下调：本政策{ctx.year}年预算{tx.amount_words(budget)}（{source}），应兑现合计{tx.amount_words(total)}，系数{_factor_text(factor)}，按最大余数法精确到分，实付",
+                f"预算按比例下调：本政策{ctx.year}年预算{tx.amount_words(budget)}（{source}），应兑现合计{tx.amount_words(total)}，系数{factor_text(factor)}，按最大余数法精确到分，实付",
             ),
         )
     return factors
 
 
-def _factor_text(f: Fraction) -> str:
+def factor_text(f: Fraction) -> str:
     if f == 1:
         return "1"
     q = (f * 10**8).numerator // (f * 10**8).denominator

@@ -78,8 +78,9 @@ def search_path_schema(url: str) -> str | None:
 
 def fill(url: str, landing_root: Path, years: tuple[int, int]) -> dict[str, int]:
     """Create (or replace) the landing tables at ``url`` from the demo folders; rows per table."""
-    from sqlalchemy import Column, MetaData, Table, create_engine, text
+    from sqlalchemy import Column, MetaData, Table, create_engine
     from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.schema import CreateSchema
 
     from .database import display_url
     from .tables import PullError
@@ -92,7 +93,7 @@ def fill(url: str, landing_root: Path, years: tuple[int, int]) -> dict[str, int]
         with engine.begin() as conn:
             schema = search_path_schema(url)
             if schema and engine.dialect.name == "postgresql":
-                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+                conn.execute(CreateSchema(schema, if_not_exists=True))
             for spec in FILES:
                 frame = frames.get(spec.name)
                 if frame is None:

@@ -58,12 +58,15 @@ def _run_line(settings: Settings, run: RunInfo) -> str:
 
 
 def write_disbursement(path: Path, year: int, lines: pd.DataFrame, enterprises: pd.DataFrame, catalog: Catalog, settings: Settings,
-                       run: RunInfo, fixed_time: str) -> tuple[str, Payments]:
-    """The workbook; returns its SHA-256 and the payments it lists (for the bank files)."""
+                       run: RunInfo, fixed_time: str, scale_factors: dict | None = None) -> tuple[str, Payments]:
+    """The workbook; returns its SHA-256 and the payments it lists (for the bank files).
+    ``scale_factors``: the run's budgets and factors (the 预算测算 sheet; not for corrections)."""
     money = payments(lines, enterprises, catalog, settings, year)
     wb = Workbook(write_only=True)
     used: set[str] = set()
     _summary_sheet(wb, used, year, lines, money, catalog, settings, run)
+    if scale_factors is not None and not run.correction:
+        _budget_sheet(wb, used, year, lines, catalog, scale_factors, run)
     for source in money.sources:
         _transfer_sheet(wb, used, year, money, source, settings, run)
         _detail_sheet(wb, used, year, money, source, run)
@@ -152,6 +155,43 @@ def _summary_sheet(wb, used, year, lines, money: Payments, catalog: Catalog, set
     ws.merged_cells.add(f"A{ws.next_row - 1}:C{ws.next_row - 1}")
     xl.merged_row(ws, "注：政策小计的奖励笔数按奖励明细计，一笔由市、区（县）两级共同承担的奖励只计一次。", widths, font=xl.NOTE_FONT)
 
+
+
+# ------------------------------------------------------------------------ 预算测算
+
+BUDGET_WIDTHS = [5, 30, 15, 15, 13, 12, 15]
+
+
+def _budget_sheet(wb, used, year, lines: pd.DataFrame, catalog: Catalog, scale_factors: dict, run: RunInfo) -> None:
+    """Per policy: what paying every line in full would cost (the budget that pays in full), the
+    budget and the factor the run applied, and what this list pays. Other budgets: settlement whatif."""
+    widths = BUDGET_WIDTHS
+    ws = _sheet(wb, used, "预算测算", widths, None, landscape=False)
+    xl.title_row(ws, _title(year, run, "预算测算"), widths)
+    xl.merged_row(ws, f"结算编号：{run.run_uid}　　金额单位：元", widths)
+    xl.header_row(ws, ["序号", "政策文件", "全额兑现所需(元)", "预算(元)", "预算来源", "下调系数", "本清单实付(元)"], widths)
+    status = lines["status"].astype(str)
+    candidate = status.isin(["paid", "zero"]).to_numpy()
+    full_sum = paid_sum = 0
+    for k, policy in enumerate(catalog.policies, start=1):
+        mine = (lines["policy_id"] == policy.id).to_numpy()
+        full = int(lines.loc[mine & candidate, "capped_amount"].astype(object).sum())
+        paid = int(lines.loc[mine, "final_amount"].astype(object).sum())
+        full_sum, paid_sum = full_sum + full, paid_sum + paid
+        factors = scale_factors.get(policy.id) or {}
+        budget = factors.get("budget")
+        source = factors.get("budget_source", "") if budget is not None else ("不按预算下调" if not policy.budget.scale_down else "未给出预算")
+        ws.append([xl.count_cell(ws, k), xl.text_cell(ws, policy.citation), xl.yuan_cell(ws, full),
+                   xl.yuan_cell(ws, int(budget)) if budget is not None else xl.text_cell(ws, "—", alignment=xl.CENTER),
+                   xl.text_cell(ws, source), xl.text_cell(ws, factors.get("factor_decimal", "1"), alignment=xl.CENTER), xl.yuan_cell(ws, paid)],
+                  xl.fit_height([(policy.citation, widths[1]), (source, widths[4])]))
+    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER), None, xl.yuan_cell(ws, full_sum, font=xl.TOTAL_FONT),
+               None, None, None, xl.yuan_cell(ws, paid_sum, font=xl.TOTAL_FONT)])
+    ws.merged_cells.add(f"A{ws.next_row - 1}:B{ws.next_row - 1}")
+    xl.merged_row(ws, "注：全额兑现所需为封顶、就高不重复之后、按预算比例下调之前的应兑现合计，即足额兑现所需的预算；"
+                      "下调系数为预算除以应兑现合计，各笔按最大余数法精确到分。公示后经异议处理调整或取消的奖励不再重新下调。"
+                      f"其他预算下能兑现多少，用 settlement whatif --year {year} --budget 政策编号=金额 测算（只读，不改变结算）。",
+                  widths, font=xl.NOTE_FONT)
 
 
 # ------------------------------------------------------------------------ transfers

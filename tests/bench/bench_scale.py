@@ -20,6 +20,8 @@ enterprises per clause. Each size runs in a process of its own, so that its peak
     record     the run and its lines into the ledger
     publicity  the publicity list (xlsx)
     disburse   the disbursement list (xlsx)
+    prospects  可申报未申报名单: every application clause's data conditions over every enterprise,
+               and the list as xlsx and csv (what ``settlement prospects`` does after reading)
     reference  the per-row reference on the same context (and the comparison)
     run        the whole ``settlement run`` on a fresh ledger, end to end
 
@@ -50,7 +52,7 @@ YEAR = 2025
 HISTORY = 4  # years of statistics before the settlement year: 5 in all
 APPLICATION_SHARE = 0.01
 PG_BASE = os.environ.get("SETTLEMENT_TEST_PG_URL", "postgresql+psycopg://127.0.0.1:5432/test")
-STAGES = ["ingest", "validate", "load", "load_pg", "read", "facts", "compute", "allocate", "record", "publicity", "disburse", "reference", "run"]
+STAGES = ["ingest", "validate", "load", "load_pg", "read", "facts", "compute", "allocate", "record", "publicity", "disburse", "prospects", "reference", "run"]
 TARGETS = {
     "compute_allocate_1m_s": 10.0,
     "run_100k_s": 60.0,
@@ -175,6 +177,16 @@ def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) 
     clock.stage("publicity", write_publicity, out / "publicity.xlsx", YEAR, final, catalog, load_settings(), run, pipeline.fixed_time(YEAR))
     clock.stage("disburse", write_disbursement, out / "disbursement.xlsx", YEAR, final[final["status"] == "paid"], ctx.enterprises, catalog, load_settings(), run,
                 pipeline.fixed_time(YEAR))
+    def prospects():
+        from settlement.engine.prospects import prospects as find_prospects
+        from settlement.reports.prospects import write_prospects_csv, write_prospects_xlsx
+
+        frame, skipped = find_prospects(ctx)
+        write_prospects_xlsx(out / "prospects.xlsx", YEAR, frame, load_settings(), "bench", pipeline.fixed_time(YEAR), skipped)
+        write_prospects_csv(out / "prospects.csv", frame)
+        return len(frame)
+
+    prospect_rows = clock.stage("prospects", prospects)
     paid = int((final["status"] == "paid").sum())
     from openpyxl import load_workbook
 
@@ -186,7 +198,8 @@ def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) 
         rows_written[book] = figures_rows
     figures = {"enterprise_years": enterprise_years, "enterprises": enterprises, "stats_rows": int(len(ctx.stats)),
                "applications": int(len(ctx.applications)), "lines": int(len(final)), "paid_lines": paid,
-               "quarantined_rows": int(sum(result.quarantined_rows.values())), "xlsx_rows": rows_written}
+               "quarantined_rows": int(sum(result.quarantined_rows.values())), "xlsx_rows": rows_written,
+               "prospects": prospect_rows}
     if reference:
         ref = clock.stage("reference", settle, ctx)
         diff = differences(engine_result(allocation.lines), ref)
@@ -262,11 +275,11 @@ def markdown(results: list[dict], meta: dict) -> str:
     headers, rows = table(results)
     out = [f"# Benchmark ({meta['date']}, {meta['machine']})", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     out += ["| " + " | ".join(r) + " |" for r in rows]
-    out += ["", "| size | stats rows | lines | paid | reference equal | reference / engine (compute+allocate) | publicity rows/s (rows) | disbursement rows/s (rows) |", "|---|---|---|---|---|---|---|---|"]
+    out += ["", "| size | stats rows | lines | paid | reference equal | reference / engine (compute+allocate) | publicity rows/s (rows) | disbursement rows/s (rows) | prospects listed |", "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         out.append(
             f"| {r['enterprise_years']:,} | {r['stats_rows']:,} | {r['lines']:,} | {r['paid_lines']:,} | {r.get('reference_equal', '–')} | "
-            f"{r.get('reference_ratio', '–')}x | {r['publicity_rows_per_s']:,} ({r['xlsx_rows']['publicity']:,}) | {r['disbursement_rows_per_s']:,} ({r['xlsx_rows']['disbursement']:,}) |"
+            f"{r.get('reference_ratio', '–')}x | {r['publicity_rows_per_s']:,} ({r['xlsx_rows']['publicity']:,}) | {r['disbursement_rows_per_s']:,} ({r['xlsx_rows']['disbursement']:,}) | {r.get('prospects', 0):,} |"
         )
     out += ["", "Targets: " + ", ".join(f"{k} {v}" for k, v in TARGETS.items()), ""]
     out += [f"- {c}" for c in meta["checks"]]
