@@ -52,6 +52,17 @@ CREATE TABLE budgets (
 	PRIMARY KEY (policy_id, year)
 );
 
+CREATE TABLE downloads (
+	id SERIAL NOT NULL, 
+	year INTEGER NOT NULL, 
+	file VARCHAR(200) NOT NULL, 
+	sha256 VARCHAR(64) NOT NULL, 
+	"user" VARCHAR(200) NOT NULL, 
+	at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (id)
+);
+CREATE INDEX ix_downloads_year ON downloads (year);
+
 CREATE TABLE enterprises (
 	uscc VARCHAR(18) NOT NULL, 
 	name VARCHAR(200) NOT NULL, 

@@ -118,6 +118,15 @@ def _figure_words(ft, leaf: Leaf, year: int) -> np.ndarray:
     return np.full(ft.n, leaf.description + "✓", dtype=object)
 
 
+def _marked(ctx: YearContext, codes: np.ndarray) -> np.ndarray:
+    """True at the enterprises whose code is among ``codes`` (looked up in the year's index)."""
+    mark = np.zeros(ctx.facts.n, dtype=bool)
+    if len(codes):
+        positions = ctx.index.get_indexer(pd.unique(codes))
+        mark[positions[positions >= 0]] = True
+    return mark
+
+
 def clause_prospects(policy: Policy, clause: Clause, part: Condition | None, ctx: YearContext) -> pd.DataFrame:
     ft = ctx.facts
     n = ft.n
@@ -138,11 +147,11 @@ def clause_prospects(policy: Policy, clause: Clause, part: Condition | None, ctx
     apps = ctx.applications
     if len(apps):
         filed = apps.loc[(apps["policy_id"] == policy.id) & (apps["clause_id"] == clause.id), "uscc"].to_numpy(dtype=object)
-        keep &= ~np.isin(uscc, filed)
+        keep &= ~_marked(ctx, filed)
     if clause.once and len(ctx.paid_summary):
         paid = ctx.paid_summary
         before = paid.loc[(paid["policy_id"] == policy.id) & (paid["clause_id"] == clause.id) & (paid["payee_uscc"] == paid["subject_uscc"]), "payee_uscc"]
-        keep &= ~np.isin(uscc, before.to_numpy(dtype=object))
+        keep &= ~_marked(ctx, before.to_numpy(dtype=object))
     rows = np.flatnonzero(keep)
     if not len(rows):
         return pd.DataFrame(columns=COLUMNS)

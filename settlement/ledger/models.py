@@ -196,3 +196,16 @@ class QuarantinedRow(Base):
     reason: Mapped[str] = mapped_column(String(64))
     message: Mapped[str] = mapped_column(Text)
     file_sha256: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Download(Base):
+    """A download of a file with bank data (disbursement list, bank transfer files) from the
+    results page in Airflow: who, when, which file and its SHA-256 at that moment."""
+
+    __tablename__ = "downloads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    file: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    user: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
