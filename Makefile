@@ -8,7 +8,7 @@ YEAR   ?= 2025
 export GX_ANALYTICS_ENABLED := false
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 
-.PHONY: install demo test lint bench preview airflow airflow-pg airflow-ready-check airflow-celery-check clean
+.PHONY: install demo test lint bench preview airflow airflow-pg airflow-ready-check airflow-celery-check airflow-page-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required (set PYTHON=python3.11)"'
@@ -60,6 +60,10 @@ airflow-ready-check: install
 ## airflow-celery-check: one run through CeleryExecutor, the Redis broker and a Celery worker
 airflow-celery-check: install
 	ops/airflow/celery_check.sh $(YEAR)
+
+## airflow-page-check: headless Chromium logs in to Airflow, opens 结算结果, downloads the disbursement list, searches an enterprise
+airflow-page-check: install
+	ops/airflow/page_check.sh $(YEAR)
 
 lint: install
 	$(BIN)/ruff check settlement tests dags

@@ -130,7 +130,7 @@ def _summary(out_root: Path, year: int, with_policies: bool = False) -> dict:
         "window": f'{window["start"]} 至 {window["deadline"]}' if window.get("start") else "—",
         "finalized_on": m.get("finalized_on") or "", "paid_lines": sum(int(t.get("paid_lines", 0)) for t in totals.values()),
         "paid_total": sum(int(round(float(t.get("paid_total", 0)) * 100)) for t in totals.values()),
-        "factors": "；".join(f'{pid} {f.get("factor_decimal")}' for pid, f in sorted(factors.items()) if f.get("scaled")) or "1",
+        "factors": "；".join(f'{_short_name(pid)} {f.get("factor_decimal")}' for pid, f in sorted(factors.items()) if f.get("scaled")) or "1",
     }
     if with_policies:
         from ..policies import load_catalog
@@ -141,6 +141,12 @@ def _summary(out_root: Path, year: int, with_policies: bool = False) -> dict:
                              "district_share": t.get("district_share", "0"), "factor": (factors.get(pid) or {}).get("factor_decimal", "1")}
                             for pid, t in totals.items()]
     return info
+
+
+def _short_name(policy_id: str) -> str:
+    from ..policies import load_catalog
+
+    return next((p.short_name for p in load_catalog().policies if p.id == policy_id), policy_id)
 
 
 def _engine(db: str | None):

@@ -90,7 +90,8 @@ def listed(out_root: Path, year: int) -> list[OutputFile]:
         if "\\" in name or name.startswith("/") or ".." in Path(name).parts or not path.is_file() or not inside(path, folder):
             continue
         out.append(OutputFile(name, path, path.stat().st_size, kind_of(name)))
-    return out
+    rank = {prefix: k for k, (prefix, _) in enumerate(KINDS)}
+    return sorted(out, key=lambda f: (next((r for prefix, r in rank.items() if f.name.startswith(prefix)), len(rank)), f.name))
 
 
 def find(out_root: Path, year: int, name: str) -> OutputFile | None:

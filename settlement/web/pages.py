@@ -54,7 +54,7 @@ def yuan(text_or_fen) -> str:
 
 
 def size_words(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(size, 1) / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{-(-size // 1024)} KB"
 
 
 def index_page(rows: list[dict]) -> str:
