@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +46,21 @@ def existing_ledger(url: str | None = None):
     if not inspect(engine).has_table(SettlementRun.__tablename__):
         raise NoLedger(f"{scrub(url)} 中没有结算台账（没有任何结算记录）。请用 --db 指定结算时用的台账。")
     return engine
+
+
+@contextmanager
+def year_run(year: int, url: str | None = None, what: str = ""):
+    """A connection to an existing ledger and the year's newest run (final before publicity
+    before draft), for commands that only read; NoLedger when there is none, saying what to run."""
+    engine = existing_ledger(url)
+    try:
+        with engine.connect() as conn:
+            run = latest_run(conn, year)
+            if run is None:
+                raise NoLedger(f"台账中没有 {year} 年度的结算：请先运行 settlement run --year {year}{what}")
+            yield conn, run
+    finally:
+        engine.dispose()
 
 
 def lines_for(year: int, uscc: str, url: str | None = None) -> tuple[pd.DataFrame, object]:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .config import load_settings
 from .engine.prospects import prospects as find_prospects
-from .explain import NoLedger, existing_ledger, latest_run
+from .explain import year_run
 from .ledger.store import read_context
 from .policies import load_catalog
 from .publish import fixed_time
@@ -35,15 +35,8 @@ class Prospects:
 
 def prospects_year(year: int, db: str | None, out_root: Path) -> Prospects:
     catalog = load_catalog()
-    engine = existing_ledger(db)
-    try:
-        with engine.connect() as conn:
-            run = latest_run(conn, year)
-            if run is None:
-                raise NoLedger(f"台账中没有 {year} 年度的结算：请先运行 settlement run --year {year}（可申报名单用同一份已校验入账的数据）")
-            ctx = read_context(conn, year, catalog)
-    finally:
-        engine.dispose()
+    with year_run(year, db, "（可申报名单用同一份已校验入账的数据）") as (conn, run):
+        ctx = read_context(conn, year, catalog)
     frame, skipped = find_prospects(ctx)
     folder = Path(out_root) / str(year) / "prospects"  # beside the run's files, not among them
     folder.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .allocation.whatif import Scenario, run_budgets, scenario
-from .explain import NoLedger, existing_ledger, latest_run
+from .explain import year_run
 from .ledger.load import read_table
 from .ledger.models import AwardLine, Enterprise
 from .policies import Catalog, load_catalog
@@ -59,16 +59,9 @@ def parse_budgets(values: list[str], catalog: Catalog) -> dict[str, int]:
 def year_lines(year: int, db: str | None) -> tuple[pd.DataFrame, pd.Series, object]:
     """The lines of the year's newest run (final before publicity before draft), each payee's
     region, and the run (its budgets are in its recorded scale factors)."""
-    engine = existing_ledger(db)
-    try:
-        with engine.connect() as conn:
-            run = latest_run(conn, year)
-            if run is None:
-                raise NoLedger(f"台账中没有 {year} 年度的结算：请先运行 settlement run --year {year}")
-            lines = read_table(conn, AwardLine, where=AwardLine.__table__.c.run_id == run.id, order_by=("line_no",))
-            enterprises = read_table(conn, Enterprise)
-    finally:
-        engine.dispose()
+    with year_run(year, db) as (conn, run):
+        lines = read_table(conn, AwardLine, where=AwardLine.__table__.c.run_id == run.id, order_by=("line_no",))
+        enterprises = read_table(conn, Enterprise)
     regions = lines["payee_uscc"].map(enterprises.set_index("uscc")["region_code"]).fillna("").astype(str)
     return lines, regions.reset_index(drop=True), run
 
