@@ -126,7 +126,7 @@ def _summary(out_root: Path, year: int, with_policies: bool = False) -> dict:
     factors = m.get("scale_factors") or {}
     window = m.get("publicity") or {}
     info = {
-        "year": year, "status": m.get("status", "—"), "run_id": m.get("run_id", "—"),
+        "year": year, "status": "corrected" if m.get("supersedes_run_id") else m.get("status", "—"), "run_id": m.get("run_id", "—"),
         "window": f'{window["start"]} 至 {window["deadline"]}' if window.get("start") else "—",
         "finalized_on": m.get("finalized_on") or "", "paid_lines": sum(int(t.get("paid_lines", 0)) for t in totals.values()),
         "paid_total": sum(int(round(float(t.get("paid_total", 0)) * 100)) for t in totals.values()),

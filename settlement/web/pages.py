@@ -21,7 +21,7 @@ form{margin:8px 0}input[type=text]{width:360px;padding:5px;font-size:14px}button
 .explain{white-space:pre-wrap;font-size:13px;line-height:1.5}
 """
 
-STATUS_WORDS = {"draft": "草稿", "publicity": "公示中", "final": "已定稿", "superseded": "已被更正", "running": "运行中", "failed": "失败"}
+STATUS_WORDS = {"draft": "草稿", "publicity": "公示中", "final": "已定稿", "corrected": "已定稿（已更正）", "superseded": "已被更正", "running": "运行中", "failed": "失败"}
 
 
 def e(value) -> str:
