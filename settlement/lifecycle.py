@@ -23,7 +23,7 @@ from .ingest.contract import OBJECTIONS
 from .ingest.parse import parse_table
 from .ingest.readers import LandingError, read_table
 from .ledger import make_engine, migrate, store
-from .ledger.load import bulk_insert, to_records
+from .ledger.load import bulk_insert_frame
 from .ledger.load import read_table as read_ledger_table
 from .ledger.locks import ledger_lock
 from .ledger.models import AwardLine, Enterprise, SettlementRun
@@ -330,7 +330,7 @@ def _pay_lists(out_dir: Path, year: int, lines: pd.DataFrame, enterprises: pd.Da
 def _insert_lines(conn, run_id: int, lines: pd.DataFrame) -> None:
     frame = lines.assign(run_id=run_id, line_no=np.arange(1, len(lines) + 1))
     cols = [c.name for c in AwardLine.__table__.columns if c.name != "id"]
-    bulk_insert(conn, AwardLine.__table__, to_records(frame.reindex(columns=cols), cols))
+    bulk_insert_frame(conn, AwardLine.__table__, frame.reindex(columns=cols), cols)
 
 
 # -------------------------------------------------------------------------- correct

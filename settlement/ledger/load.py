@@ -48,9 +48,9 @@ def _db_columns(model) -> list[str]:
     return [c.name for c in model.__table__.columns]
 
 
-def to_records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """Rows as dicts of plain Python values (int, str, bool, date, None) for the database."""
-    out = {}
+def plain_columns(frame: pd.DataFrame, columns: list[str]) -> list[np.ndarray]:
+    """Each column as plain Python values (int, str, bool, date, None) for the database."""
+    out = []
     for col in columns:
         s = frame[col]
         if pd.api.types.is_datetime64_any_dtype(s):
@@ -65,10 +65,24 @@ def to_records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
         else:
             arr = s.astype(object).to_numpy()
             values = np.where(pd.isna(arr), None, arr)
-        out[col] = values
-    # plain dicts, not a DataFrame: pandas would turn None in a text column back into NaN
-    arrays = [out[c] for c in columns]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*arrays, strict=True)]
+        out.append(values)
+    return out
+
+
+def to_records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows as dicts of plain Python values (not a DataFrame: pandas would turn None in a text
+    column back into NaN)."""
+    return [dict(zip(columns, row, strict=True)) for row in zip(*plain_columns(frame, columns), strict=True)]
+
+
+def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Each row's texts joined by a unit separator, column by column (an exact key: no hashing)."""
+    if not len(frame):
+        return pd.Series(dtype=object)
+    out = frame[columns[0]].to_numpy(dtype=object)
+    for col in columns[1:]:
+        out = out + "\x1f" + frame[col].to_numpy(dtype=object)
+    return pd.Series(out, index=frame.index, dtype=object)
 
 
 def _comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -121,10 +135,8 @@ def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Chan
     compare_cols = list(columns)
     inc_cmp = _comparable(incoming, compare_cols)
     ex_cmp = _comparable(existing, compare_cols) if len(existing) else pd.DataFrame(columns=compare_cols)
-    inc_key = inc_cmp[keys].agg("\x1f".join, axis=1) if len(inc_cmp) else pd.Series(dtype=str)
-    ex_key = ex_cmp[keys].agg("\x1f".join, axis=1) if len(ex_cmp) else pd.Series(dtype=str)
-    inc_row = inc_cmp.agg("\x1f".join, axis=1) if len(inc_cmp) else pd.Series(dtype=str)
-    ex_row = ex_cmp.agg("\x1f".join, axis=1) if len(ex_cmp) else pd.Series(dtype=str)
+    inc_key, ex_key = _joined(inc_cmp, keys), _joined(ex_cmp, keys)
+    inc_row, ex_row = _joined(inc_cmp, compare_cols), _joined(ex_cmp, compare_cols)
     ex_map = pd.Series(ex_row.to_numpy(), index=ex_key.to_numpy())
     known = inc_key.isin(ex_map.index)
     same = known & (inc_key.map(ex_map) == inc_row)
@@ -138,8 +150,7 @@ def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Chan
         cond = and_(*[table.c[k] == bindparam(f"k_{k}") for k in keys])
         params = [{f"k_{k}": v for k, v in r.items()} for r in to_records(to_delete, keys)]
         conn.execute(delete(table).where(cond), params)
-    to_insert = incoming.loc[changed | new]
-    bulk_insert(conn, table, to_records(to_insert, columns))
+    bulk_insert_frame(conn, table, incoming.loc[changed | new], columns)
     return changes
 
 
@@ -168,6 +179,27 @@ def _existing(conn: Connection, model, keys: list[str], incoming: pd.DataFrame, 
 def bulk_insert(conn: Connection, table, records: list[dict], batch: int = 20_000) -> None:
     for start in range(0, len(records), batch):
         conn.execute(insert(table), records[start : start + batch])
+
+
+def bulk_insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: list[str]) -> None:
+    """Insert ``frame``'s rows: with COPY on PostgreSQL (psycopg's copy, in the transaction of
+    ``conn``), in batches of executemany elsewhere."""
+    if not len(frame):
+        return
+    values = plain_columns(frame, columns)
+    if conn.dialect.name != "postgresql":
+        bulk_insert(conn, table, [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)])
+        return
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in zip(*values, strict=True):
+                copy.write_row(row)
+    finally:
+        cursor.close()
 
 
 def read_table(conn: Connection, model, year: int | None = None, keys: pd.DataFrame | None = None, where=None, order_by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -215,4 +247,4 @@ def replace_quarantine(conn: Connection, year: int, problems: pd.DataFrame, hash
         return
     frame = problems.assign(year=year, file_sha256=problems["file"].map(hashes).fillna(""))
     frame = frame.sort_values(["file", "row", "column", "reason"], kind="stable")
-    bulk_insert(conn, table, to_records(frame, ["year", "file", "row", "column", "value", "reason", "message", "file_sha256"]))
+    bulk_insert_frame(conn, table, frame, ["year", "file", "row", "column", "value", "reason", "message", "file_sha256"])

@@ -14,12 +14,11 @@ from ..policies import Catalog
 from .load import (
     TABLES,
     Changes,
-    bulk_insert,
+    bulk_insert_frame,
     prepare,
     read_table,
     replace_quarantine,
     sync,
-    to_records,
 )
 from .models import (
     AnnualStat,
@@ -155,7 +154,7 @@ def save_draft(conn: Connection, run_uid: str, year: int, lines: pd.DataFrame, m
         conn.execute(delete(AwardLine.__table__).where(AwardLine.__table__.c.run_id == run_id))
     frame = lines.assign(run_id=run_id, line_no=np.arange(1, len(lines) + 1), uscc=lines["payee_uscc"])
     cols = [c.name for c in AwardLine.__table__.columns if c.name != "id"]
-    bulk_insert(conn, AwardLine.__table__, to_records(frame.reindex(columns=cols), cols))
+    bulk_insert_frame(conn, AwardLine.__table__, frame.reindex(columns=cols), cols)
     return run_id
 
 
