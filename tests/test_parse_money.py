@@ -1,0 +1,39 @@
+"""Amounts read column-wise (Arrow) equal amounts read cell by cell, for every cell: the
+same fen, the same unknowns, the same reasons for bad cells."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from settlement.ingest.parse import _Problems, parse_money, parse_money_cells, plain_money
+
+CELLS = st.one_of(
+    st.text(alphabet="0123456789.,-+ e%１２", max_size=22),
+    st.from_regex(r"[0-9]{1,17}(\.[0-9]{0,4})?", fullmatch=True),
+    st.sampled_from(["", "0", "00.50", "999999999999999.99", "1000000000000000", "1,234.5", "-0", "-0.00", "7.", ".5", "nan", "Inf"]),
+)
+
+
+def both(values: list[str]):
+    text = pd.Series(values, dtype=object, index=range(2, len(values) + 2))
+    fast_problems, slow_problems = _Problems("f.csv"), _Problems("f.csv")
+    fast = parse_money(text, fast_problems, "amount")
+    slow = parse_money_cells(text, slow_problems, "amount")
+    return fast, slow, fast_problems.frame(), slow_problems.frame()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CELLS, min_size=1, max_size=40))
+def test_column_wise_equals_cell_by_cell(values):
+    fast, slow, fast_problems, slow_problems = both(values)
+    assert fast.astype("object").where(fast.notna(), None).tolist() == slow.astype("object").where(slow.notna(), None).tolist()
+    key = ["row", "column", "reason"]
+    assert fast_problems.sort_values(key)[key + ["value"]].values.tolist() == slow_problems.sort_values(key)[key + ["value"]].values.tolist()
+
+
+def test_plain_amounts_are_exact():
+    plain, fen = plain_money(pd.Series(["476638558.80", "999999999999999.99", "0.5", "12", "1,000", ""], dtype=object))
+    assert plain.tolist() == [True, True, True, True, False, False]
+    assert fen[:4].tolist() == [47663855880, 99999999999999999, 50, 1200]
