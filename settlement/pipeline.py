@@ -190,18 +190,16 @@ def _run_stages(stages, year, landing_root, out_root, db_url, progress, replace_
 
 
 def _settle_loaded(stages, year, landing_root, out_root, db_url, progress, loaded, load_time) -> RunResult:
-    import tempfile
 
     timings: dict[str, float] = {"load": load_time}
-    with tempfile.TemporaryDirectory(prefix="settlement-") as work:
-        t = time.perf_counter()
-        progress("计算各条款")
-        paths = stages.compute_policies(year, stages.policy_ids(), Path(work), db_url)
-        timings["compute"] = time.perf_counter() - t
-        t = time.perf_counter()
-        progress("封顶、就高不重复、预算下调、资金分担")
-        allocated = stages.allocate_year(year, paths, landing_root, db_url, loaded)
-        timings["allocate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    progress("计算各条款")
+    computed = stages.compute_in_process(year, stages.policy_ids(), db_url)  # one read of the year; lines stay in memory
+    timings["compute"] = time.perf_counter() - t
+    t = time.perf_counter()
+    progress("封顶、就高不重复、预算下调、资金分担")
+    allocated = stages.allocate_year(year, [], landing_root, db_url, loaded, computed=computed)
+    timings["allocate"] = time.perf_counter() - t
     t = time.perf_counter()
     progress("写出文件")
     published = stages.publish_run(year, out_root, allocated["run_uid"], db_url)

@@ -153,20 +153,38 @@ def compute_policy(year: int, policy_id: str, work_dir: Path, db_url: str | None
     return compute_policies(year, [policy_id], work_dir, db_url)[0]
 
 
-def compute_policies(year: int, ids: list[str], work_dir: Path, db_url: str | None = None) -> list[str]:
-    """Several policies from one read of the ledger; one JSON file of lines per policy."""
-    catalog = load_catalog()
+def read_year(year: int, db_url: str | None = None):
+    """The year's context, read from the ledger once."""
     engine = make_engine(db_url)
     with engine.connect() as conn:
-        ctx = store.read_context(conn, year, catalog)
+        return store.read_context(conn, year, load_catalog())
+
+
+def evaluate_policy(ctx, policy_id: str) -> pd.DataFrame:
+    """Every clause of one policy for the year (a fact the data cannot give stops the run)."""
+    try:
+        return evaluate_year(ctx, [ctx.catalog.policy(policy_id)])
+    except FactError as exc:
+        raise InputError(str(exc)) from None
+
+
+def compute_in_process(year: int, ids: list[str], db_url: str | None = None):
+    """Every policy from one read of the ledger, the lines kept in memory: ``settlement run``,
+    which then allocates on the same context (:func:`allocate_year` with ``computed``)."""
+    ctx = read_year(year, db_url)
+    lines = normalise_lines([evaluate_policy(ctx, policy_id) for policy_id in ids])
+    return lines, ctx
+
+
+def compute_policies(year: int, ids: list[str], work_dir: Path, db_url: str | None = None) -> list[str]:
+    """Several policies from one read of the ledger; one JSON file of lines per policy (the
+    DAG's mapped tasks, which hand their lines to the allocate task through files)."""
+    ctx = read_year(year, db_url)
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for policy_id in ids:
-        try:
-            lines = evaluate_year(ctx, [catalog.policy(policy_id)])
-        except FactError as exc:
-            raise InputError(str(exc)) from None
+        lines = evaluate_policy(ctx, policy_id)
         path = work_dir / f"lines-{policy_id}.json"
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(lines.to_json(orient="records", force_ascii=False), encoding="utf-8")
@@ -176,13 +194,15 @@ def compute_policies(year: int, ids: list[str], work_dir: Path, db_url: str | No
 
 
 def _read_lines(paths: list[str]) -> pd.DataFrame:
+    return normalise_lines([pd.read_json(Path(path), orient="records", dtype=False) for path in sorted(paths)])
+
+
+def normalise_lines(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The policies' lines as one frame with the engine's columns and types, whether they came
+    through files (the DAG) or in memory (``settlement run``)."""
     from .engine.evaluate import LINE_COLUMNS, empty_lines
 
-    parts = []
-    for path in sorted(paths):
-        frame = pd.read_json(Path(path), orient="records", dtype=False)
-        if len(frame):
-            parts.append(frame.reindex(columns=LINE_COLUMNS))
+    parts = [frame.reindex(columns=LINE_COLUMNS) for frame in frames if len(frame)]
     if not parts:
         return empty_lines()
     lines = pd.concat(parts, ignore_index=True)
@@ -194,9 +214,12 @@ def _read_lines(paths: list[str]) -> pd.DataFrame:
 
 
 @locked
-def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: str | None = None, load: dict | None = None) -> dict:
+def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: str | None = None, load: dict | None = None,
+                  computed: tuple | None = None) -> dict:
     """Caps, no double benefit, scale-down and funding over all policies' lines; the draft run
-    and its lines are recorded in the ledger (the same inputs reuse the same run)."""
+    and its lines are recorded in the ledger (the same inputs reuse the same run). ``computed``:
+    the lines and the context they were computed on (:func:`compute_in_process`), instead of
+    reading the lines' files and the context again."""
     started = datetime.now(UTC)
     t = time.perf_counter()
     catalog = load_catalog()
@@ -205,8 +228,11 @@ def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: 
     with engine.begin() as conn:
         if store.final_run(conn, year) is not None:
             raise RunRefused(f"{year}年已定稿（final），不能再次按草稿结算；如需更正，请使用 settlement correct --year {year}。")
-        ctx = store.read_context(conn, year, catalog)
-        allocation = allocate(_read_lines(line_paths), ctx)
+        if computed is not None:
+            all_lines, ctx = computed
+        else:
+            all_lines, ctx = _read_lines(line_paths), store.read_context(conn, year, catalog)
+        allocation = allocate(all_lines, ctx)
         lines = decorate(allocation.lines, ctx.enterprises)
         totals = policy_totals(lines)
         run_uid = run_uid_for(year, inputs, catalog.sha256)

@@ -9,7 +9,7 @@ database connection meanwhile). Points:
 
     mid_load          half of the first bulk insert of the load, inside its transaction
     after_load        the clean rows are committed
-    after_compute     every policy's lines are computed (work files written)
+    after_compute     every policy's lines are computed (in memory, before allocation)
     mid_record        half of the award lines inserted, inside the allocate transaction
     after_record      the run and its lines are committed (status running)
     mid_publicity     half of the publicity list's bytes written to its temporary file
@@ -58,23 +58,23 @@ def install(point: str, action: str) -> None:
 
     if point in ("mid_load", "mid_record"):
         module = ledger_load if point == "mid_load" else store
-        original = module.bulk_insert
+        original = module.bulk_insert_frame
         fired = []
 
-        def half_then_stop(conn, table, records, batch: int = 20_000):
+        def half_then_stop(conn, table, frame, columns):
             wanted = table.name == ("award_lines" if point == "mid_record" else table.name)
-            if fired or not wanted or len(records) < 2:
-                return original(conn, table, records, batch)
+            if fired or not wanted or len(frame) < 2:
+                return original(conn, table, frame, columns)
             fired.append(True)
-            original(conn, table, records[: len(records) // 2], batch)
+            original(conn, table, frame.iloc[: len(frame) // 2], columns)  # COPY on PostgreSQL, executemany on SQLite
             _stop(action)
-            return original(conn, table, records[len(records) // 2 :], batch)
+            return original(conn, table, frame.iloc[len(frame) // 2 :], columns)
 
-        module.bulk_insert = half_then_stop
+        module.bulk_insert_frame = half_then_stop
     elif point == "after_load":
         _after(stages, "load_inputs", action)
     elif point == "after_compute":
-        _after(stages, "compute_policies", action)
+        _after(stages, "compute_in_process", action)
     elif point == "after_record":
         _after(stages, "allocate_year", action)
     elif point == "before_complete":
