@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import pandas_options  # noqa: F401  (text storage fixed before any frame is made)
 from .contract import FILES, FILES_BY_NAME, LandingFile
 from .parse import ParsedTable, parse_table
 from .readers import LandingError, confined, read_table
