@@ -38,26 +38,22 @@ def ecommerce_settlement():
 
         return year_for_run(params, triggering_asset_events, logical_date)
 
-    @task(retries=0)
-    def validate(year: int) -> dict:
-        """The blocking gate: bad input fails the run at once, without retries."""
+    @task
+    def load(year: int) -> dict:
+        """Read, validate and load the year's clean rows, once. Bad input (or a final year) fails
+        the run at once with its report: retrying cannot fix it; a database error is retried."""
         from airflow.exceptions import AirflowFailException
 
-        from settlement.orchestration import landing_dir, out_dir
-        from settlement.pipeline import InputError
-        from settlement.stages import check_inputs
-
-        try:
-            return check_inputs(year, landing_dir(), out_dir())
-        except InputError as exc:
-            raise AirflowFailException(f"{exc}\n{exc.report or ''}") from None
-
-    @task
-    def load(year: int, checked: dict) -> dict:
         from settlement.orchestration import db_url, landing_dir, out_dir
+        from settlement.pipeline import InputError, RunRefused
         from settlement.stages import load_inputs
 
-        return load_inputs(year, landing_dir(), out_dir(), db_url())
+        try:
+            return load_inputs(year, landing_dir(), out_dir(), db_url())
+        except InputError as exc:
+            raise AirflowFailException(f"{exc}\n{exc.report or ''}") from None
+        except RunRefused as exc:
+            raise AirflowFailException(str(exc)) from None
 
     @task
     def policies(loaded: dict) -> list[str]:
@@ -80,20 +76,19 @@ def ecommerce_settlement():
         return allocate_year(year, list(parts), landing_dir(), db_url(), loaded)
 
     @task(outlets=[OUTPUTS])
-    def publish(year: int, allocated: dict, checked: dict, outlet_events=None) -> dict:
+    def publish(year: int, allocated: dict, loaded: dict, outlet_events=None) -> dict:
         from settlement.orchestration import db_url, out_dir
         from settlement.stages import publish_year
 
-        result = publish_year(year, out_dir(), allocated["run_uid"], db_url(), checked["warnings"])
+        result = publish_year(year, out_dir(), allocated["run_uid"], db_url(), loaded["warnings"])
         outlet_events[OUTPUTS].add(Asset(name=f"settlement_publicity_{year}", uri=f"file://{result['publicity']}"), extra={"run_uid": result["run_uid"]})
         return result
 
     year = resolve_year()
-    checked = validate(year)
-    loaded = load(year, checked)
+    loaded = load(year)
     parts = compute.partial(year=year).expand(policy_id=policies(loaded))
     allocated = allocate(year, parts, loaded)
-    publish(year, allocated, checked)
+    publish(year, allocated, loaded)
 
 
 ecommerce_settlement()

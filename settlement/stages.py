@@ -2,7 +2,10 @@
 Airflow tasks do) or in a row (``settlement run``). Every step is idempotent: running it again
 for the same year and inputs gives the same ledger state and the same files.
 
-    check_inputs → load_inputs → compute_policy (each policy) → allocate_year → publish_year
+    load_inputs (read, validate, load: once) → compute_policy (each policy) → allocate_year → publish_year
+
+``settlement run`` computes every policy on one read of the year (``compute_in_process``) and
+allocates on the same context; the DAG's mapped tasks hand their lines over in files.
 """
 
 from __future__ import annotations
@@ -68,13 +71,6 @@ def validated(year: int, landing_root: Path, out_root: Path, catalog=None):
         if not result.ok:
             raise InputError("数据校验未通过，本次不写入台账：\n" + "\n".join(f"  - {m}" for m in result.blocking), report)
     return landing, result, report, run_uid
-
-
-def check_inputs(year: int, landing_root: Path, out_root: Path) -> dict:
-    """The blocking gate: read and validate; raise InputError when the input cannot be settled."""
-    landing, result, report, run_uid = validated(year, landing_root, out_root)
-    return {"year": year, "inputs": landing.hashes, "quarantined": int(sum(result.quarantined_rows.values())), "warnings": int(len(result.warnings)),
-            "report": str(report), "run_uid": run_uid}
 
 
 _HELD: set[int] = set()
@@ -301,4 +297,4 @@ def publish_run(year: int, out_root: Path, run_uid: str, db_url: str | None = No
     return Published(result, lines, scale_factors, totals, quarantined, int(manifest["warnings"]), outputs, missing_bank_details(lines, enterprises))
 
 
-__all__ = ["check_inputs", "load_inputs", "policy_ids", "compute_policy", "allocate_year", "publish_year", "publish_run", "landing_hashes", "fixed_time"]
+__all__ = ["load_inputs", "policy_ids", "compute_policy", "allocate_year", "publish_year", "publish_run", "landing_hashes", "fixed_time"]

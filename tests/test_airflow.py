@@ -59,8 +59,8 @@ def test_dag_integrity(tmp_path):
         assert "settlement" in dag["tags"] and dag["max_active_runs"] == 1
         assert "year" in dag["params"]
     retries = dags["ecommerce_settlement"]["retries"]
-    assert retries["validate"] == 0  # the blocking gate never retries
-    assert all(r >= 1 for task, r in retries.items() if task != "validate")
+    assert "validate" not in retries  # the folder is read and validated once, by the load task
+    assert all(r >= 1 for r in retries.values())  # bad input fails at once all the same (AirflowFailException)
     assert dags["ecommerce_pull"]["retries"] == {"pull": 3}  # transient errors; a refusal fails at once (AirflowFailException)
 
 
@@ -85,6 +85,22 @@ def test_dag_run_equals_settlement_run(demo_landing, tmp_path):
     cli = run(2025, demo_landing, tmp_path / "cli_out", f"sqlite:///{tmp_path / 'cli_ledger.db'}")
     for name in ("awards.csv", "publicity_2025.xlsx", "manifest.json"):
         assert (tmp_path / "dag_out" / "2025" / name).read_bytes() == (cli.out_dir / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_bad_input_fails_the_dag_run_at_once(landing_copy, tmp_path):
+    (landing_copy / "2025" / "enterprises.csv").unlink()
+    home = tmp_path / "airflow"
+    home.mkdir()
+    env = airflow_env(home, SETTLEMENT_LANDING=str(landing_copy), SETTLEMENT_OUT=str(tmp_path / "dag_out"),
+                      SETTLEMENT_DB_URL=f"sqlite:///{tmp_path / 'dag_ledger.db'}")
+    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "airflow_dag_test_runner.py"), "ecommerce_settlement", '{"year": 2025}', str(DAGS)],
+                          capture_output=True, text=True, env=env, timeout=900)
+    assert "DAGRUN_STATE=failed" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
+    states = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith("TASK_STATES="))[len("TASK_STATES="):])
+    tries = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith("TASK_TRIES="))[len("TASK_TRIES="):])
+    assert states["load"] == "failed" and tries["load"] == 1  # no retry: retrying cannot fix the input
+    assert "enterprises" in proc.stdout + proc.stderr  # the message names the file
 
 
 def test_ready_flag_trigger_payload(tmp_path):
