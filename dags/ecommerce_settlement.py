@@ -56,9 +56,12 @@ def ecommerce_settlement():
             raise AirflowFailException(str(exc)) from None
 
     @task
-    def policies(loaded: dict) -> list[str]:
-        from settlement.stages import policy_ids
+    def policies(loaded: dict, year: int, run_id=None) -> list[str]:
+        """The year staged once for the mapped tasks (one read of the ledger), and the policies."""
+        from settlement.orchestration import db_url, work_dir
+        from settlement.stages import policy_ids, stage_year
 
+        stage_year(year, work_dir(year, run_id), db_url())
         return policy_ids()
 
     @task
@@ -69,11 +72,11 @@ def ecommerce_settlement():
         return compute_policy(year, policy_id, work_dir(year, run_id), db_url())
 
     @task
-    def allocate(year: int, parts: list[str], loaded: dict) -> dict:
-        from settlement.orchestration import db_url, landing_dir
-        from settlement.stages import allocate_year
+    def allocate(year: int, parts: list[str], loaded: dict, run_id=None) -> dict:
+        from settlement.orchestration import db_url, landing_dir, work_dir
+        from settlement.stages import STAGED, allocate_year
 
-        return allocate_year(year, list(parts), landing_dir(), db_url(), loaded)
+        return allocate_year(year, list(parts), landing_dir(), db_url(), loaded, staged=str(work_dir(year, run_id) / STAGED))
 
     @task(outlets=[OUTPUTS])
     def publish(year: int, allocated: dict, loaded: dict, outlet_events=None) -> dict:
@@ -86,7 +89,7 @@ def ecommerce_settlement():
 
     year = resolve_year()
     loaded = load(year)
-    parts = compute.partial(year=year).expand(policy_id=policies(loaded))
+    parts = compute.partial(year=year).expand(policy_id=policies(loaded, year))
     allocated = allocate(year, parts, loaded)
     publish(year, allocated, loaded)
 

@@ -149,11 +149,50 @@ def compute_policy(year: int, policy_id: str, work_dir: Path, db_url: str | None
     return compute_policies(year, [policy_id], work_dir, db_url)[0]
 
 
-def read_year(year: int, db_url: str | None = None):
-    """The year's context, read from the ledger once."""
+def read_year(year: int, db_url: str | None = None, staged: Path | None = None):
+    """The year's context: from the copy staged for the DAG's tasks when there is one
+    (:func:`stage_year`), else read from the ledger."""
+    from .engine.context import YearContext
+
+    if staged is not None and (Path(staged) / STAGED_TYPES).is_file():
+        return YearContext(year=year, catalog=load_catalog(), **staged_frames(Path(staged)))
     engine = make_engine(db_url)
     with engine.connect() as conn:
         return store.read_context(conn, year, load_catalog())
+
+
+STAGED = "context"  # the staged year inside a DAG run's work folder
+STAGED_TYPES = "dtypes.json"
+
+
+def stage_year(year: int, work_dir: Path, db_url: str | None = None) -> str:
+    """Read the year's data from the ledger once and stage it in the DAG run's work folder (one
+    Parquet file per frame and the frames' column types), so that the mapped compute tasks and
+    the allocate task work on one snapshot without each reading the ledger again."""
+    import shutil
+
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        frames = store.read_frames(conn, year)
+    folder = Path(work_dir) / STAGED
+    tmp = Path(work_dir) / f".{STAGED}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    types = {}
+    for name, frame in frames.items():
+        frame.reset_index(drop=True).to_parquet(tmp / f"{name}.parquet", index=False)
+        types[name] = {str(col): str(dtype) for col, dtype in frame.dtypes.items()}
+    (tmp / STAGED_TYPES).write_text(json.dumps(types, sort_keys=True), encoding="utf-8")  # last: marks the copy whole
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(tmp, folder)
+    return str(folder)
+
+
+def staged_frames(folder: Path) -> dict[str, pd.DataFrame]:
+    """The staged frames with the column types they had in the ledger read (Parquet keeps
+    values; dates come back in milliseconds and text as strings, so the types are restored)."""
+    types = json.loads((folder / STAGED_TYPES).read_text(encoding="utf-8"))
+    return {name: pd.read_parquet(folder / f"{name}.parquet").astype(columns) for name, columns in types.items()}
 
 
 def evaluate_policy(ctx, policy_id: str) -> pd.DataFrame:
@@ -175,7 +214,7 @@ def compute_in_process(year: int, ids: list[str], db_url: str | None = None):
 def compute_policies(year: int, ids: list[str], work_dir: Path, db_url: str | None = None) -> list[str]:
     """Several policies from one read of the ledger; one JSON file of lines per policy (the
     DAG's mapped tasks, which hand their lines to the allocate task through files)."""
-    ctx = read_year(year, db_url)
+    ctx = read_year(year, db_url, Path(work_dir) / STAGED)
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -211,11 +250,12 @@ def normalise_lines(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 @locked
 def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: str | None = None, load: dict | None = None,
-                  computed: tuple | None = None) -> dict:
+                  computed: tuple | None = None, staged: str | None = None) -> dict:
     """Caps, no double benefit, scale-down and funding over all policies' lines; the draft run
     and its lines are recorded in the ledger (the same inputs reuse the same run). ``computed``:
     the lines and the context they were computed on (:func:`compute_in_process`), instead of
-    reading the lines' files and the context again."""
+    reading the lines' files and the context again; ``staged``: the DAG run's staged year
+    (:func:`stage_year`), the snapshot its compute tasks used, removed once the run is recorded."""
     started = datetime.now(UTC)
     t = time.perf_counter()
     catalog = load_catalog()
@@ -226,6 +266,8 @@ def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: 
             raise RunRefused(f"{year}年已定稿（final），不能再次按草稿结算；如需更正，请使用 settlement correct --year {year}。")
         if computed is not None:
             all_lines, ctx = computed
+        elif staged is not None and (Path(staged) / STAGED_TYPES).is_file():
+            all_lines, ctx = _read_lines(line_paths), read_year(year, db_url, Path(staged))
         else:
             all_lines, ctx = _read_lines(line_paths), store.read_context(conn, year, catalog)
         allocation = allocate(all_lines, ctx)
@@ -240,6 +282,10 @@ def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: 
             "message": replacement_note(replaces) if replaces else "",
         }
         run_id = store.save_draft(conn, run_uid, year, lines, meta)
+    if staged is not None:
+        import shutil
+
+        shutil.rmtree(staged, ignore_errors=True)  # recorded: the snapshot is not needed again
     return {"year": year, "run_uid": run_uid, "run_id": run_id, "lines": int(len(lines)), "paid": int((lines["status"] == "paid").sum())}
 
 
@@ -297,4 +343,4 @@ def publish_run(year: int, out_root: Path, run_uid: str, db_url: str | None = No
     return Published(result, lines, scale_factors, totals, quarantined, int(manifest["warnings"]), outputs, missing_bank_details(lines, enterprises))
 
 
-__all__ = ["load_inputs", "policy_ids", "compute_policy", "allocate_year", "publish_year", "publish_run", "landing_hashes", "fixed_time"]
+__all__ = ["stage_year", "load_inputs", "policy_ids", "compute_policy", "allocate_year", "publish_year", "publish_run", "landing_hashes", "fixed_time"]

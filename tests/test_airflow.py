@@ -151,3 +151,29 @@ def test_year_for_run():
     assert year_for_run({}, {}, datetime(2026, 3, 15)) == 2025  # the yearly schedule settles the year before
     with pytest.raises(ValueError):
         year_for_run({}, {}, None)
+
+
+def test_the_staged_year_equals_the_ledger_read(demo_landing, tmp_path):
+    """The DAG's compute and allocate tasks work on the year staged once (Parquet); its frames
+    are the ledger read's, column types included, and give the same lines."""
+    import pandas as pd
+
+    from settlement.engine.evaluate import evaluate_year
+    from settlement.ledger import make_engine, store
+    from settlement.policies import load_catalog
+    from settlement.stages import STAGED, read_year, stage_year, staged_frames
+
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    run(2025, demo_landing, tmp_path / "out", db)
+    folder = stage_year(2025, tmp_path / "work", db)
+    assert folder == str(tmp_path / "work" / STAGED)
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        frames = store.read_frames(conn, 2025)
+        from_ledger = store.read_context(conn, 2025, load_catalog())
+    staged = staged_frames(Path(folder))
+    assert set(staged) == set(frames)
+    for name, frame in frames.items():
+        pd.testing.assert_frame_equal(staged[name], frame.reset_index(drop=True), check_dtype=True, obj=name)
+    from_stage = read_year(2025, db, Path(folder))
+    pd.testing.assert_frame_equal(evaluate_year(from_stage), evaluate_year(from_ledger))

@@ -97,6 +97,12 @@ def paid_history(conn: Connection, year: int) -> pd.DataFrame:
 
 
 def read_context(conn: Connection, year: int, catalog: Catalog) -> YearContext:
+    return YearContext(year=year, catalog=catalog, **read_frames(conn, year))
+
+
+def read_frames(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
+    """The year's data as the engine takes it: enterprises, statistics up to the year, the
+    year's applications and budgets, parks, exchange rates and what was paid before."""
     enterprises = read_table(conn, Enterprise, order_by=("uscc",))
     # in key order: the same frame every time, and each enterprise's years together
     stats = read_table(conn, AnnualStat, where=AnnualStat.__table__.c.year <= year, order_by=("uscc", "year"))
@@ -105,10 +111,7 @@ def read_context(conn: Connection, year: int, catalog: Catalog) -> YearContext:
     fx = read_table(conn, FxRate)
     budgets = read_table(conn, Budget, year=year)
     paid = paid_history(conn, year)
-    return YearContext(
-        year=year, catalog=catalog, enterprises=enterprises, stats=stats, applications=apps, parks=parks,
-        fx_rates=fx, budgets=budgets, paid=paid,
-    )
+    return {"enterprises": enterprises, "stats": stats, "applications": apps, "parks": parks, "fx_rates": fx, "budgets": budgets, "paid": paid}
 
 
 def final_run(conn: Connection, year: int):
