@@ -70,16 +70,28 @@ def test_dags_are_clean_for_airflow_3():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.slow
-def test_dag_run_equals_settlement_run(demo_landing, tmp_path):
+def run_settlement_dag(landing: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, dict, dict]:
+    """ecommerce_settlement for 2025 with dag.test() in a throwaway Airflow home: the process,
+    each task's state and each task's try number."""
     home = tmp_path / "airflow"
     home.mkdir()
-    env = airflow_env(home, SETTLEMENT_LANDING=str(demo_landing), SETTLEMENT_OUT=str(tmp_path / "dag_out"),
+    env = airflow_env(home, SETTLEMENT_LANDING=str(landing), SETTLEMENT_OUT=str(tmp_path / "dag_out"),
                       SETTLEMENT_DB_URL=f"sqlite:///{tmp_path / 'dag_ledger.db'}")
     proc = subprocess.run([sys.executable, str(ROOT / "tests" / "airflow_dag_test_runner.py"), "ecommerce_settlement", '{"year": 2025}', str(DAGS)],
                           capture_output=True, text=True, env=env, timeout=900)
+
+    def printed(prefix: str) -> dict:
+        line = next((line for line in proc.stdout.splitlines() if line.startswith(prefix)), None)
+        assert line is not None, proc.stdout[-3000:] + proc.stderr[-3000:]
+        return json.loads(line[len(prefix):])
+
+    return proc, printed("TASK_STATES="), printed("TASK_TRIES=")
+
+
+@pytest.mark.slow
+def test_dag_run_equals_settlement_run(demo_landing, tmp_path):
+    proc, states, _ = run_settlement_dag(demo_landing, tmp_path)
     assert "DAGRUN_STATE=success" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
-    states = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith("TASK_STATES="))[len("TASK_STATES="):])
     assert sum(1 for t in states if t.startswith("compute[")) == 5  # one mapped task per policy
     assert set(states.values()) == {"success"}
     cli = run(2025, demo_landing, tmp_path / "cli_out", f"sqlite:///{tmp_path / 'cli_ledger.db'}")
@@ -90,15 +102,8 @@ def test_dag_run_equals_settlement_run(demo_landing, tmp_path):
 @pytest.mark.slow
 def test_bad_input_fails_the_dag_run_at_once(landing_copy, tmp_path):
     (landing_copy / "2025" / "enterprises.csv").unlink()
-    home = tmp_path / "airflow"
-    home.mkdir()
-    env = airflow_env(home, SETTLEMENT_LANDING=str(landing_copy), SETTLEMENT_OUT=str(tmp_path / "dag_out"),
-                      SETTLEMENT_DB_URL=f"sqlite:///{tmp_path / 'dag_ledger.db'}")
-    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "airflow_dag_test_runner.py"), "ecommerce_settlement", '{"year": 2025}', str(DAGS)],
-                          capture_output=True, text=True, env=env, timeout=900)
+    proc, states, tries = run_settlement_dag(landing_copy, tmp_path)
     assert "DAGRUN_STATE=failed" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
-    states = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith("TASK_STATES="))[len("TASK_STATES="):])
-    tries = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith("TASK_TRIES="))[len("TASK_TRIES="):])
     assert states["load"] == "failed" and tries["load"] == 1  # no retry: retrying cannot fix the input
     assert "enterprises" in proc.stdout + proc.stderr  # the message names the file
 
