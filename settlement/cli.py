@@ -260,6 +260,7 @@ def explain(
     """逐条打印一家企业当年的每一笔奖励及其计算说明。"""
 
     def body():
+        from .engine.frames import LINE_STATUS_WORDS
         from .engine.matters import matter_label
         from .explain import NoLedger, lines_for, normalise_code
         from .ledger.db import db_url, scrub
@@ -276,7 +277,7 @@ def explain(
             return
         console.print(f"[bold]{lines['name'].iloc[0]}（{code}）{year}年 · 结算 {run.run_uid}（{run.status}）[/]", highlight=False)
         for r in lines.itertuples(index=False):
-            console.print(f"\n[bold]{r.policy_id} 第{r.clause_id}条 · {matter_label(r.matter)} · {STATUS_WORDS.get(r.status, r.status)} · 实付 {yuan(int(r.final_amount))} 元[/]", highlight=False)
+            console.print(f"\n[bold]{r.policy_id} 第{r.clause_id}条 · {matter_label(r.matter)} · {LINE_STATUS_WORDS.get(r.status, r.status)} · 实付 {yuan(int(r.final_amount))} 元[/]", highlight=False)
             console.print(r.explanation, highlight=False, soft_wrap=True)
 
     _guard(body, db)
@@ -348,8 +349,7 @@ def whatif(
             for col in ("政策", "全额兑现(足额所需预算)", "预算", "下调系数", "实付合计", "市级", "区县级"):
                 table.add_column(col, justify="left" if col == "政策" else "right", overflow="fold")
             for p in s.policies:
-                shown = "—" if p.budget is None else yuan(p.budget)
-                table.add_row(p.name, yuan(p.full_total), shown if p.budget is not None else f"—（{p.budget_source}）",
+                table.add_row(p.name, yuan(p.full_total), yuan(p.budget) if p.budget is not None else f"—（{p.budget_source}）",
                               factor_text(p.factor), yuan(p.paid_total), yuan(p.city_total), yuan(p.district_total))
             table.add_row("合计", yuan(sum(p.full_total for p in s.policies)), "", "", yuan(s.paid_total),
                           yuan(sum(p.city_total for p in s.policies)), yuan(sum(p.district_total for p in s.policies)))
@@ -444,12 +444,11 @@ def correct(
 
 def yuan(fen: int) -> str:
     """Fen as 元 with thousands separators and two decimals, exactly (never through a float)."""
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(int(fen)), 100)
-    return f"{sign}{whole:,}.{cents:02d}"
+    from .money import fen_to_yuan_grouped
+
+    return fen_to_yuan_grouped(fen)
 
 
-STATUS_WORDS = {"paid": "兑现", "superseded": "就高不重复未兑现", "excluded": "不予奖励", "zero": "金额为0"}
 
 
 def print_summary(result) -> None:

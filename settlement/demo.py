@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .ingest.contract import FILES_BY_NAME, LEVEL_LABELS
-from .money import fen_column_to_yuan_text
+from .money import fen_column_to_yuan_text, fen_to_yuan_grouped
 from .policies import Catalog, load_catalog
 from .policies.schema import Clause, Policy
 from .uscc import ALPHABET, make_uscc
@@ -65,10 +65,6 @@ def _yuan(fen) -> np.ndarray:
     """fen -> '1234.56' text (exact), in the shape given."""
     arr = np.asarray(fen, dtype=np.int64)
     return fen_column_to_yuan_text(arr).reshape(arr.shape)
-
-
-def _thousands(fen: int) -> str:
-    return f"{int(fen) // 100:,}.{int(fen) % 100:02d}"
 
 
 def _branches(bank: np.ndarray, region: np.ndarray, township: np.ndarray) -> tuple[list[str], list[str]]:
@@ -257,7 +253,7 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
         for p in catalog.policies:
             if p.budget.scale_down and p.in_force(y):
                 budget = 1000 * WAN
-                budgets.append({"policy_id": p.id, "year": str(y), "budget": _thousands(budget)})
+                budgets.append({"policy_id": p.id, "year": str(y), "budget": fen_to_yuan_grouped(budget)})
         frames["budgets"] = pd.DataFrame(budgets, columns=["policy_id", "year", "budget"])
         frames_by_year[y] = frames
     _prior_awards(frames_by_year, catalog, first, last, stats_num, enterprises)
@@ -378,8 +374,8 @@ def _application_row(rng, policy: Policy, clause: Clause, year: int, uscc: str, 
     return {
         "application_id": f"{policy.id.split('-')[0].upper()}-{year}-{counter:05d}",
         "uscc": uscc, "year": str(year), "policy_id": policy.id, "clause_id": clause.id,
-        "base_amount": "" if base is None else _thousands(base),
-        "approved_amount": "" if approved is None else _thousands(approved),
+        "base_amount": "" if base is None else fen_to_yuan_grouped(base),
+        "approved_amount": "" if approved is None else fen_to_yuan_grouped(approved),
         "quantity": "" if quantity is None else str(quantity),
         "months": "" if months is None else str(months),
         "level": "" if level is None else LEVEL_LABELS.get(level, level),
@@ -542,7 +538,7 @@ def _prior_awards(frames_by_year, catalog: Catalog, first: int, last: int, stats
         apps = frames_by_year[last]["applications"]
         own_brand = apps[(apps["policy_id"] == "cixi-2024-8") & (apps["clause_id"] == "4.1") & (apps["status"] == "approved")]
         for u in own_brand["uscc"].head(1):
-            rows.append({"uscc": u, "year": str(last - 1), "policy_id": "cixi-2024-8", "clause_id": "4.1", "amount": _thousands(5 * WAN), "subject_uscc": ""})
+            rows.append({"uscc": u, "year": str(last - 1), "policy_id": "cixi-2024-8", "clause_id": "4.1", "amount": fen_to_yuan_grouped(5 * WAN), "subject_uscc": ""})
     frame = pd.DataFrame(rows, columns=["uscc", "year", "policy_id", "clause_id", "amount", "subject_uscc"])
     frames_by_year[last]["prior_awards"] = frame
 

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from . import __version__
 from .allocation import city_fractions, split_funding
 from .config import load_settings
+from .engine.frames import LINE_STATUS_WORDS
 from .ingest.contract import OBJECTIONS
 from .ingest.parse import parse_table
 from .ingest.readers import LandingError, read_table
@@ -138,7 +139,6 @@ def read_objections(path: Path) -> pd.DataFrame:
     return frame.rename(columns={"_row": "row_no"}).drop(columns=["_extra"])
 
 
-STATUS_WORDS = {"paid": "兑现", "zero": "金额为0", "excluded": "不予奖励", "superseded": "就高不重复未兑现"}
 
 
 def apply_objections(lines: pd.DataFrame, objections: pd.DataFrame, catalog, regions: pd.Series, file_name: str,
@@ -168,7 +168,7 @@ def apply_objections(lines: pd.DataFrame, objections: pd.DataFrame, catalog, reg
         decided_at[i] = obj.row_no
         status = str(lines.loc[i, "status"])
         if obj.decision in ("remove", "adjust") and status != "paid":
-            problems.append(f"{where} 公示时为“{STATUS_WORDS.get(status, status)}”，没有兑现：只能对兑现的奖励取消或调整（异议不成立请填 uphold 维持）")
+            problems.append(f"{where} 公示时为“{LINE_STATUS_WORDS.get(status, status)}”，没有兑现：只能对兑现的奖励取消或调整（异议不成立请填 uphold 维持）")
             continue
         if obj.decision == "adjust" and int(obj.amount) > int(lines.loc[i, "capped_amount"]):
             problems.append(f"{where} 调整后金额{fen_to_yuan_text(int(obj.amount))}元超过该笔按条款核定的金额（封顶后、按预算下调前）"

@@ -62,6 +62,13 @@ def fen_to_yuan_text(fen: int) -> str:
     return f"{sign}{q}.{r:02d}"
 
 
+def fen_to_yuan_grouped(fen: int) -> str:
+    """Integer fen as 元 with thousands separators, exactly: 123456789 -> ``"1,234,567.89"``."""
+    sign = "-" if fen < 0 else ""
+    q, r = divmod(abs(int(fen)), FEN_PER_YUAN)
+    return f"{sign}{q:,}.{r:02d}"
+
+
 _CENTS_TEXT = [f".{c:02d}" for c in range(FEN_PER_YUAN)]
 
 

@@ -152,10 +152,9 @@ def compute_policy(year: int, policy_id: str, work_dir: Path, db_url: str | None
 def read_year(year: int, db_url: str | None = None, staged: Path | None = None):
     """The year's context: from the copy staged for the DAG's tasks when there is one
     (:func:`stage_year`), else read from the ledger."""
-    from .engine.context import YearContext
-
-    if staged is not None and (Path(staged) / STAGED_TYPES).is_file():
-        return YearContext(year=year, catalog=load_catalog(), **staged_frames(Path(staged)))
+    ctx = staged_context(year, staged)
+    if ctx is not None:
+        return ctx
     engine = make_engine(db_url)
     with engine.connect() as conn:
         return store.read_context(conn, year, load_catalog())
@@ -186,6 +185,15 @@ def stage_year(year: int, work_dir: Path, db_url: str | None = None) -> str:
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(tmp, folder)
     return str(folder)
+
+
+def staged_context(year: int, staged: Path | str | None):
+    """The year's context built from a whole staged copy, or None when there is none."""
+    from .engine.context import YearContext
+
+    if staged is None or not (Path(staged) / STAGED_TYPES).is_file():
+        return None
+    return YearContext(year=year, catalog=load_catalog(), **staged_frames(Path(staged)))
 
 
 def staged_frames(folder: Path) -> dict[str, pd.DataFrame]:
@@ -266,10 +274,11 @@ def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: 
             raise RunRefused(f"{year}年已定稿（final），不能再次按草稿结算；如需更正，请使用 settlement correct --year {year}。")
         if computed is not None:
             all_lines, ctx = computed
-        elif staged is not None and (Path(staged) / STAGED_TYPES).is_file():
-            all_lines, ctx = _read_lines(line_paths), read_year(year, db_url, Path(staged))
         else:
-            all_lines, ctx = _read_lines(line_paths), store.read_context(conn, year, catalog)
+            all_lines = _read_lines(line_paths)
+            ctx = staged_context(year, staged)
+            if ctx is None:
+                ctx = store.read_context(conn, year, catalog)
         allocation = allocate(all_lines, ctx)
         lines = decorate(allocation.lines, ctx.enterprises)
         totals = policy_totals(lines)

@@ -16,10 +16,11 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from ..engine.grouping import pairs
 from ..money import largest_remainder
 from ..policies import Catalog
 from ..reports.payments import shares, sources_in_order
-from . import city_fractions, factor_text, split_funding
+from . import _orders, city_fractions, factor_text, split_funding
 
 CANDIDATE = ("paid", "zero")
 
@@ -81,8 +82,8 @@ def scenario(lines: pd.DataFrame, catalog: Catalog, regions: pd.Series, budgets:
     capped = lines["capped_amount"].to_numpy(dtype=np.int64)
     candidate = np.isin(status, CANDIDATE)
     final = np.where(candidate, capped, 0).astype(np.int64)
-    clause_order = {(p.id, c.id): i for i, (p, c) in enumerate((p, c) for p in catalog.policies for c in p.clauses)}
-    co = np.array([clause_order.get(k, len(clause_order)) for k in zip(policy_ids, lines["clause_id"].astype(str), strict=True)], dtype=np.int64)
+    clause_ids = lines["clause_id"].astype(str).to_numpy()
+    _, co = _orders(pairs(policy_ids.astype(object), clause_ids.astype(object)), catalog)  # ties as apply_budgets breaks them
     chosen: dict[str, tuple[int | None, str]] = {}
     for policy in catalog.policies:
         if policy.id in assumed:
@@ -101,7 +102,7 @@ def scenario(lines: pd.DataFrame, catalog: Catalog, regions: pd.Series, budgets:
             factors[policy.id] = Fraction(budget, total)
             keys = [lines["payee_uscc"].astype(str).to_numpy()[kept], co[kept], lines["subject_uscc"].astype(str).to_numpy()[kept]]
             final[kept] = largest_remainder(capped[kept], budget, keys)
-    num, den = city_fractions(catalog, policy_ids, lines["clause_id"].astype(str).to_numpy(), regions.astype(str).to_numpy())
+    num, den = city_fractions(catalog, policy_ids, clause_ids, regions.astype(str).to_numpy())
     city, district = split_funding(final, num, den)
     result = Scenario(label, dict(assumed), final=final)
     for policy in catalog.policies:

@@ -30,6 +30,7 @@ from .matters import matter_label
 COLUMNS = ["township", "name", "uscc", "region_code", "policy_id", "policy", "clause_id", "reward", "conditions", "needs",
            "estimate_fen", "estimate", "explanation"]
 ESTIMATE_BY_MATERIALS = "按申报材料核定"
+NOT_STATISTICS = ("application.", "park.")  # facts an application or a park gives, not the statistics
 
 
 def data_part(cond: Condition | None) -> Condition | None:
@@ -39,7 +40,7 @@ def data_part(cond: Condition | None) -> Condition | None:
     if cond is None:
         return None
     if cond.fact is not None:
-        return None if cond.fact.startswith(("application.", "park.")) else cond
+        return None if cond.fact.startswith(NOT_STATISTICS) else cond
     if cond.all is not None:
         kept = [c for c in (data_part(child) for child in cond.all) if c is not None]
         if not kept:
@@ -49,21 +50,11 @@ def data_part(cond: Condition | None) -> Condition | None:
 
 
 def _wholly_data(cond: Condition) -> bool:
-    if cond.fact is not None:
-        return not cond.fact.startswith(("application.", "park."))
-    children = (cond.all or []) + (cond.any or []) + ([cond.not_] if cond.not_ is not None else [])
-    return all(_wholly_data(c) for c in children)
+    return not any(name.startswith(NOT_STATISTICS) for name in cond.facts())
 
 
 def _application_facts(cond: Condition | None) -> list[str]:
-    if cond is None:
-        return []
-    if cond.fact is not None:
-        return [cond.fact] if cond.fact.startswith("application.") else []
-    out: list[str] = []
-    for child in (cond.all or []) + (cond.any or []) + ([cond.not_] if cond.not_ is not None else []):
-        out += _application_facts(child)
-    return out
+    return [] if cond is None else sorted(name for name in cond.facts() if name.startswith("application."))
 
 
 def needs(clause: Clause) -> str:
@@ -85,7 +76,7 @@ def needs(clause: Clause) -> str:
 
 
 def _data_tiered(clause: Clause) -> bool:
-    return clause.kind == "tiered" and bool(clause.metric) and not clause.metric.startswith(("application.", "park."))
+    return clause.kind == "tiered" and bool(clause.metric) and not clause.metric.startswith(NOT_STATISTICS)
 
 
 def candidate_clauses(ctx: YearContext) -> list[tuple[Policy, Clause, Condition | None]]:

@@ -186,12 +186,12 @@ def bulk_insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: lis
     ``conn``), in batches of executemany elsewhere."""
     if not len(frame):
         return
-    values = plain_columns(frame, columns)
     if conn.dialect.name != "postgresql":
-        bulk_insert(conn, table, [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)])
+        bulk_insert(conn, table, to_records(frame, columns))
         return
     from psycopg import sql
 
+    values = plain_columns(frame, columns)
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
     cursor = conn.connection.driver_connection.cursor()
     try:

@@ -76,7 +76,6 @@ def pull(year: int, source: str, landing_root: Path, queries: Path | None = None
         shown = display_url(source)
         tables, warnings = fetch(source, year, token if token is not None else os.environ.get(TOKEN_ENV), progress, **(http_options or {}))
     else:
-        shown = str(Path(source).resolve())
         folder, copied = _folder_files(Path(source), year, landing_root)
         shown = str(folder.resolve())
     with year_lock(landing_root, year), staging(landing_root, year) as staged:

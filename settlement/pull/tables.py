@@ -14,10 +14,6 @@ from decimal import Decimal
 
 from ..ingest.contract import FILES_BY_NAME
 
-# Which rows of a table belong to year Y's landing folder (what a source is asked for).
-YEAR_SCOPE = {"annual_stats": "through", "applications": "year", "budgets": "year"}
-SCOPE_WORDS = {"through": "该年度及以前各年", "year": "该年度", "all": "全部"}
-
 
 class PullError(Exception):
     """A pull that cannot complete. ``code`` is the exit status: 2 when the source answered

@@ -30,6 +30,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..engine.frames import LINE_STATUS_WORDS
 from ..ingest.contract import FILES_BY_NAME
 from ..policies import Catalog
 from . import excel as xl
@@ -39,7 +40,6 @@ from .reconcile import Identity
 from .runinfo import RunInfo
 
 SEVERITY_WORDS = {"blocking": "阻断（整批不入账）", "error": "错误（隔离该行）", "warning": "警告（仅提示）"}
-STATUS_WORDS = {"paid": "兑现", "zero": "金额为0", "excluded": "不予奖励", "superseded": "就高不重复未兑现"}
 SMALL = Font(name="宋体", size=9)
 SMALL_BOLD = Font(name="宋体", size=9, bold=True)
 
@@ -285,7 +285,7 @@ def status_reasons(lines: pd.DataFrame) -> list[str]:
     remark = lines["remark"].fillna("").astype(str).tolist() if "remark" in lines else [""] * len(lines)
     out = []
     for status, reason, by, note in zip(lines["status"].astype(str), reasons, sup, remark, strict=True):
-        words = STATUS_WORDS.get(status, status)
+        words = LINE_STATUS_WORDS.get(status, status)
         detail = f"由 {by} 取代" if status == "superseded" and by else reason if status != "paid" else note
         out.append(f"{words}：{detail}" if detail else words)
     return out

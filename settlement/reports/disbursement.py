@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
 from ..config import Settings
-from ..money import fen_to_capitals, fen_to_yuan_text
+from ..money import fen_to_capitals, fen_to_yuan_grouped, fen_to_yuan_text
 from ..policies import Catalog
 from . import excel as xl
 from .payments import FundingSource, Payments, payments
@@ -219,14 +219,14 @@ def _transfer_sheet(wb, used, year, money: Payments, source: FundingSource, sett
                *[xl.text_cell(ws, "") for _ in range(4)], xl.yuan_cell(ws, total, font=xl.TOTAL_FONT), xl.text_cell(ws, ""),
                xl.count_cell(ws, int(pay["lines"].sum()), font=xl.TOTAL_FONT)])
     ws.auto_filter.ref = f"A{header}:{xl.last_column(widths)}{header + max(len(pay), 1)}"
-    xl.merged_row(ws, f"合计金额（大写）：{fen_to_capitals(total)}（小写：¥{total // 100:,}.{total % 100:02d}）", widths, font=xl.TOTAL_FONT)
+    xl.merged_row(ws, f"合计金额（大写）：{fen_to_capitals(total)}（小写：¥{fen_to_yuan_grouped(total)}）", widths, font=xl.TOTAL_FONT)
     if len(recover):
         ws.blank_row()
         xl.merged_row(ws, "应追回（更正后多拨部分，不列入银行批量转账文件，请另行办理追回）", widths, font=xl.HEADER_FONT)
         xl.header_row(ws, TRANSFER_HEADERS[:6] + ["追回金额(元)", "用途", "明细笔数"], widths)
         _transfer_rows(ws, recover.assign(amount=-recover["amount"]), widths)
         back = int(-recover["amount"].sum())
-        xl.merged_row(ws, f"应追回合计：{fen_to_capitals(back)}（小写：¥{back // 100:,}.{back % 100:02d}）", widths, font=xl.TOTAL_FONT)
+        xl.merged_row(ws, f"应追回合计：{fen_to_capitals(back)}（小写：¥{fen_to_yuan_grouped(back)}）", widths, font=xl.TOTAL_FONT)
     xl.merged_row(ws, f"说明：每行是一笔银行转账；明细见“{source.name}明细”表（按拨付序号对应）。银行批量转账文件与本表逐笔一致。", widths, font=xl.NOTE_FONT)
     ws.blank_row()
     _sign_off(ws, settings, widths)

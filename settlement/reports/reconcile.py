@@ -20,10 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..engine.frames import LINE_STATUS_WORDS
 from ..policies import Catalog
 from .payments import Payments
-
-STATUS_WORDS = {"paid": "兑现", "zero": "金额为0", "excluded": "不予奖励", "superseded": "就高不重复未兑现"}
 
 
 @dataclass(frozen=True)
@@ -65,8 +64,8 @@ def reconcile(summary: dict, lines: pd.DataFrame | None = None, money: Payments 
     status = lines["status"].astype(str)
     for label, part in _by_policy(lines, catalog):
         counts = part["status"].value_counts()
-        words = " + ".join(f"{STATUS_WORDS[s]}({int(counts.get(s, 0))})" for s in STATUS_WORDS)
-        out.append(Identity("奖励行", f"{label}：奖励行数 = {words}", len(part), int(sum(int(counts.get(s, 0)) for s in STATUS_WORDS)), "笔"))
+        words = " + ".join(f"{LINE_STATUS_WORDS[s]}({int(counts.get(s, 0))})" for s in LINE_STATUS_WORDS)
+        out.append(Identity("奖励行", f"{label}：奖励行数 = {words}", len(part), int(sum(int(counts.get(s, 0)) for s in LINE_STATUS_WORDS)), "笔"))
     paid = lines[status == "paid"]
     paid_total = int(paid["final_amount"].sum())
     city, district = int(paid["city_share"].sum()), int(paid["district_share"].sum())

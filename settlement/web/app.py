@@ -10,7 +10,6 @@ recorded, it is refused. Everything else is read-only: the page changes nothing.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,8 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
+from ..engine.frames import LINE_STATUS_WORDS
+from ..hashing import sha256_of
 from . import files, pages
 
 FINALIZE_DAG = "ecommerce_settlement_finalize"
@@ -146,7 +147,8 @@ def _summary(out_root: Path, year: int, with_policies: bool = False) -> dict:
 def _short_name(policy_id: str) -> str:
     from ..policies import load_catalog
 
-    return next((p.short_name for p in load_catalog().policies if p.id == policy_id), policy_id)
+    policy = load_catalog().by_id.get(policy_id)
+    return policy.short_name if policy else policy_id
 
 
 def _engine(db: str | None):
@@ -214,7 +216,7 @@ def _record_download(db: str | None, year: int, found: files.OutputFile, who: st
 
     from ..ledger.models import Download
 
-    digest = hashlib.sha256(found.path.read_bytes()).hexdigest()
+    digest = sha256_of(found.path)
     engine = _engine(db)
     if engine is None:
         raise HTTPException(503, "台账不可用，无法记录下载，含银行账户的文件暂不提供")
@@ -249,7 +251,6 @@ def _lines_for(db: str | None, year: int, query: str) -> tuple[list[dict], str]:
 
     from ..explain import latest_run, normalise_code
     from ..ledger.models import AwardLine
-    from ..policies import load_catalog
 
     code = normalise_code(query)
     t = AwardLine.__table__
@@ -263,10 +264,8 @@ def _lines_for(db: str | None, year: int, query: str) -> tuple[list[dict], str]:
                                  .order_by(t.c.payee_uscc, t.c.line_no).limit(200)).all()
     finally:
         engine.dispose()
-    names = {p.id: p.short_name for p in load_catalog().policies}
-    words = {"paid": "兑现", "zero": "不兑现（0元）", "superseded": "就高不重复，不再兑现", "excluded": "不予奖励"}
-    lines = [{"name": r.name, "payee_uscc": r.payee_uscc, "policy": names.get(r.policy_id, r.policy_id), "clause_id": r.clause_id,
-              "status_words": words.get(r.status, r.status), "final_amount": r.final_amount, "explanation": r.explanation} for r in found]
+    lines = [{"name": r.name, "payee_uscc": r.payee_uscc, "policy": _short_name(r.policy_id), "clause_id": r.clause_id,
+              "status_words": LINE_STATUS_WORDS.get(r.status, r.status), "final_amount": r.final_amount, "explanation": r.explanation} for r in found]
     return lines, f"结算 {run.run_uid}（{pages.STATUS_WORDS.get(run.status, run.status)}）；最多列出 200 笔"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..money import AmountError, fen_to_yuan_grouped, yuan_to_fen
 from .files import OutputFile
 
 STYLE = """
@@ -42,14 +43,10 @@ def table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozens
 
 
 def yuan(text_or_fen) -> str:
-    if isinstance(text_or_fen, int):
-        sign = "-" if text_or_fen < 0 else ""
-        fen = abs(text_or_fen)
-        return f"{sign}{fen // 100:,}.{fen % 100:02d}"
+    """Fen (int), or 元 as the manifest writes it ("22861302.10"), with thousands separators."""
     try:
-        whole, _, cents = str(text_or_fen).partition(".")
-        return f"{int(whole):,}.{(cents + '00')[:2]}"
-    except ValueError:
+        return fen_to_yuan_grouped(text_or_fen if isinstance(text_or_fen, int) else yuan_to_fen(str(text_or_fen)))
+    except (AmountError, ValueError, ArithmeticError):
         return str(text_or_fen)
 
 
