@@ -239,7 +239,7 @@ def parse_money(text: pd.Series, problems: _Problems, column: str) -> pd.Series:
     out = pd.Series(fen, index=text.index, dtype="Int64")
     if not plain.all():
         rest = text[~plain]
-        out[~plain] = parse_money_cells(rest, problems, column).to_numpy()
+        out[~plain] = parse_money_cells(rest, problems, column).array  # Int64 as is: never through a float
     return out
 
 
