@@ -261,9 +261,9 @@ def explain(
 
     def body():
         from .engine.frames import LINE_STATUS_WORDS
-        from .engine.matters import matter_label
         from .explain import NoLedger, lines_for, normalise_code
         from .ledger.db import db_url, scrub
+        from .policies.loader import load_catalog
 
         code = normalise_code(uscc)
         try:
@@ -276,6 +276,7 @@ def explain(
             console.print(f"{code} 在 {year} 年（{run.run_uid}，{run.status}）没有奖励记录。", highlight=False)
             return
         console.print(f"[bold]{lines['name'].iloc[0]}（{code}）{year}年 · 结算 {run.run_uid}（{run.status}）[/]", highlight=False)
+        matter_label = load_catalog().matter_label
         for r in lines.itertuples(index=False):
             console.print(f"\n[bold]{r.policy_id} 第{r.clause_id}条 · {matter_label(r.matter)} · {LINE_STATUS_WORDS.get(r.status, r.status)} · 实付 {yuan(int(r.final_amount))} 元[/]", highlight=False)
             console.print(r.explanation, highlight=False, soft_wrap=True)

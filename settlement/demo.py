@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .fact_registry import MONEY_STATISTICS
 from .ingest.contract import FILES_BY_NAME, LEVEL_LABELS
 from .money import fen_column_to_yuan_text, fen_to_yuan_grouped
 from .policies import Catalog, load_catalog
@@ -221,7 +222,7 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
                 row["online_retail_growth"] = f"{level[yi][i] / prev[i] - 1:.4f}"
             stats_rows.append(row)
     stats = pd.DataFrame(stats_rows)
-    for col in ("online_retail", "retail_sales", "wholesale_sales", "operating_revenue", "online_sales", "crossborder_exports", "independent_site_sales", "local_contribution"):
+    for col in MONEY_STATISTICS:
         vals = stats[col]
         known = vals.notna()
         text = pd.Series("", index=stats.index, dtype=object)
@@ -290,7 +291,7 @@ def _applications(rng, catalog: Catalog, year: int, enterprises: pd.DataFrame, s
                     ops = ops[ops["kind"] == clause.park_kind]
                 chosen = [int(ent_index[u]) for u in ops["operator_uscc"]][:k] if len(ops) else []
             else:
-                key = exports if "usd" in str(clause.units.fact if clause.units else "") or "cbec" in (clause.matter or "") else online
+                key = exports if "usd" in str(getattr(clause, "units", None) and clause.units.fact or "") or "cbec" in (clause.matter or "") else online
                 order = local[np.argsort(-key[local], kind="stable")]
                 top = order[: max(k, len(order) // 3)]
                 first = [i for i in preferred.get((policy.id, clause.id), []) if i in set(local)]
@@ -328,7 +329,8 @@ def _needs(clause: Clause, rng) -> dict[str, object]:
             elif c.op in (">=", ">"):
                 bump = Fraction(int(rng.integers(100, 160)), 100)
                 needs[field] = max(needs.get(field, 0), Fraction(value) * bump + (1 if c.op == ">" else 0))
-    if clause.tiers and clause.metric and clause.metric.startswith("application.") and clause.tiers[0].level is None:
+    tiers, metric = getattr(clause, "tiers", None), getattr(clause, "metric", None)
+    if tiers and metric and metric.startswith("application.") and tiers[0].level is None:
         tier = clause.tiers[int(rng.integers(0, len(clause.tiers)))]
         field = clause.metric.split(".", 1)[1]
         value = Fraction(check_value(clause.metric, tier.threshold)) * Fraction(int(rng.integers(100, 130)), 100)
@@ -351,7 +353,7 @@ def _application_row(rng, policy: Policy, clause: Clause, year: int, uscc: str, 
         quantity = int(rng.integers(1, 4))
     elif clause.kind == "unit":
         quantity = int(rng.integers(1, 4))
-        if clause.units and clause.units.times_months:
+        if clause.units.times_months:
             quantity = int(rng.integers(300, 3000))
             months = int(rng.choice([6, 12, 12, 12]))
     elif clause.kind in ("fixed", "tiered", "step"):
@@ -362,12 +364,14 @@ def _application_row(rng, policy: Policy, clause: Clause, year: int, uscc: str, 
         quantity = int(Fraction(needs["quantity"]))
     if "base_amount" in needs and base is None:
         base = need_base
-    levels = list(clause.unit_amount_by_level or clause.item_cap_by_level or clause.step_by_level or {})
-    if clause.tiers and clause.tiers[0].level is not None:
-        levels = [t.level for t in clause.tiers]
+    by_level = getattr(clause, "unit_amount_by_level", None) or getattr(clause, "step_by_level", None)
+    levels = list(by_level or clause.item_cap_by_level or {})
+    tiers = getattr(clause, "tiers", None)
+    if tiers and tiers[0].level is not None:
+        levels = [t.level for t in tiers]
     if levels:
         level = str(rng.choice(levels))
-    if clause.step_by_level and "retail" in clause.step_by_level and rng.random() < 0.8:
+    if getattr(clause, "step_by_level", None) and "retail" in clause.step_by_level and rng.random() < 0.8:
         level = "retail"
     if "level" in needs:
         level = str(needs["level"])

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .ingest.contract import ANNUAL_STATS
+
 
 @dataclass(frozen=True)
 class FactInfo:
     name: str
     type: str
     label: str
+    growth_of: str | None = None  # a growth rate: of which statistic, year on year
 
 
 _FACTS = [
-    # stats of the settlement year (annual_stats.csv)
+    # statistics of the settlement year (annual_stats.csv)
     FactInfo("online_retail", "money", "网络零售额"),
     FactInfo("retail_sales", "money", "零售额"),
     FactInfo("wholesale_sales", "money", "批发额"),
@@ -33,8 +36,8 @@ _FACTS = [
     FactInfo("limit_above", "bool", "限上（纳统）"),
     # derived per enterprise and year
     FactInfo("crossborder_exports_usd", "usd", "跨境电商出口额（美元）"),
-    FactInfo("retail_growth", "ratio", "零售额同比增速"),
-    FactInfo("online_retail_growth", "ratio", "网络零售额同比增速"),
+    FactInfo("retail_growth", "ratio", "零售额同比增速", growth_of="retail_sales"),
+    FactInfo("online_retail_growth", "ratio", "网络零售额同比增速", growth_of="online_retail"),
     FactInfo("retail_growth_2y", "growth2", "零售额近两年平均增速"),
     FactInfo("online_retail_growth_2y", "growth2", "网络零售额近两年平均增速"),
     FactInfo("retail_growth_above_region_average", "bool", "零售额增速高于全区平均增速"),
@@ -60,10 +63,19 @@ _FACTS = [
 ]
 
 FACTS: dict[str, FactInfo] = {f.name: f for f in _FACTS}
+# The statistics in money are the money columns of annual_stats.csv (the landing contract names
+# them once); the growth rates say what they are the growth of. Everything else reads these.
+MONEY_STATISTICS: tuple[str, ...] = tuple(c.code for c in ANNUAL_STATS.columns if c.type == "money")
+GROWTH: dict[str, str] = {f.name: f.growth_of for f in _FACTS if f.growth_of}
 # last year's figure of every money fact: "<name>@prev"
 for _f in list(_FACTS):
     if _f.type == "money":
         FACTS[f"{_f.name}@prev"] = FactInfo(f"{_f.name}@prev", "money", f"上年{_f.label}")
+
+
+_unnamed = [name for name in MONEY_STATISTICS if name not in FACTS]
+if _unnamed:  # a statistic added to the contract must be given its label and type here
+    raise RuntimeError(f"annual_stats columns without a fact: {_unnamed}")
 
 
 def fact(name: str) -> FactInfo:

@@ -25,13 +25,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 
-from settlement.engine.fact_registry import FACTS  # the names and types of facts only
+from settlement.fact_registry import FACTS, GROWTH, MONEY_STATISTICS  # the names and types of facts only
 from settlement.ingest.contract import NUMBER_SCALE, RATIO_SCALE
 from settlement.policies.schema import Clause, Condition, Policy, check_value
 
-MONEY = ("online_retail", "retail_sales", "wholesale_sales", "operating_revenue", "online_sales",
-         "crossborder_exports", "independent_site_sales", "local_contribution")
-GROWTH = {"retail_growth": "retail_sales", "online_retail_growth": "online_retail"}
+MONEY = MONEY_STATISTICS
 NUMERIC = ("money", "usd", "ratio", "count", "int")
 
 
@@ -453,7 +451,7 @@ class Reference:
         amount = line.amount
         if clause.once and paid_total > 0 and not line.excluded:
             amount = 0
-        if clause.mode == "differential":
+        if getattr(clause, "mode", None) == "differential":
             amount = max(0, amount - paid_total)
         capped = amount
         if clause.cap is not None:
@@ -573,9 +571,9 @@ class Reference:
         if qual is None or not qual <= self.year <= qual + clause.award_years - 1:
             return False, 0
         k = clause.baseline_years
-        base_sum = sum(_int(self.stats_of[(uscc, y)].get("local_contribution")) or 0 for y in range(qual - k, qual) if (uscc, y) in self.stats_of)
+        base_sum = sum(_int(self.stats_of[(uscc, y)].get(clause.contribution)) or 0 for y in range(qual - k, qual) if (uscc, y) in self.stats_of)
         f = self.facts[uscc]
-        cur = f["local_contribution"]
+        cur = f[clause.contribution]
         tier = highest_tier(clause, f)
         if cur is None or tier < 0:
             return True, 0

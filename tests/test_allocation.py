@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 
 from settlement.allocation import allocate
+from settlement.engine.cases import case_frames
 from settlement.engine.context import YearContext
-from settlement.policies.cases import case_frames
 from settlement.uscc import make_uscc
 
 
@@ -91,7 +91,7 @@ def _generic_lines(rows):
 
 
 def _ctx_regions(catalog, payees_regions, year=2025):
-    from settlement.policies.cases import case_frames
+    from settlement.engine.cases import case_frames
 
     policy = catalog.policy("cixi-2024-8")
     frames = case_frames(policy, policy.clause("2.1"), policy.clause("2.1").tests[0])

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from settlement.allocation import allocate
+from settlement.engine.cases import case_frames
 from settlement.engine.context import YearContext
 from settlement.policies import load_catalog
-from settlement.policies.cases import case_frames
 from settlement.uscc import make_uscc
 
 CATALOG = load_catalog()

@@ -2,9 +2,9 @@
 
 import pytest
 
+from settlement.engine.cases import run_case
 from settlement.money import fen_to_yuan_text
 from settlement.policies import load_catalog
-from settlement.policies.cases import run_case
 
 CATALOG = load_catalog()
 CASES = [

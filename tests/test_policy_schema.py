@@ -75,9 +75,23 @@ def test_yaml_is_loaded_safely(tmp_path):
         load_catalog(folder)
 
 
-def test_every_matter_has_a_chinese_name():
-    from settlement.engine.matters import MATTERS
-
+def test_every_matter_has_one_chinese_name_in_the_yaml(tmp_path):
     catalog = load_catalog()
-    unnamed = sorted({c.matter for p in catalog.policies for c in p.clauses if c.matter and c.matter not in MATTERS})
-    assert unnamed == []
+    assert catalog.matter_label("rent") == "房租补助"
+    assert all(c.matter_label for p in catalog.policies for c in p.clauses if c.matter)
+    folder = _broken(tmp_path, lambda d: _clause(d, "2.1").pop("matter_label"))
+    with pytest.raises(PolicyLoadError, match="条款 2.1.*matter_label"):
+        load_catalog(folder)
+
+
+def test_one_matter_with_two_names_is_refused(tmp_path):
+    folder = _broken(tmp_path, lambda d: _clause(d, "2.2").update(matter="tmall_store", matter_label="新注册天猫旗舰店"))
+    with pytest.raises(PolicyLoadError, match="事项 tmall_store 的名称不一致"):
+        load_catalog(folder)
+
+
+def test_a_field_of_another_kind_is_refused(tmp_path):
+    folder = _broken(tmp_path, lambda d: _clause(d, "2.1").update(rate="85%"))
+    with pytest.raises(PolicyLoadError) as info:
+        load_catalog(folder)
+    assert "条款 2.1" in str(info.value) and "rate" in str(info.value)

@@ -9,8 +9,8 @@ import pytest
 
 from settlement.engine.conditions import compare
 from settlement.engine.exact import Rational
-from settlement.engine.fact_registry import FACTS
 from settlement.engine.facts import FactTable
+from settlement.fact_registry import FACTS
 from settlement.policies import load_catalog
 from settlement.policies.schema import check_value
 
@@ -21,7 +21,7 @@ def _thresholds():
     out = []
     for p in load_catalog().policies:
         for c in p.clauses:
-            for t in c.tiers or []:
+            for t in getattr(c, "tiers", None) or []:
                 if t.threshold is not None:
                     out.append(pytest.param(p.two_year_average, c.metric, t.op, t.threshold, id=f"{p.id}:{c.id}:tier:{t.threshold}"))
             stack = [c.conditions] if c.conditions else []

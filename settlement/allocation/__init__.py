@@ -22,7 +22,6 @@ from ..engine.exact import AmountOverflow, add_at
 from ..engine.facts import FactError
 from ..engine.frames import lines_frame
 from ..engine.grouping import Pairs, codes_of, group_starts, in_order, pairs, positions_in, text_rank
-from ..engine.matters import matter_label
 from ..money import div_half_up, largest_remainder
 from ..policies import Catalog
 
@@ -144,7 +143,7 @@ def apply_no_double_benefit(lines: _Lines, catalog: Catalog) -> None:
     lines["status"][losers] = "superseded"
     short = {p.id: p.short_name for p in catalog.policies}
     label = "《" + np.array([short.get(p, p) for p in policy_ids[win_of_loser]], dtype=object) + "》第" + clause_ids[win_of_loser] + "条"
-    matters = np.array([matter_label(m) for m in lines["matter"][losers]], dtype=object)
+    matters = np.array([catalog.matter_label(m) for m in lines["matter"][losers]], dtype=object)
     lines.append(
         "explanation", losers,
         "就高不重复：同一事项“", matters, "”已按", label, tx.fen_column_words(lines["capped_amount"][win_of_loser], "（"), "）奖励，本项不再兑现",

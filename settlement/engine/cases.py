@@ -8,16 +8,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from ..fact_registry import GROWTH, MONEY_STATISTICS
 from ..ingest.contract import NUMBER_SCALE, RATIO_SCALE
 from ..money import to_fraction, yuan_to_fen
+from ..policies.schema import Clause, Policy, TestCase
 from ..uscc import make_uscc
-from .schema import Clause, Policy, TestCase
 
 CASE_USCC = make_uscc("9", "1", "330000", "TE5T00001")
-MONEY = {
-    "online_retail", "retail_sales", "wholesale_sales", "operating_revenue", "online_sales",
-    "crossborder_exports", "independent_site_sales", "local_contribution",
-}
+MONEY = set(MONEY_STATISTICS)
 
 
 def _fen(v) -> int | None:
@@ -29,9 +27,9 @@ def _nano(v) -> int | None:
 
 
 def stats_frame(rows: list[dict]) -> pd.DataFrame:
-    cols = ["uscc", "year", *sorted(MONEY), "retail_growth", "online_retail_growth", "limit_above"]
+    cols = ["uscc", "year", *sorted(MONEY), *GROWTH, "limit_above"]
     frame = pd.DataFrame(rows, columns=cols)
-    for c in [*MONEY, "retail_growth", "online_retail_growth"]:
+    for c in [*MONEY, *GROWTH]:
         frame[c] = frame[c].astype("Int64")
     frame["year"] = frame["year"].astype(np.int64)
     frame["limit_above"] = frame["limit_above"].fillna(False).astype(bool)
@@ -65,7 +63,7 @@ def _stats_rows(uscc: str, stats: dict, year: int) -> list[dict]:
         for k, v in values.items():
             if k in MONEY:
                 row[k] = _fen(v)
-            elif k in ("retail_growth", "online_retail_growth"):
+            elif k in GROWTH:
                 row[k] = _nano(v)
         rows.append(row)
     if year not in stats:
@@ -157,8 +155,8 @@ def _plain(value) -> str:
 
 def run_case(catalog, policy: Policy, clause: Clause, case: TestCase) -> pd.DataFrame:
     """The lines of ``clause`` for the case's payee (empty when the clause did not fire)."""
-    from ..engine.context import YearContext
-    from ..engine.evaluate import application_lines, data_lines, render
+    from .context import YearContext
+    from .evaluate import application_lines, data_lines, render
 
     frames = case_frames(policy, clause, case)
     ctx = YearContext(year=case.year, catalog=catalog, **frames)

@@ -14,9 +14,9 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from ..fact_registry import FACTS
 from ..policies.schema import Condition, check_value
 from .exact import cmp
-from .fact_registry import FACTS
 from .facts import FactTable
 from .text import describe_comparison
 

@@ -17,15 +17,12 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from ..fact_registry import GROWTH, MONEY_STATISTICS
 from ..ingest.contract import NUMBER_SCALE, RATIO_SCALE
 from .exact import Rational, add_at, as_int_array, compare_products, masked_parts, mul
 from .grouping import any_per, compose, group_starts, min_per
 
-MONEY_METRICS = (
-    "online_retail", "retail_sales", "wholesale_sales", "operating_revenue", "online_sales",
-    "crossborder_exports", "independent_site_sales", "local_contribution",
-)
-GROWTH = {"retail_growth": "retail_sales", "online_retail_growth": "online_retail"}
+MONEY_METRICS = MONEY_STATISTICS
 
 
 class FactError(Exception):

@@ -18,14 +18,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..fact_registry import FACTS
 from ..policies.schema import Clause, Condition, Policy
 from . import text as tx
 from .conditions import Leaf, evaluate
 from .context import YearContext
-from .evaluate import metric_words, tier_amounts, tier_index, tier_words
-from .fact_registry import FACTS
 from .facts import FactError
-from .matters import matter_label
+from .tiers import tier_amounts, tier_index, tier_words
+from .wording import metric_words
 
 COLUMNS = ["township", "name", "uscc", "region_code", "policy_id", "policy", "clause_id", "reward", "conditions", "needs",
            "estimate_fen", "estimate", "explanation"]
@@ -68,7 +68,7 @@ def needs(clause: Clause) -> str:
         fields.append(FACTS["application.approved_amount"].label)
     elif clause.kind == "tiered" and (clause.metric or "").startswith("application."):
         fields.append(FACTS[clause.metric].label)
-    if clause.item_cap_by_level or clause.unit_amount_by_level:
+    if clause.item_cap_by_level or getattr(clause, "unit_amount_by_level", None):
         fields.append(FACTS["application.level"].label)
     fields += [FACTS[f].label for f in _application_facts(clause.conditions)]
     seen = list(dict.fromkeys(fields))
@@ -160,7 +160,7 @@ def clause_prospects(policy: Policy, clause: Clause, part: Condition | None, ctx
         estimate[:] = int(clause.amount)
     conditions = tx.join_columns(*[part for k, w in enumerate(words) for part in (([] if k == 0 else ["；"]) + [w])]) if words else np.full(len(rows), "", dtype=object)
     estimate_text = np.where(estimate >= 0, tx.fen_column_words(np.maximum(estimate, 0)), ESTIMATE_BY_MATERIALS).astype(object)
-    reward = f"第{clause.id}条 {matter_label(clause.matter)}" if clause.matter else f"第{clause.id}条"
+    reward = f"第{clause.id}条 {clause.matter_label}" if clause.matter else f"第{clause.id}条"
     need = needs(clause)
     once = "（一次性奖励，此前未在本条获奖）" if clause.once else ""
     explanation = tx.join_columns(

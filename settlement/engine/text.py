@@ -10,9 +10,9 @@ from itertools import repeat
 import numpy as np
 import pandas as pd
 
+from ..fact_registry import FACTS
 from ..ingest.contract import LEVEL_LABELS
 from ..policies.schema import Condition, check_value
-from .fact_registry import FACTS
 
 OP_WORDS = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜", "==": "为", "!=": "不为"}
 

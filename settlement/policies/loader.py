@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .schema import Clause, Policy
+from .schema import KINDS, Clause, Policy
 
 POLICY_DIR = Path(__file__).parent
 # The catalog's order: it breaks no-double-benefit ties (settlement-semantics, detail 10).
@@ -28,6 +28,21 @@ class Catalog:
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.policies}
+        self.matter_labels: dict[str, str] = {}  # matter code -> its Chinese name, from the clauses
+        for p in self.policies:
+            for c in p.clauses:
+                if c.matter is None:
+                    continue
+                known = self.matter_labels.setdefault(c.matter, c.matter_label)
+                if known != c.matter_label:
+                    raise PolicyLoadError(
+                        f"事项 {c.matter} 的名称不一致：{p.id} 第{c.id}条写作“{c.matter_label}”，"
+                        f"其他条款写作“{known}”。同一事项（就高不重复按它比较）只能有一个名称"
+                    )
+
+    def matter_label(self, code: str) -> str:
+        """The Chinese name of a matter (事项), as its clauses' ``matter_label`` give it."""
+        return self.matter_labels.get(code, code)
 
     def policy(self, policy_id: str) -> Policy:
         return self.by_id[policy_id]
@@ -45,9 +60,19 @@ class Catalog:
         return [p for p in self.policies if p.in_force(year)]
 
 
+def _message(err: dict) -> str:
+    if err["type"] == "union_tag_invalid":
+        return f"kind {err['input'].get('kind')!r} 不是已知的条款类型（可用：{'、'.join(KINDS)}）"
+    if err["type"] == "extra_forbidden" and len(err["loc"]) >= 5 and err["loc"][4] in KINDS:
+        return f"kind {err['loc'][4]} 的条款没有这个字段（多写了，或写错了字段名/类型）"
+    return err["msg"]
+
+
 def _where(raw: dict, loc: tuple) -> str:
-    """'条款 4.1 的 tiers.0.amount' from a pydantic error location."""
+    """'条款 4.1 的 tiers.0.amount' from a pydantic error location (the kind tag left out)."""
     parts = list(loc)
+    if len(parts) >= 5 and parts[0] == "articles" and parts[2] == "clauses" and parts[4] in KINDS:
+        del parts[4]
     if len(parts) >= 4 and parts[0] == "articles" and parts[2] == "clauses":
         try:
             clause = raw["articles"][parts[1]]["clauses"][parts[3]]
@@ -89,7 +114,7 @@ def load_policy_file(path: Path) -> tuple[Policy, str]:
     except ValidationError as exc:
         lines = [f"{Path(path).name}：政策文件有误"]
         for err in exc.errors():
-            lines.append(f"  - {_where(raw, tuple(err['loc']))}：{err['msg']}")
+            lines.append(f"  - {_where(raw, tuple(err['loc']))}：{_message(err)}")
         raise PolicyLoadError("\n".join(lines)) from None
     if policy.id != Path(path).stem:
         raise PolicyLoadError(f"{Path(path).name}：文件名应与政策编号 id（{policy.id}）一致")

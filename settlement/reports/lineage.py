@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from ..engine.fact_registry import FACTS
+from ..fact_registry import FACTS
 from ..policies import Catalog
 from ..policies.schema import Clause
 
@@ -64,14 +64,16 @@ def read_sources(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
 
 def clause_facts(clause: Clause) -> set[str]:
     facts: set[str] = set()
-    for cond in (clause.conditions, clause.qualify):
+    for cond in (clause.conditions, getattr(clause, "qualify", None)):
         if cond is not None:
             facts |= cond.facts()
-    if clause.metric:
-        facts.add(clause.metric)
-    if clause.units and clause.units.fact:
-        facts.add(clause.units.fact)
-    for step in (clause.step_by_level or {}).values():
+    for name in ("metric", "contribution"):
+        if getattr(clause, name, None):
+            facts.add(getattr(clause, name))
+    units = getattr(clause, "units", None)
+    if units is not None and units.fact:
+        facts.add(units.fact)
+    for step in (getattr(clause, "step_by_level", None) or {}).values():
         facts.add(step.metric)
     return facts
 
@@ -88,7 +90,7 @@ def statistics_facts(clause: Clause) -> set[str]:
 def years_read(clause: Clause, year: int) -> list[int] | None:
     """The statistics years a clause looks at for its subject; None: every year on record."""
     facts = clause_facts(clause)
-    if clause.mode == "first_crossing" or clause.kind == "contribution_increment" or "first_limit_above_this_year" in facts:
+    if getattr(clause, "mode", None) == "first_crossing" or clause.kind == "contribution_increment" or "first_limit_above_this_year" in facts:
         return None
     years = {year}
     growth = any(f.endswith("@prev") or f.endswith("_growth") or f.endswith("average") for f in facts)

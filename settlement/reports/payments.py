@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from ..config import Settings
-from ..engine.matters import matter_label
 from ..policies import Catalog
 
 
@@ -185,7 +184,7 @@ def payments(lines: pd.DataFrame, enterprises: pd.DataFrame, catalog: Catalog, s
 
 def clause_words(frame: pd.DataFrame, catalog: Catalog) -> pd.Series:
     """第4.3条 境外展会补助: the clause and the reward's name (its matter)."""
-    return pd.Series([f"第{c}条 {matter_label(m)}" if m else f"第{c}条" for c, m in zip(frame["clause_id"], frame["matter"], strict=True)],
+    return pd.Series([f"第{c}条 {catalog.matter_label(m)}" if m else f"第{c}条" for c, m in zip(frame["clause_id"], frame["matter"], strict=True)],
                      index=frame.index, dtype=object)
 
 

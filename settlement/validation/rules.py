@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..fact_registry import GROWTH
 from ..ingest import Landing
 from ..ingest.parse import PROBLEM_COLUMNS
 from ..policies import Catalog
@@ -370,8 +371,9 @@ def _usd_needed(apps: pd.DataFrame | None, catalog: Catalog, year: int) -> list[
     for p in catalog.policies:
         for c in p.clauses:
             facts = c.conditions.facts() if c.conditions else set()
-            if c.units and c.units.fact:
-                facts.add(c.units.fact)
+            units = getattr(c, "units", None)
+            if units is not None and units.fact:
+                facts.add(units.fact)
             if any(f.endswith("_usd") for f in facts):
                 usd.append((p.id, c.id))
     present = set(zip(apps["policy_id"], apps["clause_id"], strict=True))
@@ -381,10 +383,10 @@ def _usd_needed(apps: pd.DataFrame | None, catalog: Catalog, year: int) -> list[
 def _history_warnings(stats: pd.DataFrame, file: str, warnings: _Collector) -> None:
     """Reported growth far from the growth computed from last year's row (> 0.5 percentage
     points), and jumps of more than 10x year on year. Exact integer arithmetic."""
-    prev = stats[["uscc", "year", "online_retail", "retail_sales"]].assign(year=stats["year"] + 1)
+    prev = stats[["uscc", "year", *GROWTH.values()]].assign(year=stats["year"] + 1)
     merged = stats.merge(prev, on=["uscc", "year"], how="left", suffixes=("", "_prev"))
     merged.index = stats.index
-    for growth, metric in (("retail_growth", "retail_sales"), ("online_retail_growth", "online_retail")):
+    for growth, metric in GROWTH.items():
         if growth not in merged:
             continue
         rep = merged[growth]
@@ -398,7 +400,7 @@ def _history_warnings(stats: pd.DataFrame, file: str, warnings: _Collector) -> N
         diff = r * p - (c - p) * 10**9
         far = np.asarray(np.abs(diff) > p * (5 * 10**6), dtype=bool) & ok.to_numpy()
         warnings.add(file, stats, far, growth, "growth_mismatch", "warning", WARNING_MESSAGES)
-    for metric in ("online_retail", "retail_sales"):
+    for metric in sorted(GROWTH.values()):
         cur = merged[metric]
         pre = merged[f"{metric}_prev"]
         ok = cur.notna() & pre.notna() & (pre.fillna(0) > 0)
