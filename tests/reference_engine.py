@@ -375,10 +375,10 @@ class Reference:
             base = f["application.base_amount"]
             ok = base is not None
             value = Fraction(base or 0) * Fraction(clause.rate)
-            if clause.units is not None and clause.units.max_units is not None:
+            if clause.quantity_limit is not None:
                 q = f["application.quantity"]
                 q = q if q is not None and q > 0 else Fraction(1)
-                value = value * min(q, clause.units.max_units) / q
+                value = value * min(q, clause.quantity_limit) / q
             amount = half_up(value.numerator, value.denominator)
         elif kind == "unit":
             amount, ok = self.unit(policy, clause, f)

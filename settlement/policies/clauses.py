@@ -116,13 +116,13 @@ class FixedClause(ClauseBase):
 
 
 class RateClause(ClauseBase):
-    """A share of an application's amount (按费用的X%). ``units.max_units``: at most that many of
+    """A share of an application's amount (按费用的X%). ``quantity_limit``: at most that many of
     the application's quantity count (展位费 x 70% x min(展位数, 6) / 展位数)."""
 
     kind: Literal["rate"]
     rate: Ratio
     base: str = "application.base_amount"
-    units: Units | None = None
+    quantity_limit: int | None = None
 
 
 class UnitClause(ClauseBase):

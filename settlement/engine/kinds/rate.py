@@ -1,5 +1,5 @@
 """kind ``rate``: a share of an application's amount (按费用的X%给予补助); with
-``units.max_units``, at most that many of the application's quantity count (hangzhou
+``quantity_limit``, at most that many of the application's quantity count (hangzhou
 4.3: 展位费 x 70% x min(展位数, 6) / 展位数)."""
 
 from __future__ import annotations
@@ -28,16 +28,15 @@ def application_amounts(job: ApplicationJob) -> Items:
     num = mul(as_int_array(base.num), rate.numerator)
     den = np.full(n, rate.denominator, dtype=np.int64)
     note = tx.fen_column_words(base.num) + f"×{tx.ratio_words(rate)}"
-    limit_units = clause.units.max_units if clause.units is not None else None
-    if limit_units is not None:
+    if clause.quantity_limit is not None:
         # base x rate x min(q, limit) / q
         qty = ft.rational("application.quantity")
         q = np.where(qty.known & (as_int_array(qty.num) > 0), as_int_array(qty.num), NUMBER_SCALE)
-        limit = np.minimum(q, limit_units * NUMBER_SCALE)
+        limit = np.minimum(q, clause.quantity_limit * NUMBER_SCALE)
         num = mul(num, limit)
         den = mul(den, q)
         share = (tx.scaled_column_words(limit, NUMBER_SCALE) + "/" + tx.scaled_column_words(q, NUMBER_SCALE)
-                 + f"（最多{limit_units}个）")
+                 + f"（最多{clause.quantity_limit}个）")
         note = np.where(q > limit, note + "×" + share, note)
     items.amount = fit_int64(div_half_up(num, den), job.apps["application_id"])
     items.note = note + "=" + tx.fen_column_words(items.amount)
