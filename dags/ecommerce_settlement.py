@@ -44,8 +44,8 @@ def ecommerce_settlement():
         the run at once with its report: retrying cannot fix it; a database error is retried."""
         from airflow.exceptions import AirflowFailException
 
+        from settlement.errors import InputError, RunRefused
         from settlement.orchestration import db_url, landing_dir, out_dir
-        from settlement.pipeline import InputError, RunRefused
         from settlement.stages import load_inputs
 
         try:

@@ -67,10 +67,10 @@ def _guard(fn, db: str | None = None):
 
     from .config import SettingsError
     from .engine.facts import FactError
+    from .errors import InputError, RunRefused
     from .ingest import LandingError
     from .ledger.db import DatabaseConfigError, db_url, scrub
     from .ledger.locks import LedgerBusy, YearBusy
-    from .pipeline import InputError, RunRefused
     from .policies import PolicyLoadError
 
     try:
@@ -225,9 +225,9 @@ def validate(
 
     def body():
         from .outputs import keep_validated, reject, staging_dir
-        from .pipeline import ingest, run_uid_for
-        from .pipeline import validate as run_validate
         from .policies import load_catalog
+        from .stages import ingest, run_uid_for
+        from .stages import validate as run_validate
 
         catalog = load_catalog()
         landing_data = ingest(year, landing)

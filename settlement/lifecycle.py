@@ -20,6 +20,7 @@ from . import __version__
 from .allocation import city_fractions, split_funding
 from .config import load_settings
 from .engine.frames import LINE_STATUS_WORDS
+from .errors import InputError, RunRefused
 from .ingest.contract import OBJECTIONS
 from .ingest.parse import parse_table
 from .ingest.readers import LandingError, read_table
@@ -30,7 +31,6 @@ from .ledger.locks import ledger_lock
 from .ledger.models import AwardLine, Enterprise, SettlementRun
 from .money import fen_to_yuan_text
 from .outputs import discard, promote, rejecting
-from .pipeline import InputError, RunRefused, compute, decorate, run_uid_for
 from .policies import load_catalog
 from .publish import RunOutputs, fixed_time, run_notes, summary_from, write_run_outputs
 from .reports.bank_files import BankFileError, bank_file_name, write_bank_files
@@ -39,7 +39,7 @@ from .reports.disbursement import write_disbursement
 from .reports.manifest import policy_totals
 from .reports.payments import missing_bank_details
 from .reports.runinfo import RunInfo
-from .stages import locked
+from .stages import decorate, locked, run_uid_for, settle_within
 from .uscc import uscc_valid
 from .workdays import CalendarError, nth_workday
 
@@ -350,7 +350,7 @@ def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = 
         previous = store.final_run(conn, year)
         if previous is None:
             raise RunRefused(f"{year}年尚未定稿，不需要更正；请直接重新运行 settlement run --year {year}。")
-        c = compute(conn, year, landing_root, out_root, catalog)
+        c = settle_within(conn, year, landing_root, out_root, catalog)
         with rejecting(out_root, year, c.run_uid):
             return _correct_computed(conn, c, previous, year, out_root, out_dir, catalog, runs, reason, today)
 

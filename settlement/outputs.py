@@ -97,8 +97,8 @@ def rejecting(out_root: Path, year: int, run_uid: str):
     try:
         yield staging_dir(out_root, year, run_uid)
     except Exception as exc:
+        from .errors import RunRefused
         from .ledger.locks import YearBusy
-        from .pipeline import RunRefused
 
         if isinstance(exc, (YearBusy, RunRefused)) and not staging_dir(out_root, year, run_uid).exists():
             raise

@@ -13,10 +13,10 @@ import pandas as pd
 from .config import load_settings
 from .engine.prospects import prospects as find_prospects
 from .explain import year_run
-from .ledger.store import read_context
 from .policies import load_catalog
 from .publish import fixed_time
 from .reports.prospects import write_prospects_csv, write_prospects_xlsx
+from .stages.compute import year_context
 
 
 @dataclass
@@ -36,7 +36,7 @@ class Prospects:
 def prospects_year(year: int, db: str | None, out_root: Path) -> Prospects:
     catalog = load_catalog()
     with year_run(year, db, "（可申报名单用同一份已校验入账的数据）") as (conn, run):
-        ctx = read_context(conn, year, catalog)
+        ctx = year_context(conn, year, catalog)
     frame, skipped = find_prospects(ctx)
     folder = Path(out_root) / str(year) / "prospects"  # beside the run's files, not among them
     folder.mkdir(parents=True, exist_ok=True)

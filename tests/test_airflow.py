@@ -175,7 +175,9 @@ def test_the_staged_year_equals_the_ledger_read(demo_landing, tmp_path):
     engine = make_engine(db)
     with engine.connect() as conn:
         frames = store.read_frames(conn, 2025)
-        from_ledger = store.read_context(conn, 2025, load_catalog())
+        from settlement.stages import year_context
+
+        from_ledger = year_context(conn, 2025, load_catalog())
     staged = staged_frames(Path(folder))
     assert set(staged) == set(frames)
     for name, frame in frames.items():

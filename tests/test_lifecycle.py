@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from settlement.errors import InputError, RunRefused
 from settlement.lifecycle import correct, finalize, publicize
-from settlement.pipeline import InputError, RunRefused, run
+from settlement.pipeline import run
 
 from landing_helpers import A, B, C, csv_bytes, write_landing
 

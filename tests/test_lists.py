@@ -18,10 +18,11 @@ import pytest
 from openpyxl import load_workbook
 from print_fit import problems
 
+from settlement.errors import InputError
 from settlement.hashing import sha256_of
 from settlement.lifecycle import finalize, publicize
 from settlement.money import fen_to_capitals
-from settlement.pipeline import InputError, run
+from settlement.pipeline import run
 from settlement.reports.bank_files import BankFileError, bank_file_bytes
 from settlement.reports.payments import payments
 

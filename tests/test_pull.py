@@ -96,7 +96,7 @@ def test_database_pull_settles_like_the_dropped_folder(pg_source, clean_demo, tm
 
 @pytest.mark.postgres
 def test_the_same_data_pulled_twice_gives_the_same_files_and_run(pg_source, tmp_path):
-    from settlement.pipeline import ingest
+    from settlement.stages import ingest
 
     landing = tmp_path / "landing"
     pull(YEAR, pg_source, landing)
@@ -327,7 +327,7 @@ def test_http_needs_a_token(tmp_path, monkeypatch):
 # --- folder ---------------------------------------------------------------------------------
 
 def test_folder_pull_copies_byte_for_byte(clean_demo, tmp_path):
-    from settlement.pipeline import ingest
+    from settlement.stages import ingest
 
     landing = tmp_path / "landing"
     result = pull(YEAR, str(clean_demo), landing)

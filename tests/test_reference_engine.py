@@ -9,9 +9,9 @@ from reference_engine import differences, engine_result, settle
 from settlement.allocation import allocate
 from settlement.demo import DemoSpec, write
 from settlement.engine.evaluate import evaluate_year
-from settlement.ledger import make_engine, store
+from settlement.ledger import make_engine
 from settlement.policies import load_catalog
-from settlement.stages import load_inputs
+from settlement.stages import load_inputs, year_context
 
 
 def _context(tmp_path, seed: int, enterprises: int, share: float):
@@ -21,7 +21,7 @@ def _context(tmp_path, seed: int, enterprises: int, share: float):
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
     load_inputs(2025, landing, tmp_path / "out", db)  # read, validate and load, as a run does
     with make_engine(db).connect() as conn:
-        return store.read_context(conn, 2025, catalog)
+        return year_context(conn, 2025, catalog)
 
 
 @pytest.mark.parametrize(("seed", "enterprises", "share"), [(20250101, 300, 0.0), (7, 600, 0.02), (99, 1000, 0.01)])

@@ -9,8 +9,6 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, delete, select, update
 
-from ..engine.context import YearContext
-from ..policies import Catalog
 from .load import (
     TABLES,
     Changes,
@@ -94,10 +92,6 @@ def paid_history(conn: Connection, year: int) -> pd.DataFrame:
     )
     out = pd.concat([ledger.astype({"year": "Int64", "amount": "Int64"}), prior], ignore_index=True)
     return out[out["amount"].fillna(0) > 0].reset_index(drop=True)
-
-
-def read_context(conn: Connection, year: int, catalog: Catalog) -> YearContext:
-    return YearContext(year=year, catalog=catalog, **read_frames(conn, year))
 
 
 def read_frames(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
@@ -212,6 +206,6 @@ def read_lines(conn: Connection, run_id: int) -> pd.DataFrame:
 
 
 __all__ = [
-    "TABLES", "Changes", "YearLocked", "load_clean", "paid_history", "read_context", "final_run", "current_run",
+    "TABLES", "Changes", "YearLocked", "load_clean", "paid_history", "final_run", "current_run",
     "save_draft", "read_lines",
 ]

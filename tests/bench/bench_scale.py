@@ -128,7 +128,7 @@ def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) 
     os.environ["SETTLEMENT_DATA_DOCS"] = "0"
     from reference_engine import differences, engine_result, settle
 
-    from settlement import pipeline
+    from settlement import stages as pipeline
     from settlement.allocation import allocate
     from settlement.config import load_settings
     from settlement.engine.context import YearContext
@@ -138,6 +138,7 @@ def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) 
     from settlement.reports.disbursement import write_disbursement
     from settlement.reports.publicity import write_publicity
     from settlement.reports.runinfo import RunInfo
+    from settlement.stages import year_context
 
     enterprises = enterprise_years // (HISTORY + 1)
     catalog = load_catalog()
@@ -162,7 +163,7 @@ def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) 
             drop()
     engine = make_engine(db)
     with engine.connect() as conn:
-        ctx = clock.stage("read", store.read_context, conn, YEAR, catalog)
+        ctx = clock.stage("read", year_context, conn, YEAR, catalog)
     frames = {k: getattr(ctx, k) for k in ("enterprises", "stats", "applications", "parks", "fx_rates", "budgets", "paid")}
     ctx = clock.stage("facts", lambda: YearContext(year=YEAR, catalog=catalog, **frames))
     lines = clock.stage("compute", evaluate_year, ctx)
