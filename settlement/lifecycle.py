@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select, update
 
 from . import __version__
 from .allocation import city_fractions, split_funding
@@ -24,11 +23,10 @@ from .errors import InputError, RunRefused
 from .ingest.contract import OBJECTIONS
 from .ingest.parse import parse_table
 from .ingest.readers import LandingError, read_table
-from .ledger import make_engine, migrate, store
-from .ledger.load import bulk_insert_frame
+from .ledger import make_engine, migrate, runs, store
 from .ledger.load import read_table as read_ledger_table
 from .ledger.locks import ledger_lock
-from .ledger.models import AwardLine, Enterprise, SettlementRun
+from .ledger.models import Enterprise
 from .money import fen_to_yuan_text
 from .outputs import discard, promote, rejecting
 from .policies import load_catalog
@@ -64,10 +62,6 @@ def _engine(db_url):
     return engine
 
 
-def _runs():
-    return SettlementRun.__table__
-
-
 def _open_draft(conn, year: int, when_final: str):
     """The year's draft (or publicity) run; refused when the year is final or has no draft."""
     if store.final_run(conn, year) is not None:
@@ -93,7 +87,6 @@ def publicize(year: int, start: date, working_days: int = 5, db_url: str | None 
         raise InputError(str(exc)) from None
     catalog = load_catalog()
     engine = _engine(db_url)
-    runs = _runs()
     with engine.begin() as conn:
         run = _open_draft(conn, year, f"{year}年已定稿，不能再公示。")
         message = run.message or ""
@@ -104,10 +97,10 @@ def publicize(year: int, start: date, working_days: int = 5, db_url: str | None 
                                  "如确需重新公示，请加 --restart --reason \"理由\"（理由记录在台账、manifest 和公示名单上）。")
             note = f"重新公示：原公示期{window}，改为{start.isoformat()}至{deadline.isoformat()}，理由：{restart_reason.strip()}"
             message = f"{message}\n{note}".strip()
-        conn.execute(update(runs).where(runs.c.id == run.id).values(status="publicity", publicity_start=start, publicity_deadline=deadline, message=message))
+        runs.set_status(conn, run.id, "publicity", publicity_start=start, publicity_deadline=deadline, message=message)
         enterprises = read_ledger_table(conn, Enterprise)
         lines = decorate(store.read_lines(conn, run.id), enterprises)
-        run = conn.execute(select(runs).where(runs.c.id == run.id)).first()
+        run = runs.run_by_id(conn, run.id)
         out_dir = Path(out_root) / str(year)
         info = RunInfo(year, run.run_uid, "publicity", __version__, (start.isoformat(), deadline.isoformat()), inputs=json.loads(run.input_sha256),
                        notes=run_notes(run))
@@ -253,7 +246,6 @@ def finalize(year: int, objections_path: Path | None = None, db_url: str | None 
     catalog = load_catalog()
     objections = read_objections(objections_path) if objections_path else None
     engine = _engine(db_url)
-    runs = _runs()
     out_dir = Path(out_root) / str(year)
     with engine.begin() as conn:
         run = _open_draft(conn, year, f"{year}年已经定稿，不能重复定稿；如需更正，请使用 settlement correct --year {year}。")
@@ -273,17 +265,16 @@ def finalize(year: int, objections_path: Path | None = None, db_url: str | None 
         now = datetime.now(UTC)
         early = f"公示期至{run.publicity_deadline.isoformat()}止，于{today.isoformat()}提前定稿" if before_deadline and today <= run.publicity_deadline else ""
         final_message = "\n".join(x for x in (run.message or "", early) if x)
-        result = conn.execute(runs.insert().values(
+        runs.set_status(conn, run.id, "finalized")
+        runs.insert_run(
+            conn, final,
             run_uid=uid, year=year, kind="final", status="final", input_sha256=run.input_sha256, policy_sha256=run.policy_sha256,
             code_version=__version__, started_at=now, finished_at=now, finalized_at=now, totals=json.dumps(totals, ensure_ascii=False, sort_keys=True),
             quarantined=run.quarantined, publicity_start=run.publicity_start, publicity_deadline=run.publicity_deadline,
             supersedes_run_id=run.id, objections=json.dumps(decisions.to_dict("records"), ensure_ascii=False, sort_keys=True),
             message=final_message,
             scale_factors=run.scale_factors, load_changes=run.load_changes, validation=run.validation,
-        ))
-        final_id = int(result.inserted_primary_key[0])
-        conn.execute(update(runs).where(runs.c.id == run.id).values(status="finalized"))
-        _insert_lines(conn, final_id, final)
+        )
         # the files are written before the ledger commits: a failed write leaves the year unfinalized
         changes = change_list(draft, final, decisions)
         window = (run.publicity_start.isoformat(), run.publicity_deadline.isoformat())
@@ -327,12 +318,6 @@ def _pay_lists(out_dir: Path, year: int, lines: pd.DataFrame, enterprises: pd.Da
     return _PayLists({name: digest, **banks}, money, by_source)
 
 
-def _insert_lines(conn, run_id: int, lines: pd.DataFrame) -> None:
-    frame = lines.assign(run_id=run_id, line_no=np.arange(1, len(lines) + 1))
-    cols = [c.name for c in AwardLine.__table__.columns if c.name != "id"]
-    bulk_insert_frame(conn, AwardLine.__table__, frame.reindex(columns=cols), cols)
-
-
 # -------------------------------------------------------------------------- correct
 
 @locked
@@ -344,7 +329,6 @@ def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = 
         raise InputError("更正必须写明理由（--reason）")
     catalog = load_catalog()
     engine = _engine(db_url)
-    runs = _runs()
     out_dir = Path(out_root) / str(year)
     with ledger_lock(engine, "load"), engine.begin() as conn:
         previous = store.final_run(conn, year)
@@ -352,10 +336,10 @@ def correct(year: int, landing_root: Path, out_root: Path, db_url: str | None = 
             raise RunRefused(f"{year}年尚未定稿，不需要更正；请直接重新运行 settlement run --year {year}。")
         c = settle_within(conn, year, landing_root, out_root, catalog)
         with rejecting(out_root, year, c.run_uid):
-            return _correct_computed(conn, c, previous, year, out_root, out_dir, catalog, runs, reason, today)
+            return _correct_computed(conn, c, previous, year, out_root, out_dir, catalog, reason, today)
 
 
-def _correct_computed(conn, c, previous, year, out_root, out_dir, catalog, runs, reason, today) -> LifecycleResult:
+def _correct_computed(conn, c, previous, year, out_root, out_dir, catalog, reason, today) -> LifecycleResult:
     """The correction run from what was computed: lines, change list, the lists of the differences."""
     old = decorate(store.read_lines(conn, previous.id), c.enterprises)
     new, carried = carry_objections(c.lines.copy(), old, json.loads(previous.objections or "[]"), catalog, c.enterprises)
@@ -376,23 +360,21 @@ def _correct_computed(conn, c, previous, year, out_root, out_dir, catalog, runs,
     if changes.empty:
         discard(out_root, year, c.run_uid)
         return LifecycleResult(year, previous.run_uid, "final", out_dir, message="按当前数据重新计算的结果与定稿完全相同，无需更正。")
-    n = conn.execute(select(runs.c.id).where(runs.c.year == year, runs.c.kind == "correction")).all()
-    k = len(n) + 1
+    k = runs.corrections_of(conn, year) + 1
     uid = f"{run_uid_for(year, c.landing.hashes, catalog.sha256)}-correction{k}"
     now = datetime.now(UTC)
     totals = policy_totals(new)
     # the ledger allows one final run per year: the one corrected steps down first
-    conn.execute(update(runs).where(runs.c.id == previous.id).values(status="superseded"))
-    result = conn.execute(runs.insert().values(
+    runs.set_status(conn, previous.id, "superseded")
+    runs.insert_run(
+        conn, new,
         run_uid=uid, year=year, kind="correction", status="final", input_sha256=json.dumps(c.landing.hashes, sort_keys=True),
         policy_sha256=json.dumps(catalog.sha256, sort_keys=True), code_version=__version__, started_at=now, finished_at=now, finalized_at=now,
         totals=json.dumps(totals, ensure_ascii=False, sort_keys=True), quarantined=c.quarantined, supersedes_run_id=previous.id,
         load_changes=json.dumps(c.load_changes, sort_keys=True), message=f"更正：{reason}",
         objections=json.dumps(carried.to_dict("records"), ensure_ascii=False, sort_keys=True),
         scale_factors=json.dumps(c.scale_factors, sort_keys=True), validation=json.dumps(c.validation.summary, ensure_ascii=False, sort_keys=True),
-    ))
-    run_id = int(result.inserted_primary_key[0])
-    _insert_lines(conn, run_id, new)
+    )
     suffix = f"correction{k}"
     window = (previous.publicity_start.isoformat(), previous.publicity_deadline.isoformat()) if previous.publicity_start else None
     info = RunInfo(year, uid, "correction", __version__, window, (today or date.today()).isoformat(), k, reason, inputs=c.landing.hashes)
@@ -411,9 +393,5 @@ def _correct_computed(conn, c, previous, year, out_root, out_dir, catalog, runs,
 def years_due_for_finalization(db_url: str | None = None, today: date | None = None) -> list[int]:
     """Years whose draft is in publicity and whose window has ended (for the daily check)."""
     today = today or date.today()
-    engine = _engine(db_url)
-    runs = _runs()
-    with engine.connect() as conn:
-        rows = conn.execute(select(runs.c.year).where(runs.c.status == "publicity", runs.c.publicity_deadline < today)).all()
-        final = {r.year for r in conn.execute(select(runs.c.year).where(runs.c.status == "final")).all()}
-    return sorted({int(r.year) for r in rows} - final)
+    with _engine(db_url).connect() as conn:
+        return runs.years_due(conn, today)

@@ -1,18 +1,15 @@
-"""Reading the ledger into the engine's frames, and writing runs and award lines."""
+"""Reading the ledger into the engine's frames, loading the clean rows, and what was paid
+before. The runs table and the award lines are :mod:`.runs`'.
+"""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-
-import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, select
 
 from .load import (
     TABLES,
     Changes,
-    bulk_insert_frame,
     prepare,
     read_table,
     replace_quarantine,
@@ -28,6 +25,16 @@ from .models import (
     Park,
     PriorAward,
     SettlementRun,
+)
+from .runs import (  # noqa: F401 (the runs' functions, as the stages call them)
+    complete_draft,
+    current_run,
+    final_run,
+    publicity_window,
+    record_validation,
+    run_by_uid,
+    run_status,
+    save_draft,
 )
 
 LOAD_ORDER = ("enterprises", "parks", "annual_stats", "applications", "fx_rates", "budgets", "prior_awards")
@@ -106,89 +113,6 @@ def read_frames(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
     budgets = read_table(conn, Budget, year=year)
     paid = paid_history(conn, year)
     return {"enterprises": enterprises, "stats": stats, "applications": apps, "parks": parks, "fx_rates": fx, "budgets": budgets, "paid": paid}
-
-
-def final_run(conn: Connection, year: int):
-    runs = SettlementRun.__table__
-    return conn.execute(select(runs).where(runs.c.year == year, runs.c.status == "final")).first()
-
-
-def current_run(conn: Connection, year: int):
-    """The newest draft or publicity run of the year."""
-    runs = SettlementRun.__table__
-    return conn.execute(
-        select(runs).where(runs.c.year == year, runs.c.status.in_(("draft", "publicity"))).order_by(runs.c.id.desc())
-    ).first()
-
-
-def save_draft(conn: Connection, run_uid: str, year: int, lines: pd.DataFrame, meta: dict) -> int:
-    """Record the draft run and its lines. The same inputs give the same ``run_uid``: the run's
-    lines are replaced (same values) and its status kept. A new run starts as ``running`` and
-    becomes the year's draft only when its files are written (:func:`complete_draft`)."""
-    runs = SettlementRun.__table__
-    now = datetime.now(UTC)
-    existing = conn.execute(select(runs).where(runs.c.run_uid == run_uid)).first()
-    values = {
-        "year": year,
-        "kind": "draft",
-        "input_sha256": json.dumps(meta["inputs"], sort_keys=True),
-        "policy_sha256": json.dumps(meta["policies"], sort_keys=True),
-        "code_version": meta["code_version"],
-        "finished_at": now,
-        "timings": json.dumps(meta.get("timings", {}), sort_keys=True),
-        "load_changes": json.dumps(meta.get("load_changes", {}), sort_keys=True),
-        "totals": json.dumps(meta.get("totals", {}), sort_keys=True, ensure_ascii=False),
-        "quarantined": int(meta.get("quarantined", 0)),
-        "scale_factors": json.dumps(meta.get("scale_factors", {}), sort_keys=True),
-        "message": meta.get("message", ""),
-    }
-    if existing is None:
-        result = conn.execute(runs.insert().values(run_uid=run_uid, status="running", started_at=meta.get("started_at", now), **values))
-        run_id = int(result.inserted_primary_key[0])
-    else:
-        run_id = int(existing.id)
-        conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
-        conn.execute(delete(AwardLine.__table__).where(AwardLine.__table__.c.run_id == run_id))
-    frame = lines.assign(run_id=run_id, line_no=np.arange(1, len(lines) + 1), uscc=lines["payee_uscc"])
-    cols = [c.name for c in AwardLine.__table__.columns if c.name != "id"]
-    bulk_insert_frame(conn, AwardLine.__table__, frame.reindex(columns=cols), cols)
-    return run_id
-
-
-def complete_draft(conn: Connection, run_id: int) -> None:
-    """The run's files are written: it becomes the year's draft; other drafts are superseded."""
-    runs = SettlementRun.__table__
-    row = conn.execute(select(runs.c.year, runs.c.status).where(runs.c.id == run_id)).first()
-    if row.status == "running":
-        conn.execute(update(runs).where(runs.c.id == run_id).values(status="draft"))
-    conn.execute(
-        update(runs).where(runs.c.year == row.year, runs.c.id != run_id, runs.c.status.in_(("draft", "publicity", "running"))).values(status="superseded")
-    )
-
-
-def run_by_uid(conn: Connection, run_uid: str):
-    runs = SettlementRun.__table__
-    return conn.execute(select(runs).where(runs.c.run_uid == run_uid)).first()
-
-
-def publicity_window(conn: Connection, run_id: int) -> tuple[str, str] | None:
-    runs = SettlementRun.__table__
-    row = conn.execute(select(runs.c.publicity_start, runs.c.publicity_deadline).where(runs.c.id == run_id)).first()
-    if row is None or row.publicity_start is None:
-        return None
-    return row.publicity_start.isoformat(), row.publicity_deadline.isoformat()
-
-
-def record_validation(conn: Connection, run_id: int, summary: dict) -> None:
-    """The validation summary of the run's inputs, kept with the run (the audit workbook is
-    written again from it at publicity and finalization)."""
-    runs = SettlementRun.__table__
-    conn.execute(update(runs).where(runs.c.id == run_id).values(validation=json.dumps(summary, ensure_ascii=False, sort_keys=True)))
-
-
-def run_status(conn: Connection, run_id: int) -> str:
-    runs = SettlementRun.__table__
-    return conn.execute(select(runs.c.status).where(runs.c.id == run_id)).scalar_one()
 
 
 def quarantine_counts(conn: Connection, year: int) -> dict[str, int]:
