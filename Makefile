@@ -24,8 +24,8 @@ demo: install
 	$(BIN)/settlement run --year $(YEAR) --landing landing --out out
 	$(BIN)/settlement prospects --year $(YEAR) --out out
 
-## test: the whole test suite (PostgreSQL tests are skipped, with the reason, when no server answers)
-test: install
+## test: ruff (lint, line length, formatting), then the whole test suite (PostgreSQL tests are skipped, with the reason, when no server answers)
+test: install lint
 	$(BIN)/pytest -q
 
 ## bench: every stage at 10k, 100k and 1M enterprise-years against the per-row reference, then
@@ -65,8 +65,10 @@ airflow-celery-check: install
 airflow-page-check: install
 	ops/airflow/page_check.sh $(YEAR)
 
+## lint: ruff's rules with the configured line length (E501 included) and its formatting, checked (make test runs it first)
 lint: install
-	$(BIN)/ruff check settlement tests dags
+	$(BIN)/ruff check settlement tests dags ops
+	$(BIN)/ruff format --check settlement tests dags ops
 
 clean:
 	rm -rf landing out var .pytest_cache

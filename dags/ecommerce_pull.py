@@ -29,8 +29,21 @@ LANDING_READY = landing_ready_asset()
     catchup=False,
     max_active_runs=1,
     tags=["settlement", "ecommerce", "yearly", "pull"],
-    default_args={"retries": 3, "retry_delay": timedelta(minutes=5), "retry_exponential_backoff": True, "owner": "commerce-bureau"},
-    params={"year": Param(None, type=["null", "integer"], minimum=2020, maximum=2100, description="拉取年度（手动运行时填写）")},
+    default_args={
+        "retries": 3,
+        "retry_delay": timedelta(minutes=5),
+        "retry_exponential_backoff": True,
+        "owner": "commerce-bureau",
+    },
+    params={
+        "year": Param(
+            None,
+            type=["null", "integer"],
+            minimum=2020,
+            maximum=2100,
+            description="拉取年度（手动运行时填写）",
+        )
+    },
     doc_md=__doc__,
 )
 def ecommerce_pull():

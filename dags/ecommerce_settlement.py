@@ -22,13 +22,23 @@ OUTPUTS = AssetAlias("settlement_draft_outputs")
 @dag(
     dag_id="ecommerce_settlement",
     description="电子商务扶持政策年度结算：导入 → 校验 → 计算 → 分配 → 输出草稿",
-    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("0 3 15 3 *", timezone="Asia/Shanghai"), assets=LANDING_READY),
+    schedule=AssetOrTimeSchedule(
+        timetable=CronTriggerTimetable("0 3 15 3 *", timezone="Asia/Shanghai"), assets=LANDING_READY
+    ),
     start_date=pendulum.datetime(2025, 1, 1, tz="Asia/Shanghai"),
     catchup=False,
     max_active_runs=1,  # one settlement at a time: two runs of a year never write together
     tags=["settlement", "ecommerce", "yearly"],
     default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "owner": "commerce-bureau"},
-    params={"year": Param(None, type=["null", "integer"], minimum=2020, maximum=2100, description="结算年度（手动运行时填写）")},
+    params={
+        "year": Param(
+            None,
+            type=["null", "integer"],
+            minimum=2020,
+            maximum=2100,
+            description="结算年度（手动运行时填写）",
+        )
+    },
     doc_md=__doc__,
 )
 def ecommerce_settlement():
@@ -76,7 +86,9 @@ def ecommerce_settlement():
         from settlement.orchestration import db_url, landing_dir, work_dir
         from settlement.stages import STAGED, allocate_year
 
-        return allocate_year(year, list(parts), landing_dir(), db_url(), loaded, staged=str(work_dir(year, run_id) / STAGED))
+        return allocate_year(
+            year, list(parts), landing_dir(), db_url(), loaded, staged=str(work_dir(year, run_id) / STAGED)
+        )
 
     @task(outlets=[OUTPUTS])
     def publish(year: int, allocated: dict, loaded: dict, outlet_events=None) -> dict:
@@ -84,7 +96,10 @@ def ecommerce_settlement():
         from settlement.stages import publish_year
 
         result = publish_year(year, out_dir(), allocated["run_uid"], db_url(), loaded["warnings"])
-        outlet_events[OUTPUTS].add(Asset(name=f"settlement_publicity_{year}", uri=f"file://{result['publicity']}"), extra={"run_uid": result["run_uid"]})
+        outlet_events[OUTPUTS].add(
+            Asset(name=f"settlement_publicity_{year}", uri=f"file://{result['publicity']}"),
+            extra={"run_uid": result["run_uid"]},
+        )
         return result
 
     year = resolve_year()

@@ -25,7 +25,13 @@ OUTPUTS = AssetAlias("settlement_final_outputs")
     tags=["settlement", "ecommerce", "finalize"],
     default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "owner": "commerce-bureau"},
     params={
-        "year": Param(None, type=["null", "integer"], minimum=2020, maximum=2100, description="定稿年度（手动运行时填写）"),
+        "year": Param(
+            None,
+            type=["null", "integer"],
+            minimum=2020,
+            maximum=2100,
+            description="定稿年度（手动运行时填写）",
+        ),
         "objections": Param(None, type=["null", "string"], description="异议处理结果文件路径（可选）"),
     },
     doc_md=__doc__,
@@ -51,7 +57,10 @@ def ecommerce_settlement_finalize():
         objections = Path(objections) if Path(objections).exists() else None
         result = finalize_year(year, objections, db_url(), out_dir())
         path = result.out_dir / f"disbursement_{year}.xlsx"
-        outlet_events[OUTPUTS].add(Asset(name=f"settlement_disbursement_{year}", uri=f"file://{path}"), extra={"run_uid": result.run_uid})
+        outlet_events[OUTPUTS].add(
+            Asset(name=f"settlement_disbursement_{year}", uri=f"file://{path}"),
+            extra={"run_uid": result.run_uid},
+        )
         return {"year": year, "run_uid": result.run_uid, "changes": int(len(result.changes))}
 
     finalize.expand(year=due_years())

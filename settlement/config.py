@@ -49,9 +49,15 @@ class Settings(_Strict):
     objection_rules: str = DEFAULT_OBJECTION_RULES  # 异议受理规则 (printed under the publicity list)
     publicity_working_days: int = Field(5, ge=1, le=60)
     purpose: str = "{year}年度电子商务扶持奖励"  # 用途 on each transfer ({year} is the settlement year)
-    signers: list[str] = Field(default_factory=lambda: ["制表人", "审核人", "负责人"])  # sign-off lines of the disbursement list
-    bank_file_encoding: Literal["utf-8-sig", "gbk"] = "utf-8-sig"  # bank batch-transfer CSV: UTF-8 with BOM, or GBK
-    funding_sources: dict[str, FundingSource] = Field(default_factory=dict)  # 资金来源 name -> its budget subject and document
+    signers: list[str] = Field(
+        default_factory=lambda: ["制表人", "审核人", "负责人"]
+    )  # sign-off lines of the disbursement list
+    bank_file_encoding: Literal["utf-8-sig", "gbk"] = (
+        "utf-8-sig"  # bank batch-transfer CSV: UTF-8 with BOM, or GBK
+    )
+    funding_sources: dict[str, FundingSource] = Field(
+        default_factory=dict
+    )  # 资金来源 name -> its budget subject and document
 
     @field_validator("bureau")
     @classmethod
@@ -68,25 +74,55 @@ class Settings(_Strict):
 
     def contact_line(self) -> str:
         """联系人科室、电话、地址、邮箱, as one line (the parts that are set)."""
-        parts = [(label, value) for label, value in (("承办科室", self.department), ("联系电话", self.phone), ("通讯地址", self.address),
-                                                    ("电子邮箱", self.email)) if value]
+        parts = [
+            (label, value)
+            for label, value in (
+                ("承办科室", self.department),
+                ("联系电话", self.phone),
+                ("通讯地址", self.address),
+                ("电子邮箱", self.email),
+            )
+            if value
+        ]
         return "；".join(f"{label}：{value}" for label, value in parts)
 
     def missing_contact(self) -> list[str]:
         """The publicity list's contact settings that are not set (named on the terminal)."""
-        return [f"{label}（{key}）" for key, label in (("department", "承办科室"), ("phone", "联系电话"), ("address", "通讯地址"), ("email", "电子邮箱"))
-                if not getattr(self, key)]
+        return [
+            f"{label}（{key}）"
+            for key, label in (
+                ("department", "承办科室"),
+                ("phone", "联系电话"),
+                ("address", "通讯地址"),
+                ("email", "电子邮箱"),
+            )
+            if not getattr(self, key)
+        ]
 
 
 LABELS = {
-    "bureau": "发布单位", "department": "承办科室", "phone": "联系电话", "address": "通讯地址", "email": "电子邮箱",
-    "objection_rules": "异议受理规则", "publicity_working_days": "公示工作日数", "purpose": "用途", "signers": "签字栏",
-    "bank_file_encoding": "银行批量文件编码", "funding_sources": "资金来源", "budget_subject": "预算科目", "allocation_document": "拨款文号",
+    "bureau": "发布单位",
+    "department": "承办科室",
+    "phone": "联系电话",
+    "address": "通讯地址",
+    "email": "电子邮箱",
+    "objection_rules": "异议受理规则",
+    "publicity_working_days": "公示工作日数",
+    "purpose": "用途",
+    "signers": "签字栏",
+    "bank_file_encoding": "银行批量文件编码",
+    "funding_sources": "资金来源",
+    "budget_subject": "预算科目",
+    "allocation_document": "拨款文号",
 }
 
 
 def settings_path(path: str | os.PathLike | None = None) -> Path | None:
-    candidate = path or os.environ.get("SETTLEMENT_SETTINGS") or ("settlement.yaml" if Path("settlement.yaml").exists() else None)
+    candidate = (
+        path
+        or os.environ.get("SETTLEMENT_SETTINGS")
+        or ("settlement.yaml" if Path("settlement.yaml").exists() else None)
+    )
     return Path(candidate) if candidate else None
 
 
@@ -99,7 +135,9 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
     except FileNotFoundError:
         raise SettingsError(f"设置文件不存在：{candidate}（SETTLEMENT_SETTINGS 指向的文件应存在）") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"设置文件无法读取：{candidate}（{type(exc).__name__}），请保存为 UTF-8 编码的 YAML") from None
+        raise SettingsError(
+            f"设置文件无法读取：{candidate}（{type(exc).__name__}），请保存为 UTF-8 编码的 YAML"
+        ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -39,14 +39,58 @@ REGIONS = {
     "330282": ("慈溪市", 0.24, ["浒山街道", "白沙路街道", "观海卫镇", "周巷镇"]),
     "331102": ("莲都区", 0.17, ["紫金街道", "岩泉街道", "南明山街道"]),
 }
-NAME_WORDS = ["云帆", "星河", "绿源", "恒达", "凯越", "锦程", "博远", "瑞丰", "华茂", "晨光", "青禾", "泓达", "正和", "众诚", "嘉润", "鼎新", "铭泰", "悦享", "优品", "匠心"]
+NAME_WORDS = [
+    "云帆",
+    "星河",
+    "绿源",
+    "恒达",
+    "凯越",
+    "锦程",
+    "博远",
+    "瑞丰",
+    "华茂",
+    "晨光",
+    "青禾",
+    "泓达",
+    "正和",
+    "众诚",
+    "嘉润",
+    "鼎新",
+    "铭泰",
+    "悦享",
+    "优品",
+    "匠心",
+]
 NAME_TRADES = ["电子商务", "网络科技", "供应链管理", "贸易", "跨境电商", "数字科技", "直播科技", "品牌管理"]
 BANKS = ["中国工商银行", "中国农业银行", "中国银行", "中国建设银行", "浙江农商银行", "宁波银行", "杭州银行"]
 # CNAPS bank codes (联行号) start with the bank's 3-digit code, then the city's 4-digit code
-BANK_CODES = {"中国工商银行": "102", "中国农业银行": "103", "中国银行": "104", "中国建设银行": "105", "浙江农商银行": "402", "宁波银行": "313", "杭州银行": "313"}
-BRANCH_CITY = {"330108": ("杭州", "3310"), "330106": ("杭州", "3310"), "330110": ("杭州", "3310"), "330109": ("杭州", "3310"),
-               "331122": ("丽水", "3430"), "330282": ("宁波", "3320"), "331102": ("丽水", "3430")}
-FX = {2020: "6.8976", 2021: "6.4515", 2022: "6.7261", 2023: "7.0467", 2024: "7.1217", 2025: "7.1884", 2026: "7.1500"}
+BANK_CODES = {
+    "中国工商银行": "102",
+    "中国农业银行": "103",
+    "中国银行": "104",
+    "中国建设银行": "105",
+    "浙江农商银行": "402",
+    "宁波银行": "313",
+    "杭州银行": "313",
+}
+BRANCH_CITY = {
+    "330108": ("杭州", "3310"),
+    "330106": ("杭州", "3310"),
+    "330110": ("杭州", "3310"),
+    "330109": ("杭州", "3310"),
+    "331122": ("丽水", "3430"),
+    "330282": ("宁波", "3320"),
+    "331102": ("丽水", "3430"),
+}
+FX = {
+    2020: "6.8976",
+    2021: "6.4515",
+    2022: "6.7261",
+    2023: "7.0467",
+    2024: "7.1217",
+    2025: "7.1884",
+    2026: "7.1500",
+}
 WAN = 10_000 * 100  # fen
 
 
@@ -58,7 +102,9 @@ class DemoSpec:
     seed: int = 20250101
     with_errors: bool = True
     history: int = 2  # years of statistics before the first folder's year
-    application_share: float = 0.0  # share of a policy's enterprises applying under each clause (0: a few per clause)
+    application_share: float = (
+        0.0  # share of a policy's enterprises applying under each clause (0: a few per clause)
+    )
     only_last_year: bool = False  # write the last year's folder only (benchmarks)
 
 
@@ -114,7 +160,11 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
     for i, nm in enumerate(names):
         if nm in seen:
             seen[nm] += 1
-            names[i] = nm.replace("有限公司", f"（{township[i]}）有限公司") if seen[nm] == 1 else nm.replace("有限公司", f"{seen[nm]}号有限公司")
+            names[i] = (
+                nm.replace("有限公司", f"（{township[i]}）有限公司")
+                if seen[nm] == 1
+                else nm.replace("有限公司", f"{seen[nm]}号有限公司")
+            )
         else:
             seen[nm] = 0
     reg_days = rng.integers(0, (date(last, 6, 30) - date(2012, 1, 1)).days, n)
@@ -140,9 +190,13 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
     parks = []
     members = np.full(n, "", dtype=object)
     entry = np.full(n, None, dtype=object)
-    park_specs = [("331122", "ecommerce", "缙云电商产业园"), ("331122", "crossborder", "缙云跨境电商园"),
-                  ("331102", "ecommerce", "丽水电商小微园"), ("331102", "crossborder", "丽水跨境电商小微园"),
-                  ("330282", "ecommerce", "慈溪新电商小镇")]
+    park_specs = [
+        ("331122", "ecommerce", "缙云电商产业园"),
+        ("331122", "crossborder", "缙云跨境电商园"),
+        ("331102", "ecommerce", "丽水电商小微园"),
+        ("331102", "crossborder", "丽水跨境电商小微园"),
+        ("330282", "ecommerce", "慈溪新电商小镇"),
+    ]
     for k, (reg, kind, pname) in enumerate(park_specs):
         local = np.flatnonzero((region == reg) & ~blacklisted)
         if len(local) < 4:
@@ -154,12 +208,23 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
         pid = f"P{reg}{k + 1:02d}"
         members[picked] = pid
         for i in picked:
-            entry[i] = date(2025, 1, 1) + timedelta(days=int(rng.integers(0, 300))) if rng.random() < 0.5 else date(2021, 3, 1) + timedelta(days=int(rng.integers(0, 900)))
+            entry[i] = (
+                date(2025, 1, 1) + timedelta(days=int(rng.integers(0, 300)))
+                if rng.random() < 0.5
+                else date(2021, 3, 1) + timedelta(days=int(rng.integers(0, 900)))
+            )
         parks.append(
             {
-                "park_id": pid, "name": pname, "operator_uscc": uscc[operator], "kind": kind,
-                "building_area_m2": str(int(rng.integers(12, 30)) * 1000), "occupancy_rate": f"{rng.integers(62, 96) / 100:.2f}",
-                "online_shops": str(int(rng.integers(35, 160))), "established_on": date(2025, 3, 1).isoformat() if reg == "331102" else date(2019, 5, 1).isoformat(),
+                "park_id": pid,
+                "name": pname,
+                "operator_uscc": uscc[operator],
+                "kind": kind,
+                "building_area_m2": str(int(rng.integers(12, 30)) * 1000),
+                "occupancy_rate": f"{rng.integers(62, 96) / 100:.2f}",
+                "online_shops": str(int(rng.integers(35, 160))),
+                "established_on": date(2025, 3, 1).isoformat()
+                if reg == "331102"
+                else date(2019, 5, 1).isoformat(),
             }
         )
         size[picked] *= 3.0  # park members are active sellers
@@ -186,7 +251,28 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
     first_limit_last = np.zeros(n, dtype=bool)  # never limit-above before the last year
     overrides: dict[tuple[int, str], dict[int, int]] = {}
     preferred: dict[tuple[str, str], list[int]] = {}
-    showcase = _plant(rng, years, region, blacklisted, members, entry, parks, uscc, level, retail_ratio, wholesale_ratio, export_ratio, site_ratio, crossborder, independent, limit_forced, first_limit_last, overrides, registered, last)
+    showcase = _plant(
+        rng,
+        years,
+        region,
+        blacklisted,
+        members,
+        entry,
+        parks,
+        uscc,
+        level,
+        retail_ratio,
+        wholesale_ratio,
+        export_ratio,
+        site_ratio,
+        crossborder,
+        independent,
+        limit_forced,
+        first_limit_last,
+        overrides,
+        registered,
+        last,
+    )
     preferred.update(showcase)
     stats_rows = []
     for yi, y in enumerate(years):
@@ -210,13 +296,19 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
         prev = level[yi - 1] if yi > 0 else None
         for i in np.flatnonzero(exists):
             row = {
-                "uscc": uscc[i], "year": str(y), "online_retail": online[i], "retail_sales": retail[i],
-                "wholesale_sales": wholesale[i], "operating_revenue": revenue[i],
+                "uscc": uscc[i],
+                "year": str(y),
+                "online_retail": online[i],
+                "retail_sales": retail[i],
+                "wholesale_sales": wholesale[i],
+                "operating_revenue": revenue[i],
                 "online_sales": online_sales[i] if rng.random() < 0.6 else None,
-                "crossborder_exports": exports[i], "independent_site_sales": site[i] if independent[i] else None,
+                "crossborder_exports": exports[i],
+                "independent_site_sales": site[i] if independent[i] else None,
                 "local_contribution": contribution[i] if rng.random() < 0.95 else None,
                 "limit_above": "1" if limit_above[i] else "0",
-                "retail_growth": None, "online_retail_growth": None,
+                "retail_growth": None,
+                "online_retail_growth": None,
             }
             if prev is not None and rng.random() < 0.3:
                 row["online_retail_growth"] = f"{level[yi][i] / prev[i] - 1:.4f}"
@@ -233,11 +325,18 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
 
     enterprises = pd.DataFrame(
         {
-            "uscc": uscc, "name": names, "region_code": region, "township": township,
-            "registered_on": [d.isoformat() for d in registered], "park_id": members,
+            "uscc": uscc,
+            "name": names,
+            "region_code": region,
+            "township": township,
+            "registered_on": [d.isoformat() for d in registered],
+            "park_id": members,
             "park_entry_on": [d.isoformat() if d else "" for d in entry],
-            "credit_blacklisted": np.where(blacklisted, "是", "否"), "bank_name": branch, "bank_account": accounts,
-            "account_name": names, "bank_code": bank_code,
+            "credit_blacklisted": np.where(blacklisted, "是", "否"),
+            "bank_name": branch,
+            "bank_account": accounts,
+            "account_name": names,
+            "bank_code": bank_code,
         }
     )
     frames_by_year: dict[int, dict[str, pd.DataFrame]] = {}
@@ -248,8 +347,24 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
         frames["enterprises"] = enterprises
         frames["annual_stats"] = stats[stats["year"].astype(int) <= y].reset_index(drop=True)
         frames["parks"] = pd.DataFrame(parks)
-        frames["fx_rates"] = pd.DataFrame([{"year": str(k), "usd_cny": v, "source": "国家外汇管理局公布的年平均汇率（演示数据）"} for k, v in FX.items() if first - spec.history <= k <= y])
-        frames["applications"] = _applications(rng, catalog, y, enterprises, stats_num, ent_index, pd.DataFrame(parks), preferred if y == last else {}, spec.application_share)
+        frames["fx_rates"] = pd.DataFrame(
+            [
+                {"year": str(k), "usd_cny": v, "source": "国家外汇管理局公布的年平均汇率（演示数据）"}
+                for k, v in FX.items()
+                if first - spec.history <= k <= y
+            ]
+        )
+        frames["applications"] = _applications(
+            rng,
+            catalog,
+            y,
+            enterprises,
+            stats_num,
+            ent_index,
+            pd.DataFrame(parks),
+            preferred if y == last else {},
+            spec.application_share,
+        )
         budgets = []
         for p in catalog.policies:
             if p.budget.scale_down and p.in_force(y):
@@ -267,18 +382,37 @@ def _policy_regions(policy: Policy) -> set[str]:
     return set(policy.regions)
 
 
-def _applications(rng, catalog: Catalog, year: int, enterprises: pd.DataFrame, stats: pd.DataFrame, ent_index, parks: pd.DataFrame, preferred: dict,
-                  share: float = 0.0) -> pd.DataFrame:
+def _applications(
+    rng,
+    catalog: Catalog,
+    year: int,
+    enterprises: pd.DataFrame,
+    stats: pd.DataFrame,
+    ent_index,
+    parks: pd.DataFrame,
+    preferred: dict,
+    share: float = 0.0,
+) -> pd.DataFrame:
     rows = []
     cur = stats[stats["year"].astype(int) == year].set_index("uscc")
-    online = pd.to_numeric(cur["online_retail"], errors="coerce").reindex(enterprises["uscc"]).fillna(0).to_numpy()
-    exports = pd.to_numeric(cur["crossborder_exports"], errors="coerce").reindex(enterprises["uscc"]).fillna(0).to_numpy()
+    online = (
+        pd.to_numeric(cur["online_retail"], errors="coerce").reindex(enterprises["uscc"]).fillna(0).to_numpy()
+    )
+    exports = (
+        pd.to_numeric(cur["crossborder_exports"], errors="coerce")
+        .reindex(enterprises["uscc"])
+        .fillna(0)
+        .to_numpy()
+    )
     counter = 0
     for policy in catalog.policies:
         if not policy.in_force(year):
             continue
         regions = _policy_regions(policy)
-        local = np.flatnonzero(enterprises["region_code"].isin(regions).to_numpy() & (enterprises["credit_blacklisted"] == "否").to_numpy())
+        local = np.flatnonzero(
+            enterprises["region_code"].isin(regions).to_numpy()
+            & (enterprises["credit_blacklisted"] == "否").to_numpy()
+        )
         if not len(local):
             continue
         for clause in policy.clauses:
@@ -286,12 +420,21 @@ def _applications(rng, catalog: Catalog, year: int, enterprises: pd.DataFrame, s
                 continue
             k = min(len(local), max(int(rng.integers(2, 5)), int(len(local) * share)))
             if clause.payee == "park":
-                ops = parks[parks["operator_uscc"].isin(enterprises.loc[local, "uscc"])] if len(parks) else parks
+                ops = (
+                    parks[parks["operator_uscc"].isin(enterprises.loc[local, "uscc"])]
+                    if len(parks)
+                    else parks
+                )
                 if clause.park_kind and len(ops):
                     ops = ops[ops["kind"] == clause.park_kind]
                 chosen = [int(ent_index[u]) for u in ops["operator_uscc"]][:k] if len(ops) else []
             else:
-                key = exports if "usd" in str(getattr(clause, "units", None) and clause.units.fact or "") or "cbec" in (clause.matter or "") else online
+                key = (
+                    exports
+                    if "usd" in str(getattr(clause, "units", None) and clause.units.fact or "")
+                    or "cbec" in (clause.matter or "")
+                    else online
+                )
                 order = local[np.argsort(-key[local], kind="stable")]
                 top = order[: max(k, len(order) // 3)]
                 first = [i for i in preferred.get((policy.id, clause.id), []) if i in set(local)]
@@ -299,11 +442,25 @@ def _applications(rng, catalog: Catalog, year: int, enterprises: pd.DataFrame, s
                 chosen = (first + rest)[:k]
             for i in chosen:
                 counter += 1
-                rows.append(_application_row(rng, policy, clause, year, enterprises.loc[i, "uscc"], counter, "approved"))
+                rows.append(
+                    _application_row(
+                        rng, policy, clause, year, enterprises.loc[i, "uscc"], counter, "approved"
+                    )
+                )
             if rng.random() < 0.3:
                 counter += 1
                 i = int(rng.choice(local))
-                rows.append(_application_row(rng, policy, clause, year, enterprises.loc[i, "uscc"], counter, str(rng.choice(["rejected", "pending"]))))
+                rows.append(
+                    _application_row(
+                        rng,
+                        policy,
+                        clause,
+                        year,
+                        enterprises.loc[i, "uscc"],
+                        counter,
+                        str(rng.choice(["rejected", "pending"])),
+                    )
+                )
     columns = [c.code for c in FILES_BY_NAME["applications"].columns]
     return pd.DataFrame(rows, columns=columns)
 
@@ -333,12 +490,16 @@ def _needs(clause: Clause, rng) -> dict[str, object]:
     if tiers and metric and metric.startswith("application.") and tiers[0].level is None:
         tier = clause.tiers[int(rng.integers(0, len(clause.tiers)))]
         field = clause.metric.split(".", 1)[1]
-        value = Fraction(check_value(clause.metric, tier.threshold)) * Fraction(int(rng.integers(100, 130)), 100)
+        value = Fraction(check_value(clause.metric, tier.threshold)) * Fraction(
+            int(rng.integers(100, 130)), 100
+        )
         needs[field] = max(needs.get(field, 0), value + (1 if tier.op == ">" else 0))
     return needs
 
 
-def _application_row(rng, policy: Policy, clause: Clause, year: int, uscc: str, counter: int, status: str) -> dict:
+def _application_row(
+    rng, policy: Policy, clause: Clause, year: int, uscc: str, counter: int, status: str
+) -> dict:
     base = approved = quantity = level = None
     months = None
     needs = _needs(clause, rng)
@@ -377,7 +538,10 @@ def _application_row(rng, policy: Policy, clause: Clause, year: int, uscc: str, 
         level = str(needs["level"])
     return {
         "application_id": f"{policy.id.split('-')[0].upper()}-{year}-{counter:05d}",
-        "uscc": uscc, "year": str(year), "policy_id": policy.id, "clause_id": clause.id,
+        "uscc": uscc,
+        "year": str(year),
+        "policy_id": policy.id,
+        "clause_id": clause.id,
         "base_amount": "" if base is None else fen_to_yuan_grouped(base),
         "approved_amount": "" if approved is None else fen_to_yuan_grouped(approved),
         "quantity": "" if quantity is None else str(quantity),
@@ -387,8 +551,28 @@ def _application_row(rng, policy: Policy, clause: Clause, year: int, uscc: str, 
     }
 
 
-def _plant(rng, years, region, blacklisted, members, entry, parks, uscc, level, retail_ratio, wholesale_ratio, export_ratio, site_ratio,
-           crossborder, independent, limit_forced, first_limit_last, overrides, registered, last) -> dict[tuple[str, str], list[int]]:
+def _plant(
+    rng,
+    years,
+    region,
+    blacklisted,
+    members,
+    entry,
+    parks,
+    uscc,
+    level,
+    retail_ratio,
+    wholesale_ratio,
+    export_ratio,
+    site_ratio,
+    crossborder,
+    independent,
+    limit_forced,
+    first_limit_last,
+    overrides,
+    registered,
+    last,
+) -> dict[tuple[str, str], list[int]]:
     """Shape a few enterprises so that every data-driven clause has a real case in the demo,
     and return the enterprises that should apply for the clauses that need such figures."""
     n = len(region)
@@ -417,7 +601,9 @@ def _plant(rng, years, region, blacklisted, members, entry, parks, uscc, level, 
         chosen[("binjiang-2024-14", "6.1")] = [g]
         free[g] = False
     # jinyun 1.1: a member of the e-commerce park adds 1.3亿 of limit-above online retail
-    jpark = next((p["park_id"] for p in parks if p["park_id"].startswith("P331122") and p["kind"] == "ecommerce"), None)
+    jpark = next(
+        (p["park_id"] for p in parks if p["park_id"].startswith("P331122") and p["kind"] == "ecommerce"), None
+    )
     if jpark:
         m = pick(members == jpark)
         if m is not None:
@@ -540,9 +726,22 @@ def _prior_awards(frames_by_year, catalog: Catalog, first: int, last: int, stats
     cixi = [p for p in catalog.policies if p.id == "cixi-2024-8"]
     if cixi:
         apps = frames_by_year[last]["applications"]
-        own_brand = apps[(apps["policy_id"] == "cixi-2024-8") & (apps["clause_id"] == "4.1") & (apps["status"] == "approved")]
+        own_brand = apps[
+            (apps["policy_id"] == "cixi-2024-8")
+            & (apps["clause_id"] == "4.1")
+            & (apps["status"] == "approved")
+        ]
         for u in own_brand["uscc"].head(1):
-            rows.append({"uscc": u, "year": str(last - 1), "policy_id": "cixi-2024-8", "clause_id": "4.1", "amount": fen_to_yuan_grouped(5 * WAN), "subject_uscc": ""})
+            rows.append(
+                {
+                    "uscc": u,
+                    "year": str(last - 1),
+                    "policy_id": "cixi-2024-8",
+                    "clause_id": "4.1",
+                    "amount": fen_to_yuan_grouped(5 * WAN),
+                    "subject_uscc": "",
+                }
+            )
     frame = pd.DataFrame(rows, columns=["uscc", "year", "policy_id", "clause_id", "amount", "subject_uscc"])
     frames_by_year[last]["prior_awards"] = frame
 
@@ -570,7 +769,9 @@ LABELS = {f.name: {c.code: c.label for c in f.columns} for f in FILES_BY_NAME.va
 def _csv_bytes(frame: pd.DataFrame, encoding: str, chinese: bool, name: str) -> bytes:
     out = frame.rename(columns=LABELS[name]) if chinese else frame
     buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\r\n" if encoding != "utf-8" else "\n", quoting=csv.QUOTE_MINIMAL)
+    out.to_csv(
+        buf, index=False, lineterminator="\r\n" if encoding != "utf-8" else "\n", quoting=csv.QUOTE_MINIMAL
+    )
     text = buf.getvalue()
     if encoding == "utf-8-sig":
         return b"\xef\xbb\xbf" + text.encode("utf-8")

@@ -20,7 +20,9 @@ class RunRefused(Exception):
 
 
 def year_is_final(year: int) -> RunRefused:
-    return RunRefused(f"{year}年已定稿（final），不能再次按草稿结算；如需更正，请使用 settlement correct --year {year}。")
+    return RunRefused(
+        f"{year}年已定稿（final），不能再次按草稿结算；如需更正，请使用 settlement correct --year {year}。"
+    )
 
 
 def validation_failed(blocking: list[str], report: Path | None) -> InputError:

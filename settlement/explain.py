@@ -39,9 +39,16 @@ def existing_ledger(url: str | None = None):
     only reads never creates one (NoLedger names what is missing)."""
     url = db_url(url)
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") and not Path(parsed.database).is_file():
-        raise NoLedger(f"台账数据库不存在：{Path(parsed.database).resolve()}（{scrub(url)}）。请用 --db 指定结算时用的台账，"
-                       "或在运行 settlement run 的目录下执行本命令。")
+    if (
+        parsed.get_backend_name() == "sqlite"
+        and parsed.database not in (None, "", ":memory:")
+        and not Path(parsed.database).is_file()
+    ):
+        raise NoLedger(
+            f"台账数据库不存在：{Path(parsed.database).resolve()}（{scrub(url)}）"
+            "。请用 --db 指定结算时用的台账，"
+            "或在运行 settlement run 的目录下执行本命令。"
+        )
     engine = make_engine(url)
     if not inspect(engine).has_table(SettlementRun.__tablename__):
         raise NoLedger(f"{scrub(url)} 中没有结算台账（没有任何结算记录）。请用 --db 指定结算时用的台账。")

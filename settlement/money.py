@@ -77,12 +77,17 @@ def fen_column_to_yuan_text(fen) -> np.ndarray:
     arr = np.asarray(fen, dtype=np.int64).reshape(-1)
     whole, cents = np.divmod(np.abs(arr), FEN_PER_YUAN)
     signs = np.where(arr < 0, "-", "").tolist()
-    return np.array([f"{s}{w}{_CENTS_TEXT[c]}" for s, w, c in zip(signs, whole.tolist(), cents.tolist(), strict=True)], dtype=object)
+    return np.array(
+        [f"{s}{w}{_CENTS_TEXT[c]}" for s, w, c in zip(signs, whole.tolist(), cents.tolist(), strict=True)],
+        dtype=object,
+    )
 
 
 def fen_to_wan_text(fen: int) -> str:
     """Integer fen as 万元 with four decimals, ROUND_HALF_UP (the publicity list's second column)."""
-    value = (Decimal(int(fen)) / Decimal(FEN_PER_YUAN * WAN)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    value = (Decimal(int(fen)) / Decimal(FEN_PER_YUAN * WAN)).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_UP
+    )
     return f"{value:.4f}"
 
 

@@ -62,7 +62,12 @@ def landing_ready_asset():
     return Asset(
         name="settlement_landing_ready",
         uri=f"file://{landing_dir()}",
-        watchers=[AssetWatcher(name="landing_ready_flag", trigger=LandingReadyTrigger(str(landing_dir()), str(watch_state_dir()), watch_interval()))],
+        watchers=[
+            AssetWatcher(
+                name="landing_ready_flag",
+                trigger=LandingReadyTrigger(str(landing_dir()), str(watch_state_dir()), watch_interval()),
+            )
+        ],
     )
 
 
@@ -83,22 +88,38 @@ def source_from_connection(conn) -> tuple[str, str | None]:
     extra = dict(getattr(conn, "extra_dejson", None) or {})
     if kind in ("postgres", "postgresql"):
         query = {"options": f"-csearch_path={extra['search_path']}"} if extra.get("search_path") else {}
-        url = URL.create("postgresql+psycopg", username=conn.login or None, password=conn.password or None,
-                         host=conn.host or None, port=conn.port or None, database=conn.schema or None, query=query)
+        url = URL.create(
+            "postgresql+psycopg",
+            username=conn.login or None,
+            password=conn.password or None,
+            host=conn.host or None,
+            port=conn.port or None,
+            database=conn.schema or None,
+            query=query,
+        )
         return url.render_as_string(hide_password=False), None
     if kind in ("http", "https"):
         host = conn.host or ""
         if "://" not in host:
             host = f"{conn.schema or kind}://{host}"
-        base = host.rstrip("/") + (f":{conn.port}" if conn.port else "") + "/" + str(extra.get("base_path", "")).strip("/")
+        base = (
+            host.rstrip("/")
+            + (f":{conn.port}" if conn.port else "")
+            + "/"
+            + str(extra.get("base_path", "")).strip("/")
+        )
         return base.rstrip("/"), conn.password or None
     if extra.get("sqlalchemy_url"):
         url = make_url(extra["sqlalchemy_url"])
         if conn.password:
             url = url.set(password=conn.password)
         return url.render_as_string(hide_password=False), None
-    raise PullError(f"Airflow 连接 {SOURCE_CONNECTION} 的类型 {kind or '（空）'} 不能作为数据源：请用 Postgres 或 HTTP 连接，"
-                    "或在 extra 中写 sqlalchemy_url", code=2)
+    raise PullError(
+        f"Airflow 连接 {SOURCE_CONNECTION} 的类型 {kind or '（空）'} 不能作为数据源：请用 Postgres 或"
+        " HTTP 连接，"
+        "或在 extra 中写 sqlalchemy_url",
+        code=2,
+    )
 
 
 def pull_year(year: int, conn) -> dict:
@@ -112,5 +133,9 @@ def pull_year(year: int, conn) -> dict:
     result = pull(year, source, landing_dir(), token=token)
     payload = ready_payload(result.folder)
     mark_fired(payload, watch_state_dir())
-    return {"payload": payload, "source": result.source, "warnings": result.warnings,
-            "files": {name: info["sha256"] for name, info in result.files.items()}}
+    return {
+        "payload": payload,
+        "source": result.source,
+        "warnings": result.warnings,
+        "files": {name: info["sha256"] for name, info in result.files.items()},
+    }

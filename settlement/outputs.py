@@ -46,9 +46,20 @@ def reject(out_root: Path, year: int, run_uid: str, message: str) -> Path:
     """The failed run's report goes to rejected/ (replacing the previous one) with why it failed."""
     target = year_dir(out_root, year) / REJECTED
     _replace_with(staging_dir(out_root, year, run_uid), target)
-    write_text_atomic(target / "rejected.json", json.dumps({"year": year, "run_id": run_uid, "message": message,
-                                                             "at": datetime.now(UTC).isoformat(timespec="seconds")},
-                                                            ensure_ascii=False, indent=2) + "\n")
+    write_text_atomic(
+        target / "rejected.json",
+        json.dumps(
+            {
+                "year": year,
+                "run_id": run_uid,
+                "message": message,
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n",
+    )
     _drop_empty_staging(out_root, year)
     return target
 

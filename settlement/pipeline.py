@@ -39,8 +39,14 @@ def _noop(_: str) -> None:
     return None
 
 
-def run(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, progress: Progress = _noop,
-        replace_reason: str | None = None) -> RunResult:
+def run(
+    year: int,
+    landing_root: Path,
+    out_root: Path,
+    db_url: str | None = None,
+    progress: Progress = _noop,
+    replace_reason: str | None = None,
+) -> RunResult:
     """Settle ``year`` as a draft: the stages of :mod:`settlement.stages` in a row (the Airflow
     DAG runs the same functions as separate tasks). ``replace_reason``: why a draft in publicity
     may be replaced by a settlement from other inputs."""
@@ -54,7 +60,9 @@ def _run_stages(year, landing_root, out_root, db_url, progress, replace_reason=N
     progress("读取、校验并写入台账")
     loaded = stages.load_inputs(year, landing_root, out_root, db_url, replace_reason)
     load_time = time.perf_counter() - t
-    with rejecting(out_root, year, loaded["run_uid"]):  # a later failure: its report to rejected/, the year's folder untouched
+    with rejecting(
+        out_root, year, loaded["run_uid"]
+    ):  # a later failure: its report to rejected/, the year's folder untouched
         return _settle_loaded(year, landing_root, out_root, db_url, progress, loaded, load_time)
 
 
@@ -63,7 +71,9 @@ def _settle_loaded(year, landing_root, out_root, db_url, progress, loaded, load_
     timings: dict[str, float] = {"load": load_time}
     t = time.perf_counter()
     progress("计算各条款")
-    computed = stages.compute_in_process(year, stages.policy_ids(), db_url)  # one read of the year; lines stay in memory
+    computed = stages.compute_in_process(
+        year, stages.policy_ids(), db_url
+    )  # one read of the year; lines stay in memory
     timings["compute"] = time.perf_counter() - t
     t = time.perf_counter()
     progress("封顶、就高不重复、预算下调、资金分担")
@@ -73,6 +83,18 @@ def _settle_loaded(year, landing_root, out_root, db_url, progress, loaded, load_
     progress("写出文件")
     published = stages.publish_run(year, out_root, allocated["run_uid"], db_url)
     timings["publish"] = time.perf_counter() - t
-    return RunResult(year, allocated["run_uid"], allocated["run_id"], Path(out_root) / str(year), published.lines, published.scale_factors,
-                     published.totals, published.quarantined, published.warnings, loaded["load_changes"], published.outputs, timings,
-                     published.missing_accounts)
+    return RunResult(
+        year,
+        allocated["run_uid"],
+        allocated["run_id"],
+        Path(out_root) / str(year),
+        published.lines,
+        published.scale_factors,
+        published.totals,
+        published.quarantined,
+        published.warnings,
+        loaded["load_changes"],
+        published.outputs,
+        timings,
+        published.missing_accounts,
+    )

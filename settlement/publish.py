@@ -50,7 +50,9 @@ class RunOutputs:
     scale_factors: dict
     totals: dict
     publicity: bool = False  # write the publicity list
-    files: dict[str, str] = field(default_factory=dict)  # written before (disbursement, bank files, changes): name -> SHA-256
+    files: dict[str, str] = field(
+        default_factory=dict
+    )  # written before (disbursement, bank files, changes): name -> SHA-256
     money: Payments | None = None  # the disbursement list's payments, when written
     bank_files: dict[str, Path] = field(default_factory=dict)  # source -> bank file written
     objections: pd.DataFrame | None = None
@@ -68,18 +70,42 @@ def write_run_outputs(conn, spec: RunOutputs, settings: Settings | None = None) 
     outputs["awards.csv"] = write_awards(out_dir / "awards.csv", lines)
     publicity = out_dir / f"publicity_{year}.xlsx"
     if spec.publicity:
-        outputs[publicity.name] = write_publicity(publicity, year, lines, spec.catalog, settings, run, fixed_time(year))
+        outputs[publicity.name] = write_publicity(
+            publicity, year, lines, spec.catalog, settings, run, fixed_time(year)
+        )
     elif publicity.exists() and run.correction is None:
         outputs[publicity.name] = sha256_of(publicity)  # the list that was publicized, as it stands
 
     sources = read_sources(conn, year)
-    money = spec.money if spec.money is not None else payments(lines, spec.enterprises, spec.catalog, settings, year)
-    banks = bank_file_totals({s: str(p) for s, p in spec.bank_files.items()}, settings.bank_file_encoding) if spec.bank_files else None
-    identities = reconcile(spec.summary, lines, money, spec.catalog, spec.scale_factors, banks, spec.draft_paid, spec.adjustments)
-    book = AuditBook(spec.summary, spec.catalog, run, lines, input_rows(lines, sources, spec.catalog, year), identities,
-                     after_compute_warnings(lines, spec.enterprises, sources), spec.objections)
-    outputs[f"validation_{year}.xlsx"] = write_audit(out_dir / f"validation_{year}.xlsx", book, fixed_time(year))
-    outputs[f"validation_{year}.json"] = write_validation_json(out_dir / f"validation_{year}.json", spec.summary)
+    money = (
+        spec.money
+        if spec.money is not None
+        else payments(lines, spec.enterprises, spec.catalog, settings, year)
+    )
+    banks = (
+        bank_file_totals({s: str(p) for s, p in spec.bank_files.items()}, settings.bank_file_encoding)
+        if spec.bank_files
+        else None
+    )
+    identities = reconcile(
+        spec.summary, lines, money, spec.catalog, spec.scale_factors, banks, spec.draft_paid, spec.adjustments
+    )
+    book = AuditBook(
+        spec.summary,
+        spec.catalog,
+        run,
+        lines,
+        input_rows(lines, sources, spec.catalog, year),
+        identities,
+        after_compute_warnings(lines, spec.enterprises, sources),
+        spec.objections,
+    )
+    outputs[f"validation_{year}.xlsx"] = write_audit(
+        out_dir / f"validation_{year}.xlsx", book, fixed_time(year)
+    )
+    outputs[f"validation_{year}.json"] = write_validation_json(
+        out_dir / f"validation_{year}.json", spec.summary
+    )
     manifest = {
         "run_id": run.run_uid,
         "year": year,
@@ -89,7 +115,9 @@ def write_run_outputs(conn, spec: RunOutputs, settings: Settings | None = None) 
         "policies": spec.catalog.sha256,
         "totals": spec.totals,
         "scale_factors": spec.scale_factors,
-        "quarantined_rows": {f: int(spec.summary.get("quarantined_rows", {}).get(f, 0)) for f in sorted(run.inputs)},
+        "quarantined_rows": {
+            f: int(spec.summary.get("quarantined_rows", {}).get(f, 0)) for f in sorted(run.inputs)
+        },
         "warnings": int(book.warning_count),
         "reconciliation": {"identities": len(identities), "all_hold": all_hold(identities)},
         "outputs": dict(sorted(outputs.items())),
@@ -108,7 +136,9 @@ def write_run_outputs(conn, spec: RunOutputs, settings: Settings | None = None) 
 WARNING_COLUMNS = ["file", "row", "uscc", "name", "column", "value", "reason", "message"]
 
 
-def after_compute_warnings(lines: pd.DataFrame, enterprises: pd.DataFrame, sources: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def after_compute_warnings(
+    lines: pd.DataFrame, enterprises: pd.DataFrame, sources: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
     """Warnings only the computed lines reveal: a paid payee without an account to pay to
     (finalization refuses it), and an approved application that pays nothing because a value
     its clause's formula needs is blank (settlement-semantics detail 17)."""
@@ -116,26 +146,55 @@ def after_compute_warnings(lines: pd.DataFrame, enterprises: pd.DataFrame, sourc
     missing = missing_bank_details(lines, enterprises)
     if len(missing):
         ent = sources["enterprises"].set_index("uscc")
-        parts.append(pd.DataFrame({
-            "file": missing["payee_uscc"].map(ent["source_file"]).fillna("enterprises").to_numpy(),
-            "row": missing["payee_uscc"].map(ent["source_row"]).fillna(0).astype(np.int64).to_numpy(),
-            "uscc": missing["payee_uscc"].to_numpy(), "name": missing["name"].to_numpy(), "column": "bank_account", "value": "",
-            "reason": "missing_bank_account",
-            "message": ("兑现" + missing["lines"].astype(str) + "笔奖励的收款单位缺少" + missing["missing"] + "：定稿前必须补全，否则拨付清单无法据以付款").to_numpy(),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "file": missing["payee_uscc"].map(ent["source_file"]).fillna("enterprises").to_numpy(),
+                    "row": missing["payee_uscc"].map(ent["source_row"]).fillna(0).astype(np.int64).to_numpy(),
+                    "uscc": missing["payee_uscc"].to_numpy(),
+                    "name": missing["name"].to_numpy(),
+                    "column": "bank_account",
+                    "value": "",
+                    "reason": "missing_bank_account",
+                    "message": (
+                        "兑现"
+                        + missing["lines"].astype(str)
+                        + "笔奖励的收款单位缺少"
+                        + missing["missing"]
+                        + "：定稿前必须补全，否则拨付清单无法据以付款"
+                    ).to_numpy(),
+                }
+            )
+        )
     if "trace" in lines and len(lines):
-        reason = lines["trace"].fillna("").astype(str).str.extract(r'"reason":"(申报缺少[^"]*)"', expand=False)
+        reason = (
+            lines["trace"].fillna("").astype(str).str.extract(r'"reason":"(申报缺少[^"]*)"', expand=False)
+        )
         hit = reason.notna() & (lines["application_ids"].fillna("") != "")
         if hit.any():
-            apps = pd.DataFrame({"application_id": lines.loc[hit, "application_ids"].str.split("、"), "message": reason[hit],
-                                 "uscc": lines.loc[hit, "payee_uscc"], "name": lines.loc[hit, "name"]}).explode("application_id")
+            apps = pd.DataFrame(
+                {
+                    "application_id": lines.loc[hit, "application_ids"].str.split("、"),
+                    "message": reason[hit],
+                    "uscc": lines.loc[hit, "payee_uscc"],
+                    "name": lines.loc[hit, "name"],
+                }
+            ).explode("application_id")
             apps = apps.merge(sources["applications"], on="application_id", how="left")
-            parts.append(pd.DataFrame({
-                "file": apps["source_file"].fillna("applications").to_numpy(), "row": apps["source_row"].fillna(0).astype(np.int64).to_numpy(),
-                "uscc": apps["uscc"].to_numpy(), "name": apps["name"].to_numpy(), "column": "application_id", "value": apps["application_id"].to_numpy(),
-                "reason": "application_field_missing",
-                "message": (apps["message"] + "：该申报不予计算，请补全后重新结算").to_numpy(),
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "file": apps["source_file"].fillna("applications").to_numpy(),
+                        "row": apps["source_row"].fillna(0).astype(np.int64).to_numpy(),
+                        "uscc": apps["uscc"].to_numpy(),
+                        "name": apps["name"].to_numpy(),
+                        "column": "application_id",
+                        "value": apps["application_id"].to_numpy(),
+                        "reason": "application_field_missing",
+                        "message": (apps["message"] + "：该申报不予计算，请补全后重新结算").to_numpy(),
+                    }
+                )
+            )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=WARNING_COLUMNS)
 
 

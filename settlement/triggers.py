@@ -21,9 +21,15 @@ READY_FLAG = "_READY"
 def ready_payload(folder: Path) -> dict:
     """Year, the ready flag's content and every landing file's SHA-256 (the flag excluded)."""
     year = int(folder.name)
-    files = {p.name: sha256_of(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != READY_FLAG and not p.name.startswith(".")}
+    files = {
+        p.name: sha256_of(p)
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != READY_FLAG and not p.name.startswith(".")
+    }
     flag = folder / READY_FLAG
-    fingerprint = hashlib.sha256(json.dumps({"year": year, "files": files, "flag": sha256_of(flag)}, sort_keys=True).encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        json.dumps({"year": year, "files": files, "flag": sha256_of(flag)}, sort_keys=True).encode()
+    ).hexdigest()
     return {"year": year, "files": files, "ready_flag": str(flag), "fingerprint": fingerprint}
 
 
@@ -77,7 +83,11 @@ class LandingReadyTrigger(BaseEventTrigger):  # type: ignore[misc,valid-type]
     def serialize(self):
         return (
             "settlement.triggers.LandingReadyTrigger",
-            {"landing_dir": self.landing_dir, "state_dir": self.state_dir, "poll_interval": self.poll_interval},
+            {
+                "landing_dir": self.landing_dir,
+                "state_dir": self.state_dir,
+                "poll_interval": self.poll_interval,
+            },
         )
 
     async def run(self):

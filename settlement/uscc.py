@@ -41,7 +41,11 @@ def make_uscc(authority: str, kind: str, region: str, body: str) -> str:
 
 def uscc_valid(codes) -> np.ndarray:
     """Boolean array: which codes are valid USCCs. Vectorized over the whole column."""
-    codes = ["" if c is None else str(c) for c in codes] if not isinstance(codes, np.ndarray) else codes.astype(str)
+    codes = (
+        ["" if c is None else str(c) for c in codes]
+        if not isinstance(codes, np.ndarray)
+        else codes.astype(str)
+    )
     arr = np.asarray(codes, dtype="U18")
     n = len(arr)
     if n == 0:

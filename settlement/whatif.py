@@ -28,10 +28,14 @@ class WhatIf:
     path: Path | None = None
 
     def as_dict(self) -> dict:
-        return {"year": self.year, "run_uid": self.run_uid, "run_status": self.run_status,
-                "note": "金额单位：分（fen）。full_total 为不按预算下调、全额兑现的合计，即足额兑现所需预算；"
-                        "假设预算按最大余数法精确到分分配，与正式结算的方法相同。本测算不写入台账，不改变任何结算。",
-                "scenarios": [s.as_dict() for s in self.scenarios]}
+        return {
+            "year": self.year,
+            "run_uid": self.run_uid,
+            "run_status": self.run_status,
+            "note": "金额单位：分（fen）。full_total 为不按预算下调、全额兑现的合计，即足额兑现所需预算；"
+            "假设预算按最大余数法精确到分分配，与正式结算的方法相同。本测算不写入台账，不改变任何结算。",
+            "scenarios": [s.as_dict() for s in self.scenarios],
+        }
 
 
 def parse_budgets(values: list[str], catalog: Catalog) -> dict[str, int]:
@@ -60,7 +64,9 @@ def year_lines(year: int, db: str | None) -> tuple[pd.DataFrame, pd.Series, obje
     """The lines of the year's newest run (final before publicity before draft), each payee's
     region, and the run (its budgets are in its recorded scale factors)."""
     with year_run(year, db) as (conn, run):
-        lines = read_table(conn, AwardLine, where=AwardLine.__table__.c.run_id == run.id, order_by=("line_no",))
+        lines = read_table(
+            conn, AwardLine, where=AwardLine.__table__.c.run_id == run.id, order_by=("line_no",)
+        )
         enterprises = read_table(conn, Enterprise)
     regions = lines["payee_uscc"].map(enterprises.set_index("uscc")["region_code"]).fillna("").astype(str)
     return lines, regions.reset_index(drop=True), run
@@ -73,11 +79,17 @@ def whatif(year: int, db: str | None, assumed: list[dict[str, int]], out_root: P
     own = run_budgets(json.loads(run.scale_factors or "{}"))
     scenarios = [scenario(lines, catalog, regions, own, "本次结算的预算")]
     for given in assumed:
-        label = "假设预算：" + "，".join(f"{catalog.policy(p).short_name} {v / 100:,.2f}元" for p, v in given.items())
+        label = "假设预算：" + "，".join(
+            f"{catalog.policy(p).short_name} {v / 100:,.2f}元" for p, v in given.items()
+        )
         scenarios.append(scenario(lines, catalog, regions, own, label, given))
     result = WhatIf(year, run.run_uid, run.status, scenarios)
     if out_root is not None:
-        result.path = Path(out_root) / str(year) / "whatif" / f"whatif_{year}.json"  # beside the run's files, not among them
+        result.path = (
+            Path(out_root) / str(year) / "whatif" / f"whatif_{year}.json"
+        )  # beside the run's files, not among them
         result.path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(result.path, json.dumps(result.as_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        write_text_atomic(
+            result.path, json.dumps(result.as_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        )
     return result

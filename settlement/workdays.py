@@ -16,7 +16,8 @@ def is_workday(day: date) -> bool:
         return chinese_calendar.is_workday(day)
     except NotImplementedError as exc:
         raise CalendarError(
-            f"工作日历没有 {day.year} 年的节假日安排（chinese-calendar 尚未收录），请升级 chinese-calendar 后再计算公示期"
+            f"工作日历没有 {day.year} 年的节假日安排（chinese-calendar 尚未收录），请升级 chinese-calendar"
+            " 后再计算公示期"
         ) from exc
 
 

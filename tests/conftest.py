@@ -30,7 +30,10 @@ def pg_unavailable_reason() -> str | None:
             conn.execute(text("select 1"))
         engine.dispose()
     except Exception as exc:  # any failure to connect means: skip, and say why
-        reason = f"PostgreSQL not reachable at {PG_BASE.split('@')[-1]}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
+        reason = (
+            f"PostgreSQL not reachable at {PG_BASE.split('@')[-1]}: {type(exc).__name__}:"
+            f" {str(exc).splitlines()[0][:160]}"
+        )
     _pg_reason.append(reason)
     return reason
 
@@ -43,7 +46,9 @@ def pg_url():
     from sqlalchemy import create_engine, text
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_BASE, pool_pre_ping=True)  # survives a server restart (tests/test_crash_safety.py)
+    admin = create_engine(
+        PG_BASE, pool_pre_ping=True
+    )  # survives a server restart (tests/test_crash_safety.py)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     yield f"{PG_BASE}?options=-csearch_path%3D{schema}"

@@ -66,7 +66,9 @@ def install(point: str, action: str) -> None:
             if fired or not wanted or len(frame) < 2:
                 return original(conn, table, frame, columns)
             fired.append(True)
-            original(conn, table, frame.iloc[: len(frame) // 2], columns)  # COPY on PostgreSQL, executemany on SQLite
+            original(
+                conn, table, frame.iloc[: len(frame) // 2], columns
+            )  # COPY on PostgreSQL, executemany on SQLite
             _stop(action)
             return original(conn, table, frame.iloc[len(frame) // 2 :], columns)
 

@@ -14,35 +14,101 @@ B = make_uscc("9", "1", "330282", "MA0000002")
 C = make_uscc("9", "1", "330108", "MA0000003")
 
 ENTERPRISES = [
-    {"uscc": A, "name": "慈溪甲电子商务有限公司", "region_code": "330282", "township": "浒山街道", "registered_on": "2018-03-01",
-     "credit_blacklisted": "否", "bank_name": "宁波银行", "bank_account": "6222021234567890123"},
-    {"uscc": B, "name": "慈溪乙网络科技有限公司", "region_code": "330282", "township": "周巷镇", "registered_on": "2019/06/15",
-     "credit_blacklisted": "N", "bank_name": "中国银行", "bank_account": "6217001234567890"},
-    {"uscc": C, "name": "滨江丙电子商务有限公司", "region_code": "330108", "township": "长河街道", "registered_on": "2020-01-01",
-     "credit_blacklisted": "0", "bank_name": "杭州银行", "bank_account": "3301040160001234567"},
+    {
+        "uscc": A,
+        "name": "慈溪甲电子商务有限公司",
+        "region_code": "330282",
+        "township": "浒山街道",
+        "registered_on": "2018-03-01",
+        "credit_blacklisted": "否",
+        "bank_name": "宁波银行",
+        "bank_account": "6222021234567890123",
+    },
+    {
+        "uscc": B,
+        "name": "慈溪乙网络科技有限公司",
+        "region_code": "330282",
+        "township": "周巷镇",
+        "registered_on": "2019/06/15",
+        "credit_blacklisted": "N",
+        "bank_name": "中国银行",
+        "bank_account": "6217001234567890",
+    },
+    {
+        "uscc": C,
+        "name": "滨江丙电子商务有限公司",
+        "region_code": "330108",
+        "township": "长河街道",
+        "registered_on": "2020-01-01",
+        "credit_blacklisted": "0",
+        "bank_name": "杭州银行",
+        "bank_account": "3301040160001234567",
+    },
 ]
 STATS = [
-    {"uscc": A, "year": "2024", "online_retail": "40,000,000.00", "retail_sales": "50,000,000", "wholesale_sales": "0",
-     "operating_revenue": "80000000", "crossborder_exports": "0", "limit_above": "是"},
-    {"uscc": A, "year": "2025", "online_retail": "60,000,000.50", "retail_sales": "70,000,000", "wholesale_sales": "0",
-     "operating_revenue": "90000000", "crossborder_exports": "7,200,000", "limit_above": "true"},
-    {"uscc": B, "year": "2025", "online_retail": "1234.56", "retail_sales": "5000", "wholesale_sales": "",
-     "operating_revenue": "9000", "crossborder_exports": "0", "limit_above": "0"},
-    {"uscc": C, "year": "2025", "online_retail": "100", "retail_sales": "100", "wholesale_sales": "0",
-     "operating_revenue": "100", "crossborder_exports": "0", "limit_above": "N"},
+    {
+        "uscc": A,
+        "year": "2024",
+        "online_retail": "40,000,000.00",
+        "retail_sales": "50,000,000",
+        "wholesale_sales": "0",
+        "operating_revenue": "80000000",
+        "crossborder_exports": "0",
+        "limit_above": "是",
+    },
+    {
+        "uscc": A,
+        "year": "2025",
+        "online_retail": "60,000,000.50",
+        "retail_sales": "70,000,000",
+        "wholesale_sales": "0",
+        "operating_revenue": "90000000",
+        "crossborder_exports": "7,200,000",
+        "limit_above": "true",
+    },
+    {
+        "uscc": B,
+        "year": "2025",
+        "online_retail": "1234.56",
+        "retail_sales": "5000",
+        "wholesale_sales": "",
+        "operating_revenue": "9000",
+        "crossborder_exports": "0",
+        "limit_above": "0",
+    },
+    {
+        "uscc": C,
+        "year": "2025",
+        "online_retail": "100",
+        "retail_sales": "100",
+        "wholesale_sales": "0",
+        "operating_revenue": "100",
+        "crossborder_exports": "0",
+        "limit_above": "N",
+    },
 ]
 
 
 def columns(name: str, chinese: bool, rows: list[dict]) -> list[str]:
     spec = FILES_BY_NAME[name]
     codes = [c.code for c in spec.columns if c.required or any(c.code in r for r in rows)]
-    return [next(c.label for c in spec.columns if c.code == code) if chinese else code for code in codes], codes
+    return [
+        next(c.label for c in spec.columns if c.code == code) if chinese else code for code in codes
+    ], codes
 
 
-def csv_bytes(name: str, rows: list[dict], encoding: str = "utf-8", chinese: bool = False, order: list[str] | None = None) -> bytes:
+def csv_bytes(
+    name: str,
+    rows: list[dict],
+    encoding: str = "utf-8",
+    chinese: bool = False,
+    order: list[str] | None = None,
+) -> bytes:
     headers, codes = columns(name, chinese, rows)
     if order:
-        pairs = sorted(zip(headers, codes, strict=True), key=lambda hc: order.index(hc[1]) if hc[1] in order else 99)
+        pairs = sorted(
+            zip(headers, codes, strict=True), key=lambda hc: order.index(hc[1]) if hc[1] in order else 99
+        )
         headers, codes = [h for h, _ in pairs], [c for _, c in pairs]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
@@ -85,7 +151,12 @@ def write_xlsx(path: Path, name: str, rows: list[dict], chinese: bool = True, nu
         values = []
         for c in codes:
             v = r.get(c, "")
-            if numbers and isinstance(v, str) and v.replace(",", "").replace(".", "", 1).isdigit() and c not in ("uscc", "bank_account", "region_code"):
+            if (
+                numbers
+                and isinstance(v, str)
+                and v.replace(",", "").replace(".", "", 1).isdigit()
+                and c not in ("uscc", "bank_account", "region_code")
+            ):
                 v = float(v.replace(",", "")) if "." in v else int(v.replace(",", ""))
             values.append(v)
         ws.append(values)

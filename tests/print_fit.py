@@ -22,8 +22,16 @@ from openpyxl.utils import get_column_letter
 from settlement.reports import excel as xl
 
 MIN_PRINTED_PT = 9.0
-PAPER_UNITS = {("9", "landscape"): xl.A4_LANDSCAPE_UNITS, ("9", "portrait"): xl.A4_PORTRAIT_UNITS, ("8", "landscape"): xl.A3_LANDSCAPE_UNITS}
-PAPER_HEIGHT_PT = {("9", "landscape"): 210 / 25.4 * 72, ("9", "portrait"): 297 / 25.4 * 72, ("8", "landscape"): 297 / 25.4 * 72}
+PAPER_UNITS = {
+    ("9", "landscape"): xl.A4_LANDSCAPE_UNITS,
+    ("9", "portrait"): xl.A4_PORTRAIT_UNITS,
+    ("8", "landscape"): xl.A3_LANDSCAPE_UNITS,
+}
+PAPER_HEIGHT_PT = {
+    ("9", "landscape"): 210 / 25.4 * 72,
+    ("9", "portrait"): 297 / 25.4 * 72,
+    ("8", "landscape"): 297 / 25.4 * 72,
+}
 DEFAULT_ROW_PT = 15.0
 
 
@@ -75,7 +83,11 @@ def problems(path: Path | str) -> list[str]:
         used_cols = 0
         for row in ws.iter_rows():
             r = row[0].row
-            height = ws.row_dimensions[r].height if r in ws.row_dimensions and ws.row_dimensions[r].height else DEFAULT_ROW_PT
+            height = (
+                ws.row_dimensions[r].height
+                if r in ws.row_dimensions and ws.row_dimensions[r].height
+                else DEFAULT_ROW_PT
+            )
             total_height += height
             for cell in row:
                 text = shown(cell)
@@ -88,7 +100,10 @@ def problems(path: Path | str) -> list[str]:
                 if rng is not None:
                     used_cols = max(used_cols, rng.max_col)
                     width = sum(_width(ws, c) for c in range(rng.min_col, rng.max_col + 1))
-                    row_span = sum((ws.row_dimensions[k].height or DEFAULT_ROW_PT) for k in range(rng.min_row, rng.max_row + 1))
+                    row_span = sum(
+                        (ws.row_dimensions[k].height or DEFAULT_ROW_PT)
+                        for k in range(rng.min_row, rng.max_row + 1)
+                    )
                 else:
                     width, row_span = _width(ws, cell.column), height
                 where = f"{name}!{ws.title}!{cell.coordinate}"
@@ -96,12 +111,18 @@ def problems(path: Path | str) -> list[str]:
                 if not wrap:
                     need = xl.text_units(text, size) + xl.CELL_PADDING
                     if need > width + 1e-9:
-                        out.append(f"{where}: “{text[:30]}” needs {need:.1f} units on one line, the cell is {width:.1f} wide (not wrapped)")
+                        out.append(
+                            f"{where}: “{text[:30]}” needs {need:.1f} units on one line, the cell is"
+                            f" {width:.1f} wide (not wrapped)"
+                        )
                 else:
                     lines = xl.wrap_lines(text, width, size)
                     need = lines * xl.line_height(size)
                     if need > row_span + 1e-9:
-                        out.append(f"{where}: “{text[:30]}” wraps to {lines} lines ({need:.0f} pt), the row is {row_span:.0f} pt high")
+                        out.append(
+                            f"{where}: “{text[:30]}” wraps to {lines} lines ({need:.0f} pt), the row is"
+                            f" {row_span:.0f} pt high"
+                        )
         setup = ws.page_setup
         key = (str(setup.paperSize or "9"), setup.orientation or "portrait")
         page = PAPER_UNITS.get(key)
@@ -110,12 +131,18 @@ def problems(path: Path | str) -> list[str]:
             continue
         total_width = sum(_width(ws, c) for c in range(1, used_cols + 1))
         scale = min(1.0, page / total_width) if total_width else 1.0
-        if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToHeight == 1:
+        if (
+            ws.sheet_properties.pageSetUpPr is not None
+            and ws.sheet_properties.pageSetUpPr.fitToPage
+            and setup.fitToHeight == 1
+        ):
             printable = PAPER_HEIGHT_PT[key] - 72 * (ws.page_margins.top + ws.page_margins.bottom)
             scale = min(scale, printable / total_height) if total_height else scale
         if smallest is not None and smallest * scale < MIN_PRINTED_PT - 1e-9:
-            out.append(f"{name}!{ws.title}: printed one page wide its {smallest:g} pt text shrinks to {smallest * scale:.1f} pt "
-                       f"({total_width:.0f} units wide, the page {page:.0f})")
+            out.append(
+                f"{name}!{ws.title}: printed one page wide its {smallest:g} pt text shrinks to"
+                f" {smallest * scale:.1f} pt ({total_width:.0f} units wide, the page {page:.0f})"
+            )
     return out
 
 

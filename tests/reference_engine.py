@@ -74,6 +74,7 @@ def records(frame) -> list[dict]:
 
 # ---------------------------------------------------------------------------- facts
 
+
 def stat_value(row: dict | None, metric: str):
     """A money figure of a stats row (online_sales falls back to online retail)."""
     if row is None:
@@ -94,7 +95,9 @@ def growth(row: dict | None, prev_row: dict | None, name: str):
     return Fraction(cur - prev, prev)
 
 
-def enterprise_facts(ent: dict, year: int, stats_of: dict, fx_rate: int | None, region_sums: dict, limit_before: set) -> dict:
+def enterprise_facts(
+    ent: dict, year: int, stats_of: dict, fx_rate: int | None, region_sums: dict, limit_before: set
+) -> dict:
     uscc = ent["uscc"]
     cur, prev, prev2 = (stats_of.get((uscc, y)) for y in (year, year - 1, year - 2))
     f: dict = {}
@@ -107,7 +110,9 @@ def enterprise_facts(ent: dict, year: int, stats_of: dict, fx_rate: int | None, 
         g1 = growth(cur, prev, name)
         g0 = growth(prev, prev2, name)
         f[name] = g1
-        reported = (cur is not None and _int(cur.get(name)) is not None) or (prev is not None and _int(prev.get(name)) is not None)
+        reported = (cur is not None and _int(cur.get(name)) is not None) or (
+            prev is not None and _int(prev.get(name)) is not None
+        )
         if reported:
             f[name + "_2y"] = None if g1 is None or g0 is None else (1 + g1) * (1 + g0)
         else:
@@ -126,23 +131,31 @@ def enterprise_facts(ent: dict, year: int, stats_of: dict, fx_rate: int | None, 
     f["region_code"] = ent.get("region_code")
     r = region_sums.get(ent.get("region_code"))
     g = f["retail_growth"]
-    f["retail_growth_above_region_average"] = bool(g is not None and r is not None and r[1] > 0 and (1 + g) * r[1] > r[0])
+    f["retail_growth_above_region_average"] = bool(
+        g is not None and r is not None and r[1] > 0 and (1 + g) * r[1] > r[0]
+    )
     return f
 
 
 def park_facts(park: dict, year: int, members: list[str], stats_of: dict) -> dict:
     f = {
         "park.kind": park.get("kind"),
-        "park.building_area_m2": None if _int(park.get("building_area_m2")) is None else Fraction(_int(park["building_area_m2"]), NUMBER_SCALE),
-        "park.occupancy_rate": None if _int(park.get("occupancy_rate")) is None else Fraction(_int(park["occupancy_rate"]), RATIO_SCALE),
+        "park.building_area_m2": None
+        if _int(park.get("building_area_m2")) is None
+        else Fraction(_int(park["building_area_m2"]), NUMBER_SCALE),
+        "park.occupancy_rate": None
+        if _int(park.get("occupancy_rate")) is None
+        else Fraction(_int(park["occupancy_rate"]), RATIO_SCALE),
         "park.online_shops": _int(park.get("online_shops")),
         "park.established_on": _date(park.get("established_on")),
     }
     for suffix, y in (("", year), ("@prev", year - 1)):
         rows = [stats_of[(u, y)] for u in members if (u, y) in stats_of]
-        for name, metric, only_limit in (("park.online_retail", "online_retail", False),
-                                         ("park.limit_above_online_retail", "online_retail", True),
-                                         ("park.crossborder_exports", "crossborder_exports", False)):
+        for name, metric, only_limit in (
+            ("park.online_retail", "online_retail", False),
+            ("park.limit_above_online_retail", "online_retail", True),
+            ("park.crossborder_exports", "crossborder_exports", False),
+        ):
             if not rows:
                 f[name + suffix] = None
                 continue
@@ -171,7 +184,14 @@ def application_facts(app: dict, ent_facts: dict | None) -> dict:
 
 # ---------------------------------------------------------------------- conditions
 
-OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq, "!=": operator.ne}
+OPS = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 
 
 def _cmp(a, op: str, b) -> bool:
@@ -236,6 +256,7 @@ def tier_amount(clause: Clause, k: int, attr: str = "amount") -> int:
 
 # ------------------------------------------------------------------------ the year
 
+
 @dataclass
 class Line:
     payee: str
@@ -287,18 +308,27 @@ class Reference:
         # region sums of retail sales (this year and last) over enterprises with both figures
         region_sums: dict = {}
         for u, e in self.enterprises.items():
-            c, p = stat_value(self.stats_of.get((u, year)), "retail_sales"), stat_value(self.stats_of.get((u, year - 1)), "retail_sales")
+            c, p = (
+                stat_value(self.stats_of.get((u, year)), "retail_sales"),
+                stat_value(self.stats_of.get((u, year - 1)), "retail_sales"),
+            )
             if c is not None and p is not None:
                 s = region_sums.setdefault(e["region_code"], [0, 0])
                 s[0] += c
                 s[1] += p
         limit_before = {s["uscc"] for s in self.stats if int(s["year"]) < year and bool(s.get("limit_above"))}
-        self.facts = {u: enterprise_facts(e, year, self.stats_of, fx_rate, region_sums, limit_before) for u, e in self.enterprises.items()}
+        self.facts = {
+            u: enterprise_facts(e, year, self.stats_of, fx_rate, region_sums, limit_before)
+            for u, e in self.enterprises.items()
+        }
         self.members: dict[str, list[str]] = {}
         for u, e in sorted(self.enterprises.items()):
             if _none(e.get("park_id")):
                 self.members.setdefault(e["park_id"], []).append(u)
-        self.park_facts = {p["park_id"]: park_facts(p, year, self.members.get(p["park_id"], []), self.stats_of) for p in self.parks}
+        self.park_facts = {
+            p["park_id"]: park_facts(p, year, self.members.get(p["park_id"], []), self.stats_of)
+            for p in self.parks
+        }
 
     # ---------------------------------------------------------------- helpers
     def region(self, uscc: str):
@@ -321,15 +351,23 @@ class Reference:
                 continue
             row = self.stats_of[(uscc, y)]
             v = stat_value(row, clause.metric)
-            if v is not None and _cmp(Fraction(v), tier.op, Fraction(check_value(clause.metric, tier.threshold))):
+            if v is not None and _cmp(
+                Fraction(v), tier.op, Fraction(check_value(clause.metric, tier.threshold))
+            ):
                 if not clause.requires_limit_above or bool(row.get("limit_above")):
                     return True
         return False
 
-    def tiered_enterprise(self, policy: Policy, clause: Clause, uscc: str, cond: bool) -> tuple[bool, int, int]:
+    def tiered_enterprise(
+        self, policy: Policy, clause: Clause, uscc: str, cond: bool
+    ) -> tuple[bool, int, int]:
         """(reached any tier, amount, tier index) of an enterprise's own figures."""
         f = self.facts[uscc]
-        reached = highest_tier(clause, f, policy.two_year_average) if cond and (not clause.requires_limit_above or f["limit_above"]) else -1
+        reached = (
+            highest_tier(clause, f, policy.two_year_average)
+            if cond and (not clause.requires_limit_above or f["limit_above"])
+            else -1
+        )
         if clause.mode != "first_crossing":
             return reached >= 0, tier_amount(clause, reached), reached
         _, paid_max = self.paid(uscc, uscc, policy, clause)
@@ -464,7 +502,10 @@ class Reference:
 
     # ------------------------------------------------------------ line makers
     def application_lines(self, policy: Policy, clause: Clause, in_force: bool) -> list[Line]:
-        apps = sorted((a for a in self.apps if a["policy_id"] == policy.id and a["clause_id"] == clause.id), key=lambda a: str(a["application_id"]))
+        apps = sorted(
+            (a for a in self.apps if a["policy_id"] == policy.id and a["clause_id"] == clause.id),
+            key=lambda a: str(a["application_id"]),
+        )
         per_payee: dict[tuple, dict] = {}
         evaluated = []
         for app in apps:
@@ -475,7 +516,9 @@ class Reference:
             if policy.excludes_blacklisted and self.blacklisted(uscc):
                 eligible = False
             if clause.payee == "park":
-                parks = [p for p in self.parks if p["operator_uscc"] == uscc and p["kind"] == clause.park_kind]
+                parks = [
+                    p for p in self.parks if p["operator_uscc"] == uscc and p["kind"] == clause.park_kind
+                ]
                 if parks:
                     park_id = parks[0]["park_id"]
                     f.update(self.park_facts[park_id])
@@ -491,7 +534,9 @@ class Reference:
                 cond = condition(clause.conditions, f, policy.two_year_average)
                 amount, ok, tier = self.item(policy, clause, app, f)
                 good = cond and ok
-            g = per_payee.setdefault((app["uscc"], park_id), {"eligible": False, "sum": 0, "max": 0, "tier": -1})
+            g = per_payee.setdefault(
+                (app["uscc"], park_id), {"eligible": False, "sum": 0, "max": 0, "tier": -1}
+            )
             g["eligible"] |= eligible
             if good:
                 g["sum"] += amount
@@ -505,7 +550,16 @@ class Reference:
                 standard = tier_amount(clause, g["tier"])
             else:
                 standard = g["sum"]
-            line = Line(uscc, uscc, park_id, policy.id, clause.id, clause.matter or "", not g["eligible"], standard if g["eligible"] else 0)
+            line = Line(
+                uscc,
+                uscc,
+                park_id,
+                policy.id,
+                clause.id,
+                clause.matter or "",
+                not g["eligible"],
+                standard if g["eligible"] else 0,
+            )
             lines.append(self.finish(policy, clause, line))
         return lines
 
@@ -524,7 +578,9 @@ class Reference:
                     continue
                 f = dict(self.facts[u])
                 entry = _date(e.get("park_entry_on"))
-                f["entered_park_on_or_after_policy_start"] = entry is not None and entry >= policy.effective.start
+                f["entered_park_on_or_after_policy_start"] = (
+                    entry is not None and entry >= policy.effective.start
+                )
                 yield operator_of.get(park_id, ""), u, park_id, f
         else:
             for u in sorted(self.enterprises):
@@ -553,7 +609,16 @@ class Reference:
             if not fired or not payee or self.region(payee) not in policy.regions:
                 continue
             black = policy.excludes_blacklisted and self.blacklisted(payee)
-            line = Line(payee, subject, park_id, policy.id, clause.id, clause.matter or "", black, 0 if black else amount)
+            line = Line(
+                payee,
+                subject,
+                park_id,
+                policy.id,
+                clause.id,
+                clause.matter or "",
+                black,
+                0 if black else amount,
+            )
             lines.append(self.finish(policy, clause, line))
         return lines
 
@@ -571,7 +636,11 @@ class Reference:
         if qual is None or not qual <= self.year <= qual + clause.award_years - 1:
             return False, 0
         k = clause.baseline_years
-        base_sum = sum(_int(self.stats_of[(uscc, y)].get(clause.contribution)) or 0 for y in range(qual - k, qual) if (uscc, y) in self.stats_of)
+        base_sum = sum(
+            _int(self.stats_of[(uscc, y)].get(clause.contribution)) or 0
+            for y in range(qual - k, qual)
+            if (uscc, y) in self.stats_of
+        )
         f = self.facts[uscc]
         cur = f[clause.contribution]
         tier = highest_tier(clause, f)
@@ -594,19 +663,35 @@ class Reference:
                     lines += self.application_lines(policy, clause, in_force)
                 elif in_force:
                     lines += self.data_lines(policy, clause)
-        lines.sort(key=lambda ln: (porder[ln.policy_id], corder[(ln.policy_id, ln.clause_id)], ln.payee, ln.subject, ln.park_id))
+        lines.sort(
+            key=lambda ln: (
+                porder[ln.policy_id],
+                corder[(ln.policy_id, ln.clause_id)],
+                ln.payee,
+                ln.subject,
+                ln.park_id,
+            )
+        )
 
         # cap groups: a payee's lines of the group share the cap (largest remainder)
         for policy in policies:
             for group in policy.cap_groups:
                 by_payee: dict[str, list[Line]] = {}
                 for ln in lines:
-                    if ln.policy_id == policy.id and ln.clause_id in group.clauses and ln.status == "candidate":
+                    if (
+                        ln.policy_id == policy.id
+                        and ln.clause_id in group.clauses
+                        and ln.status == "candidate"
+                    ):
                         by_payee.setdefault(ln.payee, []).append(ln)
                 for members in by_payee.values():
                     if sum(ln.capped for ln in members) > int(group.cap):
                         members.sort(key=lambda ln: (corder[(ln.policy_id, ln.clause_id)], ln.subject))
-                        shares = largest_remainder([ln.capped for ln in members], int(group.cap), [(corder[(ln.policy_id, ln.clause_id)],) for ln in members])
+                        shares = largest_remainder(
+                            [ln.capped for ln in members],
+                            int(group.cap),
+                            [(corder[(ln.policy_id, ln.clause_id)],) for ln in members],
+                        )
                         for ln, s in zip(members, shares, strict=True):
                             ln.capped = s
         for ln in lines:
@@ -619,11 +704,17 @@ class Reference:
         for ln in lines:
             if ln.status != "candidate":
                 continue
-            kpark = ln.park_id if (ln.policy_id, ln.clause_id) in park_total and ln.payee == ln.subject else ""
+            kpark = (
+                ln.park_id if (ln.policy_id, ln.clause_id) in park_total and ln.payee == ln.subject else ""
+            )
             key = (ln.payee, ln.matter, ln.subject, kpark)
             cur = best.get(key)
             rank = (-ln.capped, porder[ln.policy_id], corder[(ln.policy_id, ln.clause_id)])
-            if cur is None or rank < (-cur.capped, porder[cur.policy_id], corder[(cur.policy_id, cur.clause_id)]):
+            if cur is None or rank < (
+                -cur.capped,
+                porder[cur.policy_id],
+                corder[(cur.policy_id, cur.clause_id)],
+            ):
                 if cur is not None:
                     cur.status = "superseded"
                 best[key] = ln
@@ -636,15 +727,25 @@ class Reference:
         for policy in policies:
             if not policy.budget.scale_down:
                 continue
-            budget = next((int(b["budget"]) for b in self.budgets if b["policy_id"] == policy.id and int(b["year"]) == self.year), None)
+            budget = next(
+                (
+                    int(b["budget"])
+                    for b in self.budgets
+                    if b["policy_id"] == policy.id and int(b["year"]) == self.year
+                ),
+                None,
+            )
             if budget is None and policy.budget.default is not None:
                 budget = int(policy.budget.default)
             if budget is None:
                 continue
             kept = [ln for ln in lines if ln.policy_id == policy.id and ln.status == "candidate"]
             if sum(ln.capped for ln in kept) > budget:
-                shares = largest_remainder([ln.capped for ln in kept], budget,
-                                           [(ln.payee, corder[(ln.policy_id, ln.clause_id)], ln.subject) for ln in kept])
+                shares = largest_remainder(
+                    [ln.capped for ln in kept],
+                    budget,
+                    [(ln.payee, corder[(ln.policy_id, ln.clause_id)], ln.subject) for ln in kept],
+                )
                 for ln, s in zip(kept, shares, strict=True):
                     ln.final = s
 
@@ -652,12 +753,27 @@ class Reference:
         for ln in lines:
             policy = self.catalog.policy(ln.policy_id)
             clause = policy.clause(ln.clause_id)
-            share = Fraction(clause.city_share) if clause.city_share is not None else Fraction(policy.funding.by_region.get(self.region(ln.payee) or "", policy.funding.city_share))
+            share = (
+                Fraction(clause.city_share)
+                if clause.city_share is not None
+                else Fraction(
+                    policy.funding.by_region.get(self.region(ln.payee) or "", policy.funding.city_share)
+                )
+            )
             ln.city = half_up(ln.final * share.numerator, share.denominator)
             ln.district = ln.final - ln.city
             if ln.status == "candidate":
                 ln.status = "paid" if ln.final > 0 else "zero"
-        return {ln.key: {"status": ln.status, "capped": ln.capped, "final": ln.final, "city": ln.city, "district": ln.district} for ln in lines}
+        return {
+            ln.key: {
+                "status": ln.status,
+                "capped": ln.capped,
+                "final": ln.final,
+                "city": ln.city,
+                "district": ln.district,
+            }
+            for ln in lines
+        }
 
 
 def largest_remainder(amounts: list[int], target: int, tie_keys: list[tuple]) -> list[int]:
@@ -682,9 +798,26 @@ def settle(ctx) -> dict[tuple, dict]:
 def engine_result(lines) -> dict[tuple, dict]:
     """The engine's allocated lines in the reference's shape."""
     out = {}
-    for r in lines[["payee_uscc", "subject_uscc", "park_id", "policy_id", "clause_id", "status", "capped_amount", "final_amount", "city_share", "district_share"]].itertuples(index=False):
+    for r in lines[
+        [
+            "payee_uscc",
+            "subject_uscc",
+            "park_id",
+            "policy_id",
+            "clause_id",
+            "status",
+            "capped_amount",
+            "final_amount",
+            "city_share",
+            "district_share",
+        ]
+    ].itertuples(index=False):
         out[(r.payee_uscc, r.subject_uscc, r.park_id, r.policy_id, r.clause_id)] = {
-            "status": r.status, "capped": int(r.capped_amount), "final": int(r.final_amount), "city": int(r.city_share), "district": int(r.district_share),
+            "status": r.status,
+            "capped": int(r.capped_amount),
+            "final": int(r.final_amount),
+            "city": int(r.city_share),
+            "district": int(r.district_share),
         }
     return out
 

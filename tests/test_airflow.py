@@ -25,16 +25,22 @@ DAGS = ROOT / "dags"
 
 def airflow_env(home: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "SETTLEMENT"))}
-    env.update({
-        "AIRFLOW_HOME": str(home), "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}", "SETTLEMENT_HOME": str(home),
-        "SETTLEMENT_DATA_DOCS": "0", "GX_ANALYTICS_ENABLED": "false",
-    })
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+            "SETTLEMENT_HOME": str(home),
+            "SETTLEMENT_DATA_DOCS": "0",
+            "GX_ANALYTICS_ENABLED": "false",
+        }
+    )
     env.update(extra)
     return env
 
 
-INTEGRITY = r'''
+INTEGRITY = r"""
 import json
 from airflow.dag_processing.dagbag import DagBag
 bag = DagBag(dag_folder=%r)
@@ -45,13 +51,19 @@ for dag_id, dag in bag.dags.items():
         "retries": {t.task_id: t.retries for t in dag.tasks}, "params": sorted(dag.params.keys()),
     }
 print("RESULT=" + json.dumps(out))
-'''
+"""
 
 
 def test_dag_integrity(tmp_path):
-    proc = subprocess.run([sys.executable, "-c", INTEGRITY % str(DAGS)], capture_output=True, text=True, env=airflow_env(tmp_path), timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", INTEGRITY % str(DAGS)],
+        capture_output=True,
+        text=True,
+        env=airflow_env(tmp_path),
+        timeout=300,
+    )
     line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT="))
-    result = json.loads(line[len("RESULT="):])
+    result = json.loads(line[len("RESULT=") :])
     assert result["errors"] == {}
     dags = result["dags"]
     assert set(dags) == {"ecommerce_settlement", "ecommerce_settlement_finalize", "ecommerce_pull"}
@@ -60,13 +72,19 @@ def test_dag_integrity(tmp_path):
         assert "year" in dag["params"]
     retries = dags["ecommerce_settlement"]["retries"]
     assert "validate" not in retries  # the folder is read and validated once, by the load task
-    assert all(r >= 1 for r in retries.values())  # bad input fails at once all the same (AirflowFailException)
-    assert dags["ecommerce_pull"]["retries"] == {"pull": 3}  # transient errors; a refusal fails at once (AirflowFailException)
+    assert all(
+        r >= 1 for r in retries.values()
+    )  # bad input fails at once all the same (AirflowFailException)
+    assert dags["ecommerce_pull"]["retries"] == {
+        "pull": 3
+    }  # transient errors; a refusal fails at once (AirflowFailException)
 
 
 def test_dags_are_clean_for_airflow_3():
     ruff = Path(sys.executable).parent / "ruff"
-    proc = subprocess.run([str(ruff), "check", str(DAGS), "--select", "AIR3", "--preview"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(ruff), "check", str(DAGS), "--select", "AIR3", "--preview"], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -75,15 +93,30 @@ def run_settlement_dag(landing: Path, tmp_path: Path) -> tuple[subprocess.Comple
     each task's state and each task's try number."""
     home = tmp_path / "airflow"
     home.mkdir()
-    env = airflow_env(home, SETTLEMENT_LANDING=str(landing), SETTLEMENT_OUT=str(tmp_path / "dag_out"),
-                      SETTLEMENT_DB_URL=f"sqlite:///{tmp_path / 'dag_ledger.db'}")
-    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "airflow_dag_test_runner.py"), "ecommerce_settlement", '{"year": 2025}', str(DAGS)],
-                          capture_output=True, text=True, env=env, timeout=900)
+    env = airflow_env(
+        home,
+        SETTLEMENT_LANDING=str(landing),
+        SETTLEMENT_OUT=str(tmp_path / "dag_out"),
+        SETTLEMENT_DB_URL=f"sqlite:///{tmp_path / 'dag_ledger.db'}",
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tests" / "airflow_dag_test_runner.py"),
+            "ecommerce_settlement",
+            '{"year": 2025}',
+            str(DAGS),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
 
     def printed(prefix: str) -> dict:
         line = next((line for line in proc.stdout.splitlines() if line.startswith(prefix)), None)
         assert line is not None, proc.stdout[-3000:] + proc.stderr[-3000:]
-        return json.loads(line[len(prefix):])
+        return json.loads(line[len(prefix) :])
 
     return proc, printed("TASK_STATES="), printed("TASK_TRIES=")
 
@@ -125,7 +158,11 @@ def test_ready_flag_trigger_payload(tmp_path):
     (folder / "annual_stats.csv").write_text("uscc,year\nX,2025\n", encoding="utf-8")
     again = scan_ready(landing, state)
     assert len(again) == 1 and again[0]["fingerprint"] != payload["fingerprint"]
-    assert sorted(p.name for p in folder.iterdir()) == [READY_FLAG, "annual_stats.csv", "enterprises.csv"]  # nothing deleted
+    assert sorted(p.name for p in folder.iterdir()) == [
+        READY_FLAG,
+        "annual_stats.csv",
+        "enterprises.csv",
+    ]  # nothing deleted
 
 
 def test_trigger_yields_the_payload(tmp_path, monkeypatch):
@@ -138,7 +175,9 @@ def test_trigger_yields_the_payload(tmp_path, monkeypatch):
     (folder / READY_FLAG).write_text("ok", encoding="utf-8")
     trigger = LandingReadyTrigger(str(tmp_path / "landing"), str(tmp_path / "state"), poll_interval=0.01)
     classpath, kwargs = trigger.serialize()
-    assert classpath == "settlement.triggers.LandingReadyTrigger" and kwargs["landing_dir"].endswith("landing")
+    assert classpath == "settlement.triggers.LandingReadyTrigger" and kwargs["landing_dir"].endswith(
+        "landing"
+    )
 
     async def first():
         async for event in trigger.run():

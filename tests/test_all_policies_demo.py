@@ -15,8 +15,19 @@ def demo_run(demo_landing, tmp_path_factory):
 
 def test_every_money_clause_pays_at_least_once(demo_run, catalog):
     lines = demo_run.lines
-    paid = set(zip(lines.loc[lines["status"] == "paid", "policy_id"], lines.loc[lines["status"] == "paid", "clause_id"], strict=True))
-    missing = [f"{p.id} {c.id}" for p in catalog.policies for c in p.clauses if c.kind not in ("none", "external") and (p.id, c.id) not in paid]
+    paid = set(
+        zip(
+            lines.loc[lines["status"] == "paid", "policy_id"],
+            lines.loc[lines["status"] == "paid", "clause_id"],
+            strict=True,
+        )
+    )
+    missing = [
+        f"{p.id} {c.id}"
+        for p in catalog.policies
+        for c in p.clauses
+        if c.kind not in ("none", "external") and (p.id, c.id) not in paid
+    ]
     assert missing == []
 
 

@@ -14,14 +14,23 @@ from settlement.policies import load_catalog
 from settlement.uscc import make_uscc
 
 CATALOG = load_catalog()
-PAYEES = [make_uscc("9", "1", region, f"MA{i:07d}") for i, region in enumerate(["330282"] * 6 + ["330108"] * 3 + ["330109"] * 3 + ["331102"] * 3)]
+PAYEES = [
+    make_uscc("9", "1", region, f"MA{i:07d}")
+    for i, region in enumerate(["330282"] * 6 + ["330108"] * 3 + ["330109"] * 3 + ["331102"] * 3)
+]
 REGION = {u: u[2:8] for u in PAYEES}
 CLAUSES = [
-    ("cixi-2024-8", "2.1", "tmall_store"), ("cixi-2024-8", "3", "contribution_increment"), ("cixi-2024-8", "4.1", "own_brand_sales"),
-    ("cixi-2024-8", "7", "talent"), ("cixi-2024-8", "9.1", "industrial_design"),
-    ("binjiang-2024-14", "9", "cbec_customs_mode"), ("hangzhou-crossborder-2023-9", "1.2", "cbec_customs_mode"),
-    ("hangzhou-crossborder-2023-9", "4.1", "cbec_promotion"), ("hangzhou-crossborder-2023-9", "6.1", "talent_incubation"),
-    ("lishui-2024-64", "12.1", "exhibition"), ("lishui-2024-64", "12.2", "exhibition_self"),
+    ("cixi-2024-8", "2.1", "tmall_store"),
+    ("cixi-2024-8", "3", "contribution_increment"),
+    ("cixi-2024-8", "4.1", "own_brand_sales"),
+    ("cixi-2024-8", "7", "talent"),
+    ("cixi-2024-8", "9.1", "industrial_design"),
+    ("binjiang-2024-14", "9", "cbec_customs_mode"),
+    ("hangzhou-crossborder-2023-9", "1.2", "cbec_customs_mode"),
+    ("hangzhou-crossborder-2023-9", "4.1", "cbec_promotion"),
+    ("hangzhou-crossborder-2023-9", "6.1", "talent_incubation"),
+    ("lishui-2024-64", "12.1", "exhibition"),
+    ("lishui-2024-64", "12.2", "exhibition_self"),
 ]
 IN_REGION = {"cixi-2024-8": "330282", "binjiang-2024-14": "330108", "lishui-2024-64": "331102"}
 
@@ -35,7 +44,11 @@ def _ctx(budget):
     return YearContext(year=2025, catalog=CATALOG, **frames)
 
 
-line = st.tuples(st.sampled_from(range(len(PAYEES))), st.sampled_from(CLAUSES), st.integers(min_value=1, max_value=5 * 10**10))
+line = st.tuples(
+    st.sampled_from(range(len(PAYEES))),
+    st.sampled_from(CLAUSES),
+    st.integers(min_value=1, max_value=5 * 10**10),
+)
 
 
 def _frame(rows):
@@ -49,13 +62,47 @@ def _frame(rows):
         if (payee, policy, clause) in seen:
             continue
         seen.add((payee, policy, clause))
-        out.append({"payee_uscc": payee, "subject_uscc": payee, "park_id": "", "policy_id": policy, "clause_id": clause, "matter": matter,
-                    "status": "candidate", "standard_amount": amount, "capped_amount": amount, "application_ids": "", "explanation": "说明", "trace": "{}"})
-    return pd.DataFrame(out, columns=["payee_uscc", "subject_uscc", "park_id", "policy_id", "clause_id", "matter", "status", "standard_amount", "capped_amount", "application_ids", "explanation", "trace"])
+        out.append(
+            {
+                "payee_uscc": payee,
+                "subject_uscc": payee,
+                "park_id": "",
+                "policy_id": policy,
+                "clause_id": clause,
+                "matter": matter,
+                "status": "candidate",
+                "standard_amount": amount,
+                "capped_amount": amount,
+                "application_ids": "",
+                "explanation": "说明",
+                "trace": "{}",
+            }
+        )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "payee_uscc",
+            "subject_uscc",
+            "park_id",
+            "policy_id",
+            "clause_id",
+            "matter",
+            "status",
+            "standard_amount",
+            "capped_amount",
+            "application_ids",
+            "explanation",
+            "trace",
+        ],
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(line, min_size=1, max_size=30), budget=st.integers(min_value=0, max_value=10**11), seed=st.integers(0, 2**16))
+@given(
+    rows=st.lists(line, min_size=1, max_size=30),
+    budget=st.integers(min_value=0, max_value=10**11),
+    seed=st.integers(0, 2**16),
+)
 def test_allocation_invariants(rows, budget, seed):
     lines = _frame(rows)
     if lines.empty:
@@ -82,5 +129,15 @@ def test_allocation_invariants(rows, budget, seed):
     # shuffling the input rows changes nothing
     shuffled = lines.sample(frac=1, random_state=seed).reset_index(drop=True)
     again = allocate(shuffled, _ctx(budget)).lines
-    cols = ["payee_uscc", "policy_id", "clause_id", "status", "final_amount", "city_share", "district_share", "superseded_by", "explanation"]
+    cols = [
+        "payee_uscc",
+        "policy_id",
+        "clause_id",
+        "status",
+        "final_amount",
+        "city_share",
+        "district_share",
+        "superseded_by",
+        "explanation",
+    ]
     pd.testing.assert_frame_equal(result[cols].reset_index(drop=True), again[cols].reset_index(drop=True))

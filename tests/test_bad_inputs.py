@@ -36,7 +36,9 @@ def install(case: dict, root: Path) -> Path:
 
 
 def settle(root: Path, out: Path, db: str):
-    result = CliRunner().invoke(app, ["run", "--year", "2025", "--landing", str(root), "--out", str(out), "--db", db])
+    result = CliRunner().invoke(
+        app, ["run", "--year", "2025", "--landing", str(root), "--out", str(out), "--db", db]
+    )
     text = result.output + (getattr(result, "stderr", "") or "")
     return result, text
 
@@ -79,10 +81,14 @@ def test_a_malformed_file_gets_a_clear_message_or_a_quarantine(case, tmp_path):
     report = report_of(tmp_path / "out")
     summary = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
     for file, reason in expected.get("warnings", []):
-        assert (file, reason) in {(w["file"], w["reason"]) for w in summary.get("warnings", [])}, summary.get("warnings")
+        assert (file, reason) in {(w["file"], w["reason"]) for w in summary.get("warnings", [])}, summary.get(
+            "warnings"
+        )
     if "read" in expected:  # the file was read under that name, every row of it
         assert expected["read"] in summary["inputs"]
-        assert summary["rows_read"][expected["read"]] == expected.get("rows", summary["rows_read"][expected["read"]])
+        assert summary["rows_read"][expected["read"]] == expected.get(
+            "rows", summary["rows_read"][expected["read"]]
+        )
 
 
 def test_a_landing_file_that_links_outside_the_landing_folder_is_refused(tmp_path):
@@ -98,7 +104,10 @@ def test_a_landing_file_that_links_outside_the_landing_folder_is_refused(tmp_pat
 def test_names_that_look_like_sql_or_formulas_are_kept_as_text(tmp_path):
     from sqlalchemy import create_engine, text
 
-    for file, name in (("31_enterprises_sql_in_name.csv", "x'); DROP TABLE enterprises; --"), ("25_enterprises_formula_name.csv", '=HYPERLINK("http://evil.example","点我")')):
+    for file, name in (
+        ("31_enterprises_sql_in_name.csv", "x'); DROP TABLE enterprises; --"),
+        ("25_enterprises_formula_name.csv", '=HYPERLINK("http://evil.example","点我")'),
+    ):
         case = next(c for c in CASES if c["file"] == file)
         root = install(case, tmp_path / file / "landing")
         db = f"sqlite:///{tmp_path / file / 'l.db'}"
@@ -111,7 +120,11 @@ def test_names_that_look_like_sql_or_formulas_are_kept_as_text(tmp_path):
 
 # ---------------------------------------------------------------------------------- fuzzing
 
-FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def _read_and_parse(path: Path, name: str):
@@ -128,7 +141,11 @@ def _read_and_parse(path: Path, name: str):
 
 
 @FUZZ
-@given(data=st.binary(max_size=3000), name=st.sampled_from(["enterprises", "annual_stats", "applications", "parks"]), suffix=st.sampled_from([".csv", ".xlsx"]))
+@given(
+    data=st.binary(max_size=3000),
+    name=st.sampled_from(["enterprises", "annual_stats", "applications", "parks"]),
+    suffix=st.sampled_from([".csv", ".xlsx"]),
+)
 def test_fuzz_random_bytes_never_crash_the_readers(tmp_path, data, name, suffix):
     path = tmp_path / f"{name}{suffix}"
     path.write_bytes(data)
@@ -137,8 +154,25 @@ def test_fuzz_random_bytes_never_crash_the_readers(tmp_path, data, name, suffix)
 
 CELL = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["", "-1", "1e308", "NaN", "inf", "1,234.567", "６０００", "是", "maybe", "2025-02-30", "=1+1", "0x10", "１２", "9" * 40]),
-    st.integers(min_value=-10**20, max_value=10**20).map(str),
+    st.sampled_from(
+        [
+            "",
+            "-1",
+            "1e308",
+            "NaN",
+            "inf",
+            "1,234.567",
+            "６０００",
+            "是",
+            "maybe",
+            "2025-02-30",
+            "=1+1",
+            "0x10",
+            "１２",
+            "9" * 40,
+        ]
+    ),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
 )
 
@@ -150,7 +184,16 @@ def test_fuzz_random_rows_are_parsed_or_quarantined(tmp_path, rows):
     import csv
     import io
 
-    header = ["uscc", "year", "online_retail", "retail_sales", "wholesale_sales", "operating_revenue", "crossborder_exports", "limit_above"]
+    header = [
+        "uscc",
+        "year",
+        "online_retail",
+        "retail_sales",
+        "wholesale_sales",
+        "operating_revenue",
+        "crossborder_exports",
+        "limit_above",
+    ]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")  # so that a CR or LF inside a cell is quoted
     writer.writerow(header)

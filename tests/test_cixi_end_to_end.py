@@ -17,8 +17,22 @@ def test_demo_settles_to_files(landing_copy, tmp_path, db_url):
         assert (folder / name).exists(), name
     awards = pd.read_csv(folder / "awards.csv", dtype=str, keep_default_na=False)
     assert list(awards.columns) == [
-        "uscc", "name", "payee_uscc", "subject_uscc", "park_id", "policy_id", "clause_id", "matter", "status",
-        "standard_amount", "capped_amount", "scale_factor", "final_amount", "city_share", "district_share", "explanation",
+        "uscc",
+        "name",
+        "payee_uscc",
+        "subject_uscc",
+        "park_id",
+        "policy_id",
+        "clause_id",
+        "matter",
+        "status",
+        "standard_amount",
+        "capped_amount",
+        "scale_factor",
+        "final_amount",
+        "city_share",
+        "district_share",
+        "explanation",
     ]
     cixi = awards[awards["policy_id"] == "cixi-2024-8"]
     paid = cixi[cixi["status"] == "paid"]
@@ -43,7 +57,17 @@ def test_publicity_list_reads_back(landing_copy, tmp_path, db_url):
     result = run(2025, landing_copy, out, db_url)
     wb = load_workbook(out / "2025" / "publicity_2025.xlsx")
     ws = wb.active
-    assert [c.value for c in ws[4]] == ["序号", "企业名称", "统一社会信用代码", "所属街道/乡镇", "政策文件", "条款", "奖励金额(元)", "奖励金额(万元)", "备注"]
+    assert [c.value for c in ws[4]] == [
+        "序号",
+        "企业名称",
+        "统一社会信用代码",
+        "所属街道/乡镇",
+        "政策文件",
+        "条款",
+        "奖励金额(元)",
+        "奖励金额(万元)",
+        "备注",
+    ]
     paid = result.lines[result.lines["status"] == "paid"]
     rows = list(ws.iter_rows(min_row=5, values_only=True))
     numbered = [r for r in rows if isinstance(r[0], int)]

@@ -56,5 +56,10 @@ def test_catalog_clauses_exist_with_their_kind():
 def test_every_money_clause_of_the_yaml_is_in_the_catalog():
     catalog = load_catalog()
     listed = {(p, c) for p, c, _, _ in catalog_rows()}
-    extra = [f"{p.id} {c.id}" for p in catalog.policies for c in p.clauses if c.kind not in ("none", "external") and (p.id, c.id) not in listed]
+    extra = [
+        f"{p.id} {c.id}"
+        for p in catalog.policies
+        for c in p.clauses
+        if c.kind not in ("none", "external") and (p.id, c.id) not in listed
+    ]
     assert extra == []

@@ -31,7 +31,9 @@ def _run_args(landing: Path, out: Path, db: str) -> list[str]:
 
 def _settle(landing: Path, out: Path, db: str) -> subprocess.CompletedProcess:
     binary = Path(sys.executable).parent / "settlement"
-    return subprocess.run([str(binary), *_run_args(landing, out, db)], capture_output=True, text=True, env=ENV, timeout=300)
+    return subprocess.run(
+        [str(binary), *_run_args(landing, out, db)], capture_output=True, text=True, env=ENV, timeout=300
+    )
 
 
 def _crash(point: str, landing: Path, out: Path, db: str, action: str = "kill", wait: bool = True):
@@ -42,7 +44,9 @@ def _crash(point: str, landing: Path, out: Path, db: str, action: str = "kill", 
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()} if folder.exists() else {}
+    return (
+        {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()} if folder.exists() else {}
+    )
 
 
 def _runs(db: str) -> list[tuple[str, int]]:
@@ -55,7 +59,9 @@ def _runs(db: str) -> list[tuple[str, int]]:
                 return []
             out = []
             for r in conn.execute(select(runs.c.id, runs.c.status).where(runs.c.year == YEAR)).all():
-                n = conn.execute(select(text("count(*)")).select_from(lines).where(lines.c.run_id == r.id)).scalar_one()
+                n = conn.execute(
+                    select(text("count(*)")).select_from(lines).where(lines.c.run_id == r.id)
+                ).scalar_one()
                 out.append((r.status, int(n)))
             return out
     finally:
@@ -104,7 +110,15 @@ def _check_rerun_matches(landing: Path, out: Path, db: str, reference: dict) -> 
     assert visible == [r for r in reference["runs"] if r[0] in VISIBLE]  # one draft, same number of lines
 
 
-POINTS = ["mid_load", "after_load", "after_compute", "mid_record", "after_record", "mid_publicity", "before_complete"]
+POINTS = [
+    "mid_load",
+    "after_load",
+    "after_compute",
+    "mid_record",
+    "after_record",
+    "mid_publicity",
+    "before_complete",
+]
 
 
 @pytest.mark.parametrize("point", POINTS)
@@ -119,7 +133,9 @@ def test_a_run_killed_at_any_point_leaves_nothing_half_done_sqlite(point, landin
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("point", ["mid_load", "mid_record", "before_complete"])
-def test_a_run_killed_at_any_point_leaves_nothing_half_done_postgres(point, landing, uninterrupted, pg_url, tmp_path):
+def test_a_run_killed_at_any_point_leaves_nothing_half_done_postgres(
+    point, landing, uninterrupted, pg_url, tmp_path
+):
     out = tmp_path / "out"
     proc = _crash(point, landing, out, pg_url)
     assert proc.returncode == -9, proc.stderr
@@ -138,7 +154,9 @@ def test_a_killed_writer_leaves_only_a_hidden_temporary_file_that_the_next_write
     assert [p.name for p in tmp_path.iterdir()] == ["publicity_2025.xlsx"]
 
 
-def _break_mid_run(point: str, landing: Path, out: Path, url: str, tmp_path: Path, break_it) -> tuple[int, str, str]:
+def _break_mid_run(
+    point: str, landing: Path, out: Path, url: str, tmp_path: Path, break_it
+) -> tuple[int, str, str]:
     """Start a run that pauses at ``point``, call ``break_it()`` (cut the database), let the run
     go on, and return its exit status, stdout and stderr."""
     import time
@@ -163,7 +181,9 @@ def _break_mid_run(point: str, landing: Path, out: Path, url: str, tmp_path: Pat
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("point", ["mid_load", "mid_record"])
-def test_database_connection_lost_mid_run_fails_cleanly_and_a_retry_succeeds(point, landing, uninterrupted, pg_url, tmp_path):
+def test_database_connection_lost_mid_run_fails_cleanly_and_a_retry_succeeds(
+    point, landing, uninterrupted, pg_url, tmp_path
+):
     """What a PostgreSQL restart looks like to a client: every connection of the run is
     terminated by the server while a transaction is open. The run stops with a message (exit 1,
     no traceback), nothing of the half-written transaction is kept, and running again succeeds."""
@@ -175,11 +195,19 @@ def test_database_connection_lost_mid_run_fails_cleanly_and_a_retry_succeeds(poi
     def cut_connections() -> None:
         admin = engine_for(pg_url)
         with admin.begin() as conn:
-            killed = conn.execute(text("select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = :a"), {"a": app}).scalar_one()
+            killed = conn.execute(
+                text(
+                    "select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name"
+                    " = :a"
+                ),
+                {"a": app},
+            ).scalar_one()
         admin.dispose()
         assert killed >= 1
 
-    code, stdout, stderr = _break_mid_run(point, landing, out, f"{pg_url}&application_name={app}", tmp_path, cut_connections)
+    code, stdout, stderr = _break_mid_run(
+        point, landing, out, f"{pg_url}&application_name={app}", tmp_path, cut_connections
+    )
     assert code == 1, stderr
     assert "不可用或连接中断" in stderr and "Traceback" not in stderr + stdout
     _check_nothing_half_done(pg_url, out, uninterrupted)
@@ -202,7 +230,11 @@ def _restart_postgres() -> str | None:
     if os.geteuid() != 0 or not shutil.which("pg_ctlcluster") or not etc.is_dir() or not any(etc.iterdir()):
         return "needs root and pg_ctlcluster (a Debian-style local cluster)"
     version = sorted(p.name for p in etc.iterdir())[-1]
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", "-m", "fast"], check=True, timeout=60)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", "-m", "fast"],
+        check=True,
+        timeout=60,
+    )
     for _ in range(100):
         if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode == 0:
             return None
@@ -211,7 +243,9 @@ def _restart_postgres() -> str | None:
 
 
 @pytest.mark.postgres
-def test_postgresql_restarted_mid_run_fails_cleanly_and_a_retry_succeeds(landing, uninterrupted, pg_url, tmp_path):
+def test_postgresql_restarted_mid_run_fails_cleanly_and_a_retry_succeeds(
+    landing, uninterrupted, pg_url, tmp_path
+):
     """The real thing: the cluster is restarted while the run holds an open transaction."""
     import shutil
 

@@ -6,7 +6,21 @@ import numpy as np
 
 from settlement.engine.exact import compare_products
 
-EDGES = [0, 1, -1, 2**31, 2**32 - 1, 2**32, 2**32 + 1, 2**62, 2**63 - 1, -(2**63), -(2**63) + 1, 10**18, -(10**15) - 7]
+EDGES = [
+    0,
+    1,
+    -1,
+    2**31,
+    2**32 - 1,
+    2**32,
+    2**32 + 1,
+    2**62,
+    2**63 - 1,
+    -(2**63),
+    -(2**63) + 1,
+    10**18,
+    -(10**15) - 7,
+]
 
 
 def _sign(a, b, c, d):
@@ -15,15 +29,25 @@ def _sign(a, b, c, d):
 
 def test_the_sign_of_two_products_is_exact_at_every_edge_and_at_random():
     rng = random.Random(7)
-    rows = [[a, b, c, d] for a in EDGES for b in EDGES for c, d in ((b, a), (a, b), (a, b + (1 if b < 2**63 - 1 else -1)))]
-    rows += [[rng.choice(EDGES) if rng.random() < 0.3 else rng.randint(-(2**63), 2**63 - 1) for _ in range(4)] for _ in range(5000)]
+    rows = [
+        [a, b, c, d]
+        for a in EDGES
+        for b in EDGES
+        for c, d in ((b, a), (a, b), (a, b + (1 if b < 2**63 - 1 else -1)))
+    ]
+    rows += [
+        [rng.choice(EDGES) if rng.random() < 0.3 else rng.randint(-(2**63), 2**63 - 1) for _ in range(4)]
+        for _ in range(5000)
+    ]
     cols = np.array(rows, dtype=np.int64).T
     assert list(compare_products(*cols)) == [_sign(*r) for r in rows]
 
 
 def test_python_integers_beyond_int64_are_compared_as_they_are():
     big = np.array([2**70, -(2**70)], dtype=object)
-    assert list(compare_products(big, np.array([1, 1]), np.array([2**69, 2**69], dtype=object), np.array([2, 2]))) == [0, -1]
+    assert list(
+        compare_products(big, np.array([1, 1]), np.array([2**69, 2**69], dtype=object), np.array([2, 2]))
+    ) == [0, -1]
 
 
 def test_products_stay_in_int64_when_every_row_fits_and_are_exact_either_way():

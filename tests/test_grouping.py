@@ -19,7 +19,12 @@ def test_owners_marks_and_least_values():
 
 def test_ranks_groups_and_pairs():
     assert list(text_rank(np.array(["b", "a", None, "b"], dtype=object))) == [1, 0, 2, 1]
-    assert list(group_starts(np.array(["a", "a", "b", "b"]), np.array(["", "x", "x", "x"]))) == [True, True, True, False]
+    assert list(group_starts(np.array(["a", "a", "b", "b"]), np.array(["", "x", "x", "x"]))) == [
+        True,
+        True,
+        True,
+        False,
+    ]
     codes, distinct = pairs(np.array(["p", "p", "q", "p"]), np.array(["1", "2", "1", "1"]))
     assert list(codes) == [0, 1, 2, 0] and distinct == [("p", "1"), ("p", "2"), ("q", "1")]
 
@@ -37,7 +42,11 @@ def test_positions_are_looked_up_once_per_run_and_agree_with_any_order():
     assert list(positions_in(pd.Index([], dtype=object), values[:2])) == [-1, -1]
     runs = np.array(["a", "a", "b", "c", "c"], dtype=object)  # every entry, in the index's order
     assert list(positions_in(index, runs)) == [0, 0, 1, 2, 2]
-    assert list(positions_in(index, np.array(["a", "b", "d"], dtype=object))) == [0, 1, -1]  # same length, not the same
+    assert list(positions_in(index, np.array(["a", "b", "d"], dtype=object))) == [
+        0,
+        1,
+        -1,
+    ]  # same length, not the same
 
 
 def test_rows_in_order_on_several_keys():
@@ -47,7 +56,9 @@ def test_rows_in_order_on_several_keys():
     assert in_order(first, np.array(["b", "c", "a", "a"], dtype=object))
     assert not in_order(first, np.array(["c", "b", "a", "a"], dtype=object))
     assert not in_order(np.array([1, 0]), np.array(["a", "b"], dtype=object))
-    assert not in_order(first, np.array(["a", None, "b", "c"], dtype=object))  # a missing text: sort to be sure
+    assert not in_order(
+        first, np.array(["a", None, "b", "c"], dtype=object)
+    )  # a missing text: sort to be sure
     assert in_order(np.array([], dtype=np.int64)) and in_order(np.array([3]))
     codes = codes_of(np.array(["x", "y", "x", ""], dtype=object))
     assert codes[0] == codes[2] and len(set(codes)) == 3

@@ -15,7 +15,9 @@ def _stats(landing):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_each_encoding_with_chinese_headers(tmp_path, encoding):
-    write_landing(tmp_path, enterprises__csv=csv_bytes("enterprises", ENTERPRISES, encoding=encoding, chinese=True))
+    write_landing(
+        tmp_path, enterprises__csv=csv_bytes("enterprises", ENTERPRISES, encoding=encoding, chinese=True)
+    )
     landing = read_landing(tmp_path, 2025)
     ent = landing.frame("enterprises")
     assert list(ent["name"]) == [e["name"] for e in ENTERPRISES]
@@ -24,7 +26,17 @@ def test_each_encoding_with_chinese_headers(tmp_path, encoding):
 
 
 def test_headers_in_any_order_and_mixed_languages(tmp_path):
-    order = ["bank_account", "year", "limit_above", "uscc", "online_retail", "retail_sales", "operating_revenue", "wholesale_sales", "crossborder_exports"]
+    order = [
+        "bank_account",
+        "year",
+        "limit_above",
+        "uscc",
+        "online_retail",
+        "retail_sales",
+        "operating_revenue",
+        "wholesale_sales",
+        "crossborder_exports",
+    ]
     write_landing(tmp_path, annual_stats__csv=csv_bytes("annual_stats", STATS, chinese=True, order=order))
     stats = _stats(read_landing(tmp_path, 2025))
     assert stats.loc[(A, 2025), "online_retail"] == 6_000_000_050  # 60,000,000.50 元 in fen
@@ -70,9 +82,31 @@ def test_xlsx_excel_dates(tmp_path):
     write_landing(tmp_path, enterprises__csv=None)
     wb = Workbook()
     ws = wb.active
-    ws.append(["统一社会信用代码", "企业名称", "行政区划代码", "所属街道/乡镇", "注册(落户)日期", "是否列入严重失信名单", "开户银行", "银行账号"])
+    ws.append(
+        [
+            "统一社会信用代码",
+            "企业名称",
+            "行政区划代码",
+            "所属街道/乡镇",
+            "注册(落户)日期",
+            "是否列入严重失信名单",
+            "开户银行",
+            "银行账号",
+        ]
+    )
     for e in ENTERPRISES:
-        ws.append([e["uscc"], e["name"], e["region_code"], e["township"], datetime(2018, 3, 1), "否", e["bank_name"], e["bank_account"]])
+        ws.append(
+            [
+                e["uscc"],
+                e["name"],
+                e["region_code"],
+                e["township"],
+                datetime(2018, 3, 1),
+                "否",
+                e["bank_name"],
+                e["bank_account"],
+            ]
+        )
     wb.save(tmp_path / "2025" / "enterprises.xlsx")
     ent = read_landing(tmp_path, 2025).frame("enterprises")
     assert (ent["registered_on"] == pd.Timestamp("2018-03-01")).all()
@@ -110,7 +144,12 @@ def test_both_csv_and_xlsx_is_ambiguous(tmp_path):
 
 
 def test_cell_problems_are_collected_not_fixed(tmp_path):
-    rows = [dict(STATS[0], online_retail="12.345"), dict(STATS[1], retail_sales="-5"), dict(STATS[2], operating_revenue="abc"), dict(STATS[3], limit_above="maybe")]
+    rows = [
+        dict(STATS[0], online_retail="12.345"),
+        dict(STATS[1], retail_sales="-5"),
+        dict(STATS[2], operating_revenue="abc"),
+        dict(STATS[3], limit_above="maybe"),
+    ]
     write_landing(tmp_path, annual_stats__csv=csv_bytes("annual_stats", rows))
     problems = read_landing(tmp_path, 2025).tables["annual_stats"].problems
     got = set(zip(problems["row"], problems["column"], problems["reason"], strict=True))

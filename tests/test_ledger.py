@@ -55,7 +55,11 @@ def test_corrected_file_replaces_the_years_rows(db_url, tmp_path, catalog):
     _, changes = _load(tmp_path, db_url, catalog)
     assert changes["annual_stats"] == {"inserted": 0, "updated": 1, "deleted": 1, "unchanged": 2}
     with engine.connect() as conn:
-        value = conn.execute(select(AnnualStat.online_retail).where(AnnualStat.year == 2025, AnnualStat.uscc == STATS[1]["uscc"])).scalar_one()
+        value = conn.execute(
+            select(AnnualStat.online_retail).where(
+                AnnualStat.year == 2025, AnnualStat.uscc == STATS[1]["uscc"]
+            )
+        ).scalar_one()
     assert value == 6_100_000_000
     assert _count(engine, AnnualStat) == 3
 
@@ -71,12 +75,20 @@ def test_history_of_other_years_is_not_deleted(db_url, tmp_path, catalog):
 
 
 def test_quarantine_is_stored_with_reasons(db_url, tmp_path, catalog):
-    bad = [dict(ENTERPRISES[0]), dict(ENTERPRISES[1], uscc=ENTERPRISES[1]["uscc"][:-1] + "0"), dict(ENTERPRISES[2])]
+    bad = [
+        dict(ENTERPRISES[0]),
+        dict(ENTERPRISES[1], uscc=ENTERPRISES[1]["uscc"][:-1] + "0"),
+        dict(ENTERPRISES[2]),
+    ]
     write_landing(tmp_path, enterprises__csv=csv_bytes("enterprises", bad))
     engine, changes = _load(tmp_path, db_url, catalog)
     assert changes["enterprises"]["inserted"] == 2
     with engine.connect() as conn:
-        rows = conn.execute(select(QuarantinedRow.file, QuarantinedRow.row, QuarantinedRow.column, QuarantinedRow.reason).order_by(QuarantinedRow.file, QuarantinedRow.row)).all()
+        rows = conn.execute(
+            select(
+                QuarantinedRow.file, QuarantinedRow.row, QuarantinedRow.column, QuarantinedRow.reason
+            ).order_by(QuarantinedRow.file, QuarantinedRow.row)
+        ).all()
     assert ("enterprises.csv", 3, "uscc", "bad_uscc") in [tuple(r) for r in rows]
     # the stats row that names the old (valid) code now refers to no enterprise: quarantined too
     assert ("annual_stats.csv", 4, "uscc", "unknown_enterprise") in [tuple(r) for r in rows]
@@ -89,5 +101,7 @@ def test_money_round_trips_exactly(db_url, tmp_path, catalog, year):
     write_landing(tmp_path, annual_stats__csv=csv_bytes("annual_stats", big + [STATS[2], STATS[3]]))
     engine, _ = _load(tmp_path, db_url, catalog)
     with engine.connect() as conn:
-        value = conn.execute(select(AnnualStat.operating_revenue).where(AnnualStat.uscc == STATS[1]["uscc"])).scalar_one()
+        value = conn.execute(
+            select(AnnualStat.operating_revenue).where(AnnualStat.uscc == STATS[1]["uscc"])
+        ).scalar_one()
     assert value == 99_999_999_999_999_999

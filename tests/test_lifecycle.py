@@ -17,15 +17,33 @@ from landing_helpers import A, B, C, csv_bytes, write_landing
 
 
 def _stats(uscc, year, **kw):
-    row = {"uscc": uscc, "year": str(year), "online_retail": "1000000", "retail_sales": "2000000", "wholesale_sales": "0",
-           "operating_revenue": "3000000", "crossborder_exports": "0", "limit_above": "0"}
+    row = {
+        "uscc": uscc,
+        "year": str(year),
+        "online_retail": "1000000",
+        "retail_sales": "2000000",
+        "wholesale_sales": "0",
+        "operating_revenue": "3000000",
+        "crossborder_exports": "0",
+        "limit_above": "0",
+    }
     row.update({k: str(v) for k, v in kw.items()})
     return row
 
 
 def _app(app_id, uscc, year, policy, clause, **kw):
-    row = {"application_id": app_id, "uscc": uscc, "year": str(year), "policy_id": policy, "clause_id": clause,
-           "base_amount": "", "approved_amount": "", "quantity": "1", "level": "", "status": "approved"}
+    row = {
+        "application_id": app_id,
+        "uscc": uscc,
+        "year": str(year),
+        "policy_id": policy,
+        "clause_id": clause,
+        "base_amount": "",
+        "approved_amount": "",
+        "quantity": "1",
+        "level": "",
+        "status": "approved",
+    }
     row.update({k: str(v) for k, v in kw.items()})
     return row
 
@@ -35,21 +53,42 @@ def multi_year_landing(root):
     stats = [
         _stats(A, 2024, online_retail="60,000,000", retail_sales="80,000,000", limit_above=1),
         _stats(A, 2025, online_retail="210,000,000", retail_sales="250,000,000", limit_above=1),
-        _stats(B, 2024), _stats(B, 2025), _stats(C, 2024), _stats(C, 2025),
+        _stats(B, 2024),
+        _stats(B, 2025),
+        _stats(C, 2024),
+        _stats(C, 2025),
     ]
     apps = {
-        2024: [_app("A24-1", A, 2024, "cixi-2024-8", "4.1"), _app("A24-2", A, 2024, "cixi-2024-8", "2.1"),
-               _app("C24-1", C, 2024, "binjiang-2024-14", "13.2", base_amount="6,000,000")],
-        2025: [_app("A25-1", A, 2025, "cixi-2024-8", "4.1"), _app("A25-2", A, 2025, "cixi-2024-8", "2.1"),
-               _app("B25-1", B, 2025, "cixi-2024-8", "4.3"),
-               _app("C25-1", C, 2025, "binjiang-2024-14", "13.2", base_amount="6,000,000")],
+        2024: [
+            _app("A24-1", A, 2024, "cixi-2024-8", "4.1"),
+            _app("A24-2", A, 2024, "cixi-2024-8", "2.1"),
+            _app("C24-1", C, 2024, "binjiang-2024-14", "13.2", base_amount="6,000,000"),
+        ],
+        2025: [
+            _app("A25-1", A, 2025, "cixi-2024-8", "4.1"),
+            _app("A25-2", A, 2025, "cixi-2024-8", "2.1"),
+            _app("B25-1", B, 2025, "cixi-2024-8", "4.3"),
+            _app("C25-1", C, 2025, "binjiang-2024-14", "13.2", base_amount="6,000,000"),
+        ],
     }
-    prior = [{"uscc": B, "year": "2023", "policy_id": "cixi-2024-8", "clause_id": "4.3", "amount": "100000", "subject_uscc": ""}]
+    prior = [
+        {
+            "uscc": B,
+            "year": "2023",
+            "policy_id": "cixi-2024-8",
+            "clause_id": "4.3",
+            "amount": "100000",
+            "subject_uscc": "",
+        }
+    ]
     for year in (2024, 2025):
-        write_landing(root, year,
-                      annual_stats__csv=csv_bytes("annual_stats", [s for s in stats if int(s["year"]) <= year]),
-                      applications__csv=csv_bytes("applications", apps[year]),
-                      prior_awards__csv=csv_bytes("prior_awards", prior))
+        write_landing(
+            root,
+            year,
+            annual_stats__csv=csv_bytes("annual_stats", [s for s in stats if int(s["year"]) <= year]),
+            applications__csv=csv_bytes("applications", apps[year]),
+            prior_awards__csv=csv_bytes("prior_awards", prior),
+        )
     return root
 
 
@@ -91,7 +130,9 @@ def test_drafts_do_not_count_as_paid(tmp_path, db_url):
 
 def _objections(path, rows):
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["uscc", "policy_id", "clause_id", "decision", "amount", "reason"])
+        writer = csv.DictWriter(
+            fh, fieldnames=["uscc", "policy_id", "clause_id", "decision", "amount", "reason"]
+        )
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -109,11 +150,35 @@ def test_publicize_finalize_with_objections(tmp_path, db_url):
     assert "公示期为2025-09-28至2025-10-10" in ws["A2"].value
     with pytest.raises(RunRefused, match="尚未结束"):
         finalize(2025, None, db_url, out, today=date(2025, 10, 10))
-    objections = _objections(tmp_path / "objections.csv", [
-        {"uscc": A, "policy_id": "cixi-2024-8", "clause_id": "4.1", "decision": "adjust", "amount": "150,000.00", "reason": "复核销售额"},
-        {"uscc": C, "policy_id": "binjiang-2024-14", "clause_id": "13.2", "decision": "remove", "amount": "", "reason": "投入不属实"},
-        {"uscc": A, "policy_id": "cixi-2024-8", "clause_id": "2.1", "decision": "uphold", "amount": "", "reason": "异议不成立"},
-    ])
+    objections = _objections(
+        tmp_path / "objections.csv",
+        [
+            {
+                "uscc": A,
+                "policy_id": "cixi-2024-8",
+                "clause_id": "4.1",
+                "decision": "adjust",
+                "amount": "150,000.00",
+                "reason": "复核销售额",
+            },
+            {
+                "uscc": C,
+                "policy_id": "binjiang-2024-14",
+                "clause_id": "13.2",
+                "decision": "remove",
+                "amount": "",
+                "reason": "投入不属实",
+            },
+            {
+                "uscc": A,
+                "policy_id": "cixi-2024-8",
+                "clause_id": "2.1",
+                "decision": "uphold",
+                "amount": "",
+                "reason": "异议不成立",
+            },
+        ],
+    )
     final = finalize(2025, objections, db_url, out, today=date(2025, 10, 11))
     changes = final.changes.set_index(["uscc", "clause_id"])
     assert changes.loc[(A, "4.1"), "difference"] == 15_0000_00 - _line(draft.lines, A, "4.1")["final_amount"]
@@ -134,7 +199,19 @@ def test_objection_for_a_line_that_does_not_exist(tmp_path, db_url):
     out = tmp_path / "out"
     run(2025, landing, out, db_url)
     publicize(2025, date(2025, 9, 28), 5, db_url, out)
-    objections = _objections(tmp_path / "o.csv", [{"uscc": B, "policy_id": "cixi-2024-8", "clause_id": "9.1", "decision": "remove", "amount": "", "reason": "x"}])
+    objections = _objections(
+        tmp_path / "o.csv",
+        [
+            {
+                "uscc": B,
+                "policy_id": "cixi-2024-8",
+                "clause_id": "9.1",
+                "decision": "remove",
+                "amount": "",
+                "reason": "x",
+            }
+        ],
+    )
     with pytest.raises(InputError, match="第2行"):
         finalize(2025, objections, db_url, out, today=date(2025, 11, 1))
 
@@ -149,7 +226,10 @@ def test_correction_pays_only_the_difference_and_lists_it(tmp_path, db_url):
     assert "无需更正" in same.message
     # the statistics platform corrects A's 2025 online sales: 5.2亿 -> tier 30万 instead of 20万
     stats = pd.read_csv(landing / "2025" / "annual_stats.csv", dtype=str, keep_default_na=False)
-    stats.loc[(stats["uscc"] == A) & (stats["year"] == "2025"), ["online_retail", "retail_sales"]] = ["520000000", "600000000"]
+    stats.loc[(stats["uscc"] == A) & (stats["year"] == "2025"), ["online_retail", "retail_sales"]] = [
+        "520000000",
+        "600000000",
+    ]
     stats.to_csv(landing / "2025" / "annual_stats.csv", index=False)
     fixed = correct(2025, landing, out, db_url, reason="统计数据更正")
     changes = fixed.changes.set_index(["uscc", "clause_id"])
@@ -194,19 +274,42 @@ def test_a_second_process_is_refused_while_the_first_writes(tmp_path):
 
     landing = multi_year_landing(tmp_path / "landing")
     db = f"sqlite:///{tmp_path / 'l.db'}"
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import time
         from settlement.ledger import make_engine
         from settlement.ledger.locks import year_lock
         with year_lock(make_engine({db!r}), 2025):
             print("locked", flush=True)
             time.sleep(30)
-    """)], stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         binary = Path(sys.executable).parent / "settlement"
-        proc = subprocess.run([str(binary), "run", "--year", "2025", "--landing", str(landing), "--out", str(tmp_path / "out"), "--db", db],
-                              capture_output=True, text=True, env={**os.environ, "SETTLEMENT_DATA_DOCS": "0"})
+        proc = subprocess.run(
+            [
+                str(binary),
+                "run",
+                "--year",
+                "2025",
+                "--landing",
+                str(landing),
+                "--out",
+                str(tmp_path / "out"),
+                "--db",
+                db,
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "SETTLEMENT_DATA_DOCS": "0"},
+        )
         assert proc.returncode == 1 and "另一个结算任务" in proc.stderr and "Traceback" not in proc.stderr
     finally:
         holder.kill()
@@ -220,10 +323,27 @@ def test_a_correction_keeps_the_objection_outcomes_of_the_final(tmp_path, db_url
     out = tmp_path / "out"
     draft = run(2025, landing, out, db_url)
     publicize(2025, date(2025, 9, 28), 5, db_url, out)
-    objections = _objections(tmp_path / "objections.csv", [
-        {"uscc": A, "policy_id": "cixi-2024-8", "clause_id": "4.1", "decision": "adjust", "amount": "150,000.00", "reason": "复核销售额"},
-        {"uscc": C, "policy_id": "binjiang-2024-14", "clause_id": "13.2", "decision": "remove", "amount": "", "reason": "投入不属实"},
-    ])
+    objections = _objections(
+        tmp_path / "objections.csv",
+        [
+            {
+                "uscc": A,
+                "policy_id": "cixi-2024-8",
+                "clause_id": "4.1",
+                "decision": "adjust",
+                "amount": "150,000.00",
+                "reason": "复核销售额",
+            },
+            {
+                "uscc": C,
+                "policy_id": "binjiang-2024-14",
+                "clause_id": "13.2",
+                "decision": "remove",
+                "amount": "",
+                "reason": "投入不属实",
+            },
+        ],
+    )
     finalize(2025, objections, db_url, out, today=date(2025, 10, 11))
     assert _line(draft.lines, C, "13.2")["final_amount"] > 0
     same = correct(2025, landing, out, db_url, reason="复核")
@@ -240,10 +360,16 @@ def test_a_correction_keeps_the_objection_outcomes_of_the_final(tmp_path, db_url
             stats.loc[a25, ["online_retail", "retail_sales"]] = ["520000000", "600000000"]
         stats.to_csv(landing / "2025" / "annual_stats.csv", index=False)
         fixed = correct(2025, landing, out, db_url, reason=reason)
-        assert list(zip(fixed.changes["uscc"], fixed.changes["clause_id"], strict=True)) == [(A, "3")], fixed.changes
+        assert list(zip(fixed.changes["uscc"], fixed.changes["clause_id"], strict=True)) == [(A, "3")], (
+            fixed.changes
+        )
         awards = pd.read_csv(out / "2025" / "awards.csv", dtype=str)
         a41 = awards[(awards["uscc"] == A) & (awards["clause_id"] == "4.1")].iloc[0]
         c132 = awards[(awards["uscc"] == C) & (awards["clause_id"] == "13.2")].iloc[0]
         assert a41["final_amount"] == "150000.00" and "更正时沿用" in a41["explanation"]
-        assert c132["status"] == "excluded" and c132["final_amount"] == "0.00" and "取消奖励" in c132["explanation"]
+        assert (
+            c132["status"] == "excluded"
+            and c132["final_amount"] == "0.00"
+            and "取消奖励" in c132["explanation"]
+        )
         assert (out / "2025" / f"disbursement_2025_correction{k}.xlsx").exists()

@@ -56,12 +56,34 @@ def objection_year(demo_landing, tmp_path_factory):
     upheld = paid[paid["policy_id"] == "lishui-2024-64"].iloc[0]
     adjusted = int(cixi["final_amount"]) // 2
     path = root / "objections.csv"
-    pd.DataFrame([
-        {"uscc": cixi["payee_uscc"], "policy_id": cixi["policy_id"], "clause_id": cixi["clause_id"], "decision": "adjust",
-         "amount": f"{adjusted // 100}.{adjusted % 100:02d}", "reason": "复核后调整"},
-        {"uscc": binjiang["payee_uscc"], "policy_id": binjiang["policy_id"], "clause_id": binjiang["clause_id"], "decision": "remove", "amount": "", "reason": "材料不实"},
-        {"uscc": upheld["payee_uscc"], "policy_id": upheld["policy_id"], "clause_id": upheld["clause_id"], "decision": "uphold", "amount": "", "reason": "异议不成立"},
-    ]).to_csv(path, index=False)
+    pd.DataFrame(
+        [
+            {
+                "uscc": cixi["payee_uscc"],
+                "policy_id": cixi["policy_id"],
+                "clause_id": cixi["clause_id"],
+                "decision": "adjust",
+                "amount": f"{adjusted // 100}.{adjusted % 100:02d}",
+                "reason": "复核后调整",
+            },
+            {
+                "uscc": binjiang["payee_uscc"],
+                "policy_id": binjiang["policy_id"],
+                "clause_id": binjiang["clause_id"],
+                "decision": "remove",
+                "amount": "",
+                "reason": "材料不实",
+            },
+            {
+                "uscc": upheld["payee_uscc"],
+                "policy_id": upheld["policy_id"],
+                "clause_id": upheld["clause_id"],
+                "decision": "uphold",
+                "amount": "",
+                "reason": "异议不成立",
+            },
+        ]
+    ).to_csv(path, index=False)
     final = finalize(YEAR, path, db, out, today=date(2025, 11, 3))
     return final, out / str(YEAR)
 
@@ -72,6 +94,7 @@ def year_folder(request, final_year, objection_year):
 
 
 # ----------------------------------------------------------------------- transfers
+
 
 def test_one_transfer_row_per_payee_and_source_equal_to_its_detail_lines(year_folder):
     wb = load_workbook(year_folder / "disbursement_2025.xlsx")
@@ -107,7 +130,9 @@ def test_totals_in_figures_and_in_capitals_agree(year_folder):
 def test_bank_files_equal_the_transfer_sheets(year_folder):
     wb = load_workbook(year_folder / "disbursement_2025.xlsx")
     files = sorted(year_folder.glob("bank_transfer_2025_*.csv"))
-    assert {f.stem.removeprefix("bank_transfer_2025_") for f in files} == {s.removesuffix("拨付") for s in transfer_sheets(wb)}
+    assert {f.stem.removeprefix("bank_transfer_2025_") for f in files} == {
+        s.removesuffix("拨付") for s in transfer_sheets(wb)
+    }
     for path in files:
         assert path.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in path.read_bytes()
         bank = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
@@ -122,7 +147,11 @@ def test_bank_files_equal_the_transfer_sheets(year_folder):
 def test_every_amount_in_the_bank_files_is_paid_once(final_year):
     result, folder, _ = final_year
     paid = result.lines[result.lines["status"] == "paid"]
-    total = sum(fen(a) for f in folder.glob("bank_transfer_2025_*.csv") for a in pd.read_csv(f, dtype=str, encoding="utf-8-sig")["金额"])
+    total = sum(
+        fen(a)
+        for f in folder.glob("bank_transfer_2025_*.csv")
+        for a in pd.read_csv(f, dtype=str, encoding="utf-8-sig")["金额"]
+    )
     assert total == int(paid["final_amount"].sum())
 
 
@@ -142,6 +171,7 @@ def test_a_gbk_bank_file_refuses_a_name_gbk_cannot_hold(final_year, catalog):
 
 
 # ---------------------------------------------------------------- reconciliation, trace
+
 
 def test_the_reconciliation_holds_step_by_step(year_folder):
     wb = load_workbook(year_folder / "validation_2025.xlsx")
@@ -166,7 +196,12 @@ def test_objections_show_in_the_reconciliation_and_the_audit_workbook(objection_
     decisions = numbered(wb["异议处理"], 4)
     assert sorted(r[5] for r in decisions) == ["取消奖励", "维持原结果", "调整金额"]
     assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["objections_applied"] == 3
-    detail = [r for s in load_workbook(folder / "disbursement_2025.xlsx").worksheets if s.title.endswith("明细") for r in numbered(s, 4)]
+    detail = [
+        r
+        for s in load_workbook(folder / "disbursement_2025.xlsx").worksheets
+        if s.title.endswith("明细")
+        for r in numbered(s, 4)
+    ]
     assert any("公示异议：调整金额" in (r[9] or "") for r in detail)
 
 
@@ -184,7 +219,11 @@ def test_every_paid_line_has_exactly_one_trace_row_naming_its_input_rows(year_fo
     assert len(trace) == len(awards) and [r[0] for r in trace] == list(range(1, len(awards) + 1))
     for line, row in zip(awards.itertuples(index=False), trace, strict=True):
         assert line.payee_uscc in row[1] and f"第{line.clause_id}条" in row[2]
-        assert fen(row[7]) == fen(line.final_amount) and fen(row[8]) == fen(line.city_share) and fen(row[9]) == fen(line.district_share)
+        assert (
+            fen(row[7]) == fen(line.final_amount)
+            and fen(row[8]) == fen(line.city_share)
+            and fen(row[9]) == fen(line.district_share)
+        )
         if line.status != "paid":
             continue
         used = row[11]
@@ -192,8 +231,14 @@ def test_every_paid_line_has_exactly_one_trace_row_naming_its_input_rows(year_fo
         if row[10]:
             assert "2025/applications.xlsx 第" in used, used  # its application rows
         assert row[12] and row[13] == line.explanation  # the clause's text, the explanation
-    paid_data = [r for r, line in zip(trace, awards.itertuples(index=False), strict=True) if line.status == "paid" and not r[10]]
-    assert paid_data and all("annual_stats.csv 第" in r[11] for r in paid_data)  # data-driven lines name their statistics rows
+    paid_data = [
+        r
+        for r, line in zip(trace, awards.itertuples(index=False), strict=True)
+        if line.status == "paid" and not r[10]
+    ]
+    assert paid_data and all(
+        "annual_stats.csv 第" in r[11] for r in paid_data
+    )  # data-driven lines name their statistics rows
 
 
 def test_trace_rows_name_the_rows_of_the_files_they_came_from(final_year):
@@ -213,12 +258,16 @@ def test_trace_rows_name_the_rows_of_the_files_they_came_from(final_year):
         part = used.split("2025/annual_stats.csv ")[1].split("；")[0]
         for row, year in re.findall(r"第(\d+)行（(\d{4})年）", part):
             found = stats.iloc[int(row) - 2]  # row 1 is the header
-            assert (found["uscc"], found["year"]) == (line.subject_uscc or line.payee_uscc, year), (line.clause_id, row)
+            assert (found["uscc"], found["year"]) == (line.subject_uscc or line.payee_uscc, year), (
+                line.clause_id,
+                row,
+            )
             checked += 1
     assert checked > 50
 
 
 # ---------------------------------------------------------------------------- publicity
+
 
 def test_publicity_totals_equal_the_sums_of_the_printed_figures(year_folder):
     ws = load_workbook(year_folder / "publicity_2025.xlsx")["公示名单"]
@@ -246,15 +295,24 @@ def test_publicity_totals_equal_the_sums_of_the_printed_figures(year_folder):
 def test_the_draft_list_says_it_is_a_draft(tmp_path, demo_landing):
     run(YEAR, demo_landing, tmp_path / "out", f"sqlite:///{tmp_path / 'l.db'}")
     ws = load_workbook(tmp_path / "out" / "2025" / "publicity_2025.xlsx")["公示名单"]
-    assert ws["A1"].value.endswith("（草稿）") and "尚未公示" in ws["A2"].value and "公示期待定" in ws["A3"].value
+    assert (
+        ws["A1"].value.endswith("（草稿）")
+        and "尚未公示" in ws["A2"].value
+        and "公示期待定" in ws["A3"].value
+    )
     assert ws[ws.max_row][0].value == "____年__月__日"
 
 
 # ------------------------------------------------------------------------ fit on paper
 
+
 def test_every_sheet_of_every_workbook_fits(year_folder):
     books = sorted(year_folder.glob("*.xlsx"))
-    assert {b.name for b in books} >= {"publicity_2025.xlsx", "disbursement_2025.xlsx", "validation_2025.xlsx"}
+    assert {b.name for b in books} >= {
+        "publicity_2025.xlsx",
+        "disbursement_2025.xlsx",
+        "validation_2025.xlsx",
+    }
     found = [p for b in books for p in problems(b)]
     assert not found, "\n".join(found[:20])
 
@@ -283,6 +341,7 @@ def test_the_longest_names_still_fit(tmp_path, demo_landing):
 
 # -------------------------------------------------------------------- accounts, manifest
 
+
 def test_a_paid_payee_without_an_account_blocks_finalize(tmp_path, demo_landing):
     landing = tmp_path / "landing"
     shutil.copytree(demo_landing, landing)
@@ -306,8 +365,18 @@ def test_a_paid_payee_without_an_account_blocks_finalize(tmp_path, demo_landing)
 def test_account_holder_defaults_to_the_enterprise_name():
     from settlement.reports.payments import bank_details
 
-    ents = pd.DataFrame({"uscc": ["A", "B"], "name": ["甲公司", "乙公司"], "account_name": ["", "乙公司工会"], "bank_name": ["x", "y"],
-                         "bank_account": ["1", "2"], "bank_code": ["", "102331000000"], "region_code": ["330282", "330282"], "township": ["", ""]})
+    ents = pd.DataFrame(
+        {
+            "uscc": ["A", "B"],
+            "name": ["甲公司", "乙公司"],
+            "account_name": ["", "乙公司工会"],
+            "bank_name": ["x", "y"],
+            "bank_account": ["1", "2"],
+            "bank_code": ["", "102331000000"],
+            "region_code": ["330282", "330282"],
+            "township": ["", ""],
+        }
+    )
     details = bank_details(ents)
     assert list(details["account_name"]) == ["甲公司", "乙公司工会"]
 
@@ -324,7 +393,9 @@ def test_the_manifest_agrees_with_the_files_and_workbooks(year_folder):
     cover = {r[0]: r for r in wb["概况"].iter_rows(values_only=True) if r[0] in manifest["inputs"]}
     for file, digest in manifest["inputs"].items():
         assert cover[file][5] == digest and cover[file][2] == manifest["quarantined_rows"][file]
-    assert manifest["finalized_on"] in (load_workbook(year_folder / "disbursement_2025.xlsx")["汇总"]["A2"].value or "")
+    assert manifest["finalized_on"] in (
+        load_workbook(year_folder / "disbursement_2025.xlsx")["汇总"]["A2"].value or ""
+    )
 
 
 def test_chinese_capitals():

@@ -29,14 +29,34 @@ LINES = AwardLine.__table__
 
 def _run(conn, uid: str, status: str, year: int = 2025) -> int:
     now = datetime.now(UTC)
-    return int(conn.execute(insert(RUNS).values(run_uid=uid, year=year, kind="final", status=status, started_at=now, finished_at=now)).inserted_primary_key[0])
+    return int(
+        conn.execute(
+            insert(RUNS).values(
+                run_uid=uid, year=year, kind="final", status=status, started_at=now, finished_at=now
+            )
+        ).inserted_primary_key[0]
+    )
 
 
 def _line(conn, run_id: int, line_no: int, payee: str = "91330282MA0000001X") -> None:
-    conn.execute(insert(LINES).values(
-        run_id=run_id, line_no=line_no, uscc=payee, payee_uscc=payee, subject_uscc=payee, park_id="", policy_id="cixi-2024-8",
-        clause_id="2.1", status="paid", standard_amount=100, capped_amount=100, final_amount=100, city_share=100, district_share=0,
-    ))
+    conn.execute(
+        insert(LINES).values(
+            run_id=run_id,
+            line_no=line_no,
+            uscc=payee,
+            payee_uscc=payee,
+            subject_uscc=payee,
+            park_id="",
+            policy_id="cixi-2024-8",
+            clause_id="2.1",
+            status="paid",
+            standard_amount=100,
+            capped_amount=100,
+            final_amount=100,
+            city_share=100,
+            district_share=0,
+        )
+    )
 
 
 def test_a_second_final_run_for_a_year_is_refused_by_the_database(db_url):
@@ -49,7 +69,12 @@ def test_a_second_final_run_for_a_year_is_refused_by_the_database(db_url):
     with pytest.raises(IntegrityError), engine.begin() as conn:
         _run(conn, "2025-b-final", "final")
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(RUNS).where(RUNS.c.year == 2025, RUNS.c.status == "final")).scalar_one() == 1
+        assert (
+            conn.execute(
+                select(func.count()).select_from(RUNS).where(RUNS.c.year == 2025, RUNS.c.status == "final")
+            ).scalar_one()
+            == 1
+        )
 
 
 def test_without_the_index_the_same_insert_goes_through(db_url):
@@ -60,7 +85,10 @@ def test_without_the_index_the_same_insert_goes_through(db_url):
         conn.execute(text("DROP INDEX uq_one_final_run_per_year"))
         _run(conn, "2025-a-final", "final")
         _run(conn, "2025-b-final", "final")
-        assert conn.execute(select(func.count()).select_from(RUNS).where(RUNS.c.status == "final")).scalar_one() == 2
+        assert (
+            conn.execute(select(func.count()).select_from(RUNS).where(RUNS.c.status == "final")).scalar_one()
+            == 2
+        )
 
 
 def test_a_duplicate_award_line_in_a_run_is_refused_by_the_database(db_url):
@@ -79,8 +107,24 @@ def test_two_runs_of_the_same_year_at_once_one_settles_the_other_is_refused(db_u
     binary = Path(sys.executable).parent / "settlement"
     env = {**os.environ, "SETTLEMENT_DATA_DOCS": "0"}
     procs = [
-        subprocess.Popen([str(binary), "run", "--year", "2025", "--landing", str(demo_landing), "--out", str(tmp_path / f"out{i}"), "--db", db_url],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        subprocess.Popen(
+            [
+                str(binary),
+                "run",
+                "--year",
+                "2025",
+                "--landing",
+                str(demo_landing),
+                "--out",
+                str(tmp_path / f"out{i}"),
+                "--db",
+                db_url,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         for i in range(2)
     ]
     results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
@@ -94,6 +138,13 @@ def test_two_runs_of_the_same_year_at_once_one_settles_the_other_is_refused(db_u
     with engine.connect() as conn:
         drafts = conn.execute(select(RUNS.c.id).where(RUNS.c.year == 2025, RUNS.c.status == "draft")).all()
         assert len(drafts) == 1
-        keys = conn.execute(select(LINES.c.payee_uscc, LINES.c.policy_id, LINES.c.clause_id, LINES.c.subject_uscc, LINES.c.park_id)
-                            .where(LINES.c.run_id == drafts[0].id)).all()
+        keys = conn.execute(
+            select(
+                LINES.c.payee_uscc,
+                LINES.c.policy_id,
+                LINES.c.clause_id,
+                LINES.c.subject_uscc,
+                LINES.c.park_id,
+            ).where(LINES.c.run_id == drafts[0].id)
+        ).all()
         assert len(keys) == len(set(keys)) > 0

@@ -12,7 +12,22 @@ from settlement.ingest.parse import _Problems, parse_money, parse_money_cells, p
 CELLS = st.one_of(
     st.text(alphabet="0123456789.,-+ e%１２", max_size=22),
     st.from_regex(r"[0-9]{1,17}(\.[0-9]{0,4})?", fullmatch=True),
-    st.sampled_from(["", "0", "00.50", "999999999999999.99", "1000000000000000", "1,234.5", "-0", "-0.00", "7.", ".5", "nan", "Inf"]),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "00.50",
+            "999999999999999.99",
+            "1000000000000000",
+            "1,234.5",
+            "-0",
+            "-0.00",
+            "7.",
+            ".5",
+            "nan",
+            "Inf",
+        ]
+    ),
 )
 
 
@@ -29,12 +44,20 @@ def both(values: list[str]):
 @example(["", "0200000000000000.1"])  # a blank beside an amount read cell by cell: never through a float
 def test_column_wise_equals_cell_by_cell(values):
     fast, slow, fast_problems, slow_problems = both(values)
-    assert fast.astype("object").where(fast.notna(), None).tolist() == slow.astype("object").where(slow.notna(), None).tolist()
+    assert (
+        fast.astype("object").where(fast.notna(), None).tolist()
+        == slow.astype("object").where(slow.notna(), None).tolist()
+    )
     key = ["row", "column", "reason"]
-    assert fast_problems.sort_values(key)[key + ["value"]].values.tolist() == slow_problems.sort_values(key)[key + ["value"]].values.tolist()
+    assert (
+        fast_problems.sort_values(key)[key + ["value"]].values.tolist()
+        == slow_problems.sort_values(key)[key + ["value"]].values.tolist()
+    )
 
 
 def test_plain_amounts_are_exact():
-    plain, fen = plain_money(pd.Series(["476638558.80", "999999999999999.99", "0.5", "12", "1,000", ""], dtype=object))
+    plain, fen = plain_money(
+        pd.Series(["476638558.80", "999999999999999.99", "0.5", "12", "1,000", ""], dtype=object)
+    )
     assert plain.tolist() == [True, True, True, True, False, False]
     assert fen[:4].tolist() == [47663855880, 99999999999999999, 50, 1200]

@@ -32,5 +32,10 @@ def test_clause_case(policy, clause, case):
 
 
 def test_every_money_clause_has_at_least_two_cases():
-    thin = [f"{p.id} {c.id}" for p in CATALOG.policies for c in p.clauses if c.kind not in ("none", "external") and len(c.tests) < 2]
+    thin = [
+        f"{p.id} {c.id}"
+        for p in CATALOG.policies
+        for c in p.clauses
+        if c.kind not in ("none", "external") and len(c.tests) < 2
+    ]
     assert thin == []

@@ -17,7 +17,9 @@ def _broken(tmp_path: Path, edit) -> Path:
     edit(data)
     folder = tmp_path / "policies"
     folder.mkdir()
-    (folder / "cixi-2024-8.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (folder / "cixi-2024-8.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return folder
 
 
@@ -28,7 +30,10 @@ def _clause(data, cid):
 def test_the_shipped_policies_load():
     catalog = load_catalog()
     assert "cixi-2024-8" in catalog.by_id
-    assert catalog.sha256["cixi-2024-8.yaml"] == __import__("hashlib").sha256((POLICY_DIR / "cixi-2024-8.yaml").read_bytes()).hexdigest()
+    assert (
+        catalog.sha256["cixi-2024-8.yaml"]
+        == __import__("hashlib").sha256((POLICY_DIR / "cixi-2024-8.yaml").read_bytes()).hexdigest()
+    )
 
 
 def test_typo_in_kind(tmp_path):
@@ -47,7 +52,9 @@ def test_missing_threshold(tmp_path):
 
 
 def test_unknown_fact_name(tmp_path):
-    folder = _broken(tmp_path, lambda d: _clause(d, "9.1")["conditions"].update(fact="application.base_amout"))
+    folder = _broken(
+        tmp_path, lambda d: _clause(d, "9.1")["conditions"].update(fact="application.base_amout")
+    )
     with pytest.raises(PolicyLoadError) as info:
         load_catalog(folder)
     assert "条款 9.1" in str(info.value) and "application.base_amout" in str(info.value)
@@ -85,7 +92,9 @@ def test_every_matter_has_one_chinese_name_in_the_yaml(tmp_path):
 
 
 def test_one_matter_with_two_names_is_refused(tmp_path):
-    folder = _broken(tmp_path, lambda d: _clause(d, "2.2").update(matter="tmall_store", matter_label="新注册天猫旗舰店"))
+    folder = _broken(
+        tmp_path, lambda d: _clause(d, "2.2").update(matter="tmall_store", matter_label="新注册天猫旗舰店")
+    )
     with pytest.raises(PolicyLoadError, match="事项 tmall_store 的名称不一致"):
         load_catalog(folder)
 

@@ -32,7 +32,13 @@ from settlement.whatif import whatif, year_lines
 
 YEAR = 2025
 A, B, C, D, E = (make_uscc("9", "1", "331102", f"MA000000{k}") for k in "ABCDE")
-NAMES = {A: "莲都甲跨境电商有限公司", B: "莲都乙跨境电商有限公司", C: "莲都丙跨境电商有限公司", D: "莲都丁跨境电商有限公司", E: "莲都戊跨境电商有限公司"}
+NAMES = {
+    A: "莲都甲跨境电商有限公司",
+    B: "莲都乙跨境电商有限公司",
+    C: "莲都丙跨境电商有限公司",
+    D: "莲都丁跨境电商有限公司",
+    E: "莲都戊跨境电商有限公司",
+}
 
 
 def write_csv(path: Path, rows: list[dict]) -> None:
@@ -46,19 +52,61 @@ def write_csv(path: Path, rows: list[dict]) -> None:
 def lishui_year(tmp_path) -> tuple[Path, str]:
     folder = tmp_path / "landing" / str(YEAR)
     folder.mkdir(parents=True)
-    write_csv(folder / "enterprises.csv", [
-        {"uscc": u, "name": NAMES[u], "region_code": "331102", "township": "白云街道", "registered_on": "2015-01-01",
-         "credit_blacklisted": "是" if u == D else "否", "bank_name": "丽水银行", "bank_account": f"62220000000000{k}"}
-        for k, u in enumerate((A, B, C, D, E))])
+    write_csv(
+        folder / "enterprises.csv",
+        [
+            {
+                "uscc": u,
+                "name": NAMES[u],
+                "region_code": "331102",
+                "township": "白云街道",
+                "registered_on": "2015-01-01",
+                "credit_blacklisted": "是" if u == D else "否",
+                "bank_name": "丽水银行",
+                "bank_account": f"62220000000000{k}",
+            }
+            for k, u in enumerate((A, B, C, D, E))
+        ],
+    )
     site = {A: "1000000.00", B: "2000000", C: "999999.99", D: "5000000", E: "3000000"}
-    write_csv(folder / "annual_stats.csv", [
-        {"uscc": u, "year": str(YEAR), "online_retail": "0", "retail_sales": "0", "wholesale_sales": "0", "operating_revenue": "1000",
-         "crossborder_exports": "0", "independent_site_sales": site[u], "limit_above": "否"} for u in (A, B, C, D, E)])
-    write_csv(folder / "applications.csv", [
-        {"application_id": "LS-2025-001", "uscc": B, "year": str(YEAR), "policy_id": "lishui-2024-64", "clause_id": "10",
-         "base_amount": "", "approved_amount": "", "quantity": "1", "level": "", "status": "approved"}])
-    write_csv(folder / "prior_awards.csv", [
-        {"uscc": E, "year": "2024", "policy_id": "lishui-2024-64", "clause_id": "10", "amount": "100000"}])
+    write_csv(
+        folder / "annual_stats.csv",
+        [
+            {
+                "uscc": u,
+                "year": str(YEAR),
+                "online_retail": "0",
+                "retail_sales": "0",
+                "wholesale_sales": "0",
+                "operating_revenue": "1000",
+                "crossborder_exports": "0",
+                "independent_site_sales": site[u],
+                "limit_above": "否",
+            }
+            for u in (A, B, C, D, E)
+        ],
+    )
+    write_csv(
+        folder / "applications.csv",
+        [
+            {
+                "application_id": "LS-2025-001",
+                "uscc": B,
+                "year": str(YEAR),
+                "policy_id": "lishui-2024-64",
+                "clause_id": "10",
+                "base_amount": "",
+                "approved_amount": "",
+                "quantity": "1",
+                "level": "",
+                "status": "approved",
+            }
+        ],
+    )
+    write_csv(
+        folder / "prior_awards.csv",
+        [{"uscc": E, "year": "2024", "policy_id": "lishui-2024-64", "clause_id": "10", "amount": "100000"}],
+    )
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
     run(YEAR, tmp_path / "landing", tmp_path / "out", db)
     return tmp_path, db
@@ -67,10 +115,14 @@ def lishui_year(tmp_path) -> tuple[Path, str]:
 def test_prospects_of_a_hand_made_year(lishui_year):
     root, db = lishui_year
     result = prospects_year(YEAR, db, root / "out")
-    clause10 = result.frame[(result.frame["policy_id"] == "lishui-2024-64") & (result.frame["clause_id"] == "10")]
+    clause10 = result.frame[
+        (result.frame["policy_id"] == "lishui-2024-64") & (result.frame["clause_id"] == "10")
+    ]
     assert clause10["uscc"].tolist() == [A]  # B applied, C is one fen short, D blacklisted, E paid before
     row = clause10.iloc[0]
-    assert row["name"] == NAMES[A] and row["township"] == "白云街道" and row["reward"] == "第10条 跨境电商独立站"
+    assert (
+        row["name"] == NAMES[A] and row["township"] == "白云街道" and row["reward"] == "第10条 跨境电商独立站"
+    )
     assert "2025年独立站跨境交易额1,000,000.00元" in row["conditions"] and "✓" in row["conditions"]
     assert row["estimate_fen"] == 10_000_000 and row["estimate"] == "100,000.00元"
     assert "尚未申报（一次性奖励，此前未在本条获奖）" in row["explanation"] and "申报材料" in row["needs"]
@@ -112,6 +164,7 @@ def test_demo_year_has_prospects(demo_landing, tmp_path):
 
 # --- what-if --------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def demo_run(demo_landing, tmp_path):
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
@@ -122,8 +175,10 @@ def demo_run(demo_landing, tmp_path):
 def counts(db: str) -> tuple[int, int]:
     engine = create_engine(db)
     with engine.connect() as conn:
-        out = (conn.execute(select(func.count()).select_from(SettlementRun)).scalar(),
-               conn.execute(select(func.count()).select_from(AwardLine)).scalar())
+        out = (
+            conn.execute(select(func.count()).select_from(SettlementRun)).scalar(),
+            conn.execute(select(func.count()).select_from(AwardLine)).scalar(),
+        )
     engine.dispose()
     return out
 
@@ -139,7 +194,9 @@ def test_whatif_with_the_runs_budget_reproduces_its_lines(demo_run):
     for p in s.policies:
         mine = lines["policy_id"] == p.policy_id
         assert p.paid_total == int(lines.loc[mine, "final_amount"].sum())
-        assert p.city_total == int(lines.loc[mine, "city_share"].sum()) and p.district_total == int(lines.loc[mine, "district_share"].sum())
+        assert p.city_total == int(lines.loc[mine, "city_share"].sum()) and p.district_total == int(
+            lines.loc[mine, "district_share"].sum()
+        )
     scaled = [p for p in s.policies if p.factor < 1]
     assert scaled and all(p.paid_total == p.budget for p in scaled)
 
@@ -150,7 +207,9 @@ def test_whatif_budgets_below_and_above_the_full_total(demo_run):
     catalog = load_catalog()
     lines, regions, run_row = year_lines(YEAR, db)
     policy = next(p for p in catalog.policies if p.budget.scale_down)
-    full = next(p for p in scenario(lines, catalog, regions, {}, "x").policies if p.policy_id == policy.id).full_total
+    full = next(
+        p for p in scenario(lines, catalog, regions, {}, "x").policies if p.policy_id == policy.id
+    ).full_total
     below, above = full // 3 + 1, full + 100
     result = whatif(YEAR, db, [{policy.id: below}, {policy.id: above}], tmp / "out")
     low = next(p for p in result.scenarios[1].policies if p.policy_id == policy.id)
@@ -158,9 +217,16 @@ def test_whatif_budgets_below_and_above_the_full_total(demo_run):
     assert low.paid_total == below and low.factor == Fraction(below, full) and low.full_total == full
     assert high.paid_total == full and high.factor == 1
     others = [p.paid_total for p in result.scenarios[0].policies if p.policy_id != policy.id]
-    assert [p.paid_total for p in result.scenarios[1].policies if p.policy_id != policy.id] == others  # the rest unchanged
+    assert [
+        p.paid_total for p in result.scenarios[1].policies if p.policy_id != policy.id
+    ] == others  # the rest unchanged
     saved = json.loads(result.path.read_text(encoding="utf-8"))
-    assert saved["scenarios"][1]["policies"][[p["policy_id"] for p in saved["scenarios"][1]["policies"]].index(policy.id)]["paid_total_fen"] == below
+    assert (
+        saved["scenarios"][1]["policies"][
+            [p["policy_id"] for p in saved["scenarios"][1]["policies"]].index(policy.id)
+        ]["paid_total_fen"]
+        == below
+    )
     source_sum = sum(s["total_fen"] for s in saved["scenarios"][1]["sources"])
     assert source_sum == result.scenarios[1].paid_total
     assert counts(db) == before  # nothing written to the ledger
@@ -169,7 +235,20 @@ def test_whatif_budgets_below_and_above_the_full_total(demo_run):
 def test_whatif_command(demo_run):
     _, db, tmp = demo_run
     runner = CliRunner()
-    ok = runner.invoke(app, ["whatif", "--year", "2025", "--db", db, "--out", str(tmp / "out"), "--budget", "cixi-2024-8=12,000,000"])
+    ok = runner.invoke(
+        app,
+        [
+            "whatif",
+            "--year",
+            "2025",
+            "--db",
+            db,
+            "--out",
+            str(tmp / "out"),
+            "--budget",
+            "cixi-2024-8=12,000,000",
+        ],
+    )
     assert ok.exit_code == 0, ok.output
     assert "假设预算：慈溪电商新十条 12,000,000.00元" in ok.output and "按资金来源" in ok.output
     bad = runner.invoke(app, ["whatif", "--year", "2025", "--db", db, "--budget", "nosuch=1"])

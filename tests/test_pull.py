@@ -64,11 +64,17 @@ def settle(landing: Path, out: Path, db: str):
 
 def cells(path: Path, run_uid: str) -> dict:
     book = openpyxl.load_workbook(path)
-    return {ws.title: [tuple(str(v).replace(run_uid, "<run>") if isinstance(v, str) else v for v in row)
-                       for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    return {
+        ws.title: [
+            tuple(str(v).replace(run_uid, "<run>") if isinstance(v, str) else v for v in row)
+            for row in ws.iter_rows(values_only=True)
+        ]
+        for ws in book.worksheets
+    }
 
 
 # --- database -------------------------------------------------------------------------------
+
 
 @pytest.mark.postgres
 def test_database_pull_settles_like_the_dropped_folder(pg_source, clean_demo, tmp_path):
@@ -78,20 +84,37 @@ def test_database_pull_settles_like_the_dropped_folder(pg_source, clean_demo, tm
     assert result.folder == folder and (folder / READY_FLAG).is_file()
     record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
     assert record["source"] == {"kind": "database", "location": pull_database.display_url(pg_source)}
-    assert record["files"]["budgets.csv"]["rows"] == 1  # the source holds 2024 and 2025; the pull asks for 2025
-    assert set(record["files"]) == {f"{n}.csv" for n in ("enterprises", "annual_stats", "applications", "parks", "fx_rates", "budgets", "prior_awards")}
+    assert (
+        record["files"]["budgets.csv"]["rows"] == 1
+    )  # the source holds 2024 and 2025; the pull asks for 2025
+    assert set(record["files"]) == {
+        f"{n}.csv"
+        for n in (
+            "enterprises",
+            "annual_stats",
+            "applications",
+            "parks",
+            "fx_rates",
+            "budgets",
+            "prior_awards",
+        )
+    }
 
     direct = settle(clean_demo, tmp_path / "direct", f"sqlite:///{tmp_path / 'direct.db'}")
     pulled = settle(landing, tmp_path / "pulled", f"sqlite:///{tmp_path / 'pulled.db'}")
     a, b = direct.out_dir, pulled.out_dir
-    same = ["awards.csv", f"publicity_{YEAR}.xlsx", f"changes_{YEAR}.csv"] + sorted(p.name for p in a.glob("bank_transfer_*.csv"))
+    same = ["awards.csv", f"publicity_{YEAR}.xlsx", f"changes_{YEAR}.csv"] + sorted(
+        p.name for p in a.glob("bank_transfer_*.csv")
+    )
     assert len(same) > 4
     for name in same:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     # the disbursement list names the run, which is bound to the input files' bytes (CSV
     # written by the pull, GBK and xlsx in the demo folder): every other cell is the same
     assert direct.run_uid != pulled.run_uid
-    assert cells(a / f"disbursement_{YEAR}.xlsx", direct.run_uid + "-final") == cells(b / f"disbursement_{YEAR}.xlsx", pulled.run_uid + "-final")
+    assert cells(a / f"disbursement_{YEAR}.xlsx", direct.run_uid + "-final") == cells(
+        b / f"disbursement_{YEAR}.xlsx", pulled.run_uid + "-final"
+    )
 
 
 @pytest.mark.postgres
@@ -101,7 +124,9 @@ def test_the_same_data_pulled_twice_gives_the_same_files_and_run(pg_source, tmp_
     landing = tmp_path / "landing"
     pull(YEAR, pg_source, landing)
     first = files_of(landing / str(YEAR))
-    (landing / str(YEAR) / "objections.csv").write_text("uscc,policy_id,clause_id,decision,reason\n", encoding="utf-8")
+    (landing / str(YEAR) / "objections.csv").write_text(
+        "uscc,policy_id,clause_id,decision,reason\n", encoding="utf-8"
+    )
     (landing / str(YEAR) / "attachments").mkdir()
     (landing / str(YEAR) / "attachments" / "scan.pdf").write_bytes(b"%PDF")
     hashes = ingest(YEAR, landing).hashes
@@ -113,8 +138,12 @@ def test_the_same_data_pulled_twice_gives_the_same_files_and_run(pg_source, tmp_
     assert ingest(YEAR, landing).hashes == hashes  # so the draft run id is reused
     assert second.carried_over == ["attachments", "objections.csv"]
     assert (landing / str(YEAR) / "attachments" / "scan.pdf").read_bytes() == b"%PDF"
-    assert second.previous == landing / PREVIOUS / str(YEAR) and (second.previous / "enterprises.csv").is_file()
-    assert not [p for p in landing.iterdir() if p.name.startswith(".pull-") and p.is_dir()]  # no staging left behind
+    assert (
+        second.previous == landing / PREVIOUS / str(YEAR) and (second.previous / "enterprises.csv").is_file()
+    )
+    assert not [
+        p for p in landing.iterdir() if p.name.startswith(".pull-") and p.is_dir()
+    ]  # no staging left behind
 
 
 @pytest.mark.postgres
@@ -158,14 +187,29 @@ def test_a_missing_required_table_or_bad_query_stops_and_keeps_the_earlier_folde
 
 def test_no_password_is_written_anywhere(tmp_path):
     runner = CliRunner()
-    result = runner.invoke(app, ["pull", "--year", "2025", "--source", "postgresql+psycopg://bob:hunter2@127.0.0.1:1/test",
-                                 "--landing", str(tmp_path / "landing")])
+    result = runner.invoke(
+        app,
+        [
+            "pull",
+            "--year",
+            "2025",
+            "--source",
+            "postgresql+psycopg://bob:hunter2@127.0.0.1:1/test",
+            "--landing",
+            str(tmp_path / "landing"),
+        ],
+    )
     assert result.exit_code == 1
-    assert "hunter2" not in result.output and "127.0.0.1" in result.output and "之前的着陆目录未改变" in result.output
+    assert (
+        "hunter2" not in result.output
+        and "127.0.0.1" in result.output
+        and "之前的着陆目录未改变" in result.output
+    )
     assert not (tmp_path / "landing" / "2025").exists()
 
 
 # --- HTTP -----------------------------------------------------------------------------------
+
 
 class Source:
     """What the local test server serves and how it misbehaves."""
@@ -183,7 +227,9 @@ def rows_of(tables) -> dict[str, list[dict]]:
     def plain(v):
         return str(v) if isinstance(v, Decimal) else v.isoformat() if isinstance(v, date) else v
 
-    return {t.name: [{c: plain(v) for c, v in zip(t.columns, row, strict=True)} for row in t.rows] for t in tables}
+    return {
+        t.name: [{c: plain(v) for c, v in zip(t.columns, row, strict=True)} for row in t.rows] for t in tables
+    }
 
 
 def serve(source: Source):
@@ -198,7 +244,9 @@ def serve(source: Source):
             page = int(query["page"][0])
             source.requests.append((table, page, self.headers.get("Authorization", "")))
             if source.stop_after is not None and len(source.requests) > source.stop_after:
-                threading.Thread(target=lambda: (source.server.shutdown(), source.server.server_close()), daemon=True).start()
+                threading.Thread(
+                    target=lambda: (source.server.shutdown(), source.server.server_close()), daemon=True
+                ).start()
                 self.close_connection = True
                 self.connection.shutdown(2)
                 return None
@@ -215,10 +263,13 @@ def serve(source: Source):
             if table not in source.tables:
                 return self.answer(404, b"{}")
             rows = source.tables[table]
-            chunk = rows[(page - 1) * source.page_size: page * source.page_size]
+            chunk = rows[(page - 1) * source.page_size : page * source.page_size]
             more = page * source.page_size < len(rows)
-            body = {"rows": chunk, "next_page": page + 1 if more else None,
-                    "total_rows": len(rows) + (1 if table in source.short else 0)}
+            body = {
+                "rows": chunk,
+                "next_page": page + 1 if more else None,
+                "total_rows": len(rows) + (1 if table in source.short else 0),
+            }
             return self.answer(200, json.dumps(body, ensure_ascii=False).encode())
 
         def answer(self, status, data: bytes):
@@ -254,7 +305,9 @@ def test_http_pull_gives_the_same_files_as_the_database(pg_source, http_source, 
     for name in db_files:
         if name not in (RECORD, READY_FLAG):
             assert http_files[name] == db_files[name], name
-    assert result.source == base and ("annual_stats", 8, f"Bearer {TOKEN}") in source.requests  # 754 rows in pages of 100
+    assert (
+        result.source == base and ("annual_stats", 8, f"Bearer {TOKEN}") in source.requests
+    )  # 754 rows in pages of 100
     for path in (tmp_path / "http" / str(YEAR)).iterdir():
         assert TOKEN.encode() not in path.read_bytes()
 
@@ -289,9 +342,16 @@ def test_http_faults_stop_the_pull_and_keep_the_earlier_folder(http_source, tmp_
     landing, before = earlier(base, tmp_path)
 
     wrong = refused(base, landing, before, token="wrong")
-    assert wrong.code == 2 and "HTTP 401" in str(wrong) and "SETTLEMENT_SOURCE_TOKEN" in str(wrong) and "wrong" not in str(wrong)
+    assert (
+        wrong.code == 2
+        and "HTTP 401" in str(wrong)
+        and "SETTLEMENT_SOURCE_TOKEN" in str(wrong)
+        and "wrong" not in str(wrong)
+    )
 
-    source.faults[("applications", 2)] = [(200, b'{"rows": [{"application_id": "A1"'), ]
+    source.faults[("applications", 2)] = [
+        (200, b'{"rows": [{"application_id": "A1"'),
+    ]
     broken = refused(base, landing, before)
     assert broken.code == 2 and "applications 第 2 页不是合法的 JSON" in str(broken)
 
@@ -320,11 +380,23 @@ def test_http_server_going_away_mid_pull(http_source, tmp_path):
 
 def test_http_needs_a_token(tmp_path, monkeypatch):
     monkeypatch.delenv("SETTLEMENT_SOURCE_TOKEN", raising=False)
-    result = CliRunner().invoke(app, ["pull", "--year", "2025", "--source", "https://data.example.invalid/api", "--landing", str(tmp_path)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "pull",
+            "--year",
+            "2025",
+            "--source",
+            "https://data.example.invalid/api",
+            "--landing",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 2 and "SETTLEMENT_SOURCE_TOKEN" in result.output
 
 
 # --- folder ---------------------------------------------------------------------------------
+
 
 def test_folder_pull_copies_byte_for_byte(clean_demo, tmp_path):
     from settlement.stages import ingest
@@ -335,7 +407,9 @@ def test_folder_pull_copies_byte_for_byte(clean_demo, tmp_path):
     src = files_of(clean_demo / str(YEAR))
     got = files_of(landing / str(YEAR))
     assert {k: v for k, v in got.items() if k not in (RECORD, READY_FLAG)} == src
-    assert ingest(YEAR, landing).hashes == ingest(YEAR, clean_demo).hashes  # the same run id as settling the folder itself
+    assert (
+        ingest(YEAR, landing).hashes == ingest(YEAR, clean_demo).hashes
+    )  # the same run id as settling the folder itself
 
 
 def test_folder_with_an_unknown_file_is_refused(clean_demo, tmp_path):
@@ -344,26 +418,50 @@ def test_folder_with_an_unknown_file_is_refused(clean_demo, tmp_path):
     source = tmp_path / "source"
     shutil.copytree(clean_demo / str(YEAR), source)
     (source / "企业名录(1).csv").write_text("x", encoding="utf-8")
-    result = CliRunner().invoke(app, ["pull", "--year", "2025", "--source", str(source), "--landing", str(tmp_path / "landing")])
+    result = CliRunner().invoke(
+        app, ["pull", "--year", "2025", "--source", str(source), "--landing", str(tmp_path / "landing")]
+    )
     assert result.exit_code == 2 and "企业名录(1).csv" in result.output
     assert not (tmp_path / "landing" / "2025").exists()
 
 
 # --- Airflow ----------------------------------------------------------------------------------
 
+
 def test_connections_become_sources():
     from types import SimpleNamespace
 
     from settlement.orchestration import source_from_connection
 
-    pg = SimpleNamespace(conn_type="postgres", host="db.stats.local", port=5432, login="reader", password="pw",
-                         schema="stats", extra_dejson={"search_path": "platform"})
-    assert source_from_connection(pg) == ("postgresql+psycopg://reader:pw@db.stats.local:5432/stats?options=-csearch_path%3Dplatform", None)
-    http = SimpleNamespace(conn_type="http", host="data.example.gov.cn", port=None, login=None, password="tok",
-                           schema="https", extra_dejson={"base_path": "/api/v1/"})
+    pg = SimpleNamespace(
+        conn_type="postgres",
+        host="db.stats.local",
+        port=5432,
+        login="reader",
+        password="pw",
+        schema="stats",
+        extra_dejson={"search_path": "platform"},
+    )
+    assert source_from_connection(pg) == (
+        "postgresql+psycopg://reader:pw@db.stats.local:5432/stats?options=-csearch_path%3Dplatform",
+        None,
+    )
+    http = SimpleNamespace(
+        conn_type="http",
+        host="data.example.gov.cn",
+        port=None,
+        login=None,
+        password="tok",
+        schema="https",
+        extra_dejson={"base_path": "/api/v1/"},
+    )
     assert source_from_connection(http) == ("https://data.example.gov.cn/api/v1", "tok")
     with pytest.raises(PullError):
-        source_from_connection(SimpleNamespace(conn_type="ftp", host="x", port=None, login=None, password=None, schema=None, extra_dejson={}))
+        source_from_connection(
+            SimpleNamespace(
+                conn_type="ftp", host="x", port=None, login=None, password=None, schema=None, extra_dejson={}
+            )
+        )
 
 
 @pytest.mark.slow
@@ -379,14 +477,36 @@ def test_pull_dag_against_the_database(pg_source, tmp_path):
 
     schema = make_url(pg_source).query["options"].split("=", 1)[1]
     parsed = make_url(pg_source)
-    connection = json.dumps({"conn_type": "postgres", "host": parsed.host, "port": parsed.port, "schema": parsed.database,
-                             "extra": {"search_path": schema}})
+    connection = json.dumps(
+        {
+            "conn_type": "postgres",
+            "host": parsed.host,
+            "port": parsed.port,
+            "schema": parsed.database,
+            "extra": {"search_path": schema},
+        }
+    )
     home = tmp_path / "airflow"
     home.mkdir()
-    env = airflow_env(home, SETTLEMENT_LANDING=str(tmp_path / "landing"), SETTLEMENT_WATCH_STATE=str(tmp_path / "watch"),
-                      AIRFLOW_CONN_SETTLEMENT_SOURCE=connection)
-    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "airflow_dag_test_runner.py"), "ecommerce_pull", '{"year": 2025}', str(DAGS)],
-                          capture_output=True, text=True, env=env, timeout=600)
+    env = airflow_env(
+        home,
+        SETTLEMENT_LANDING=str(tmp_path / "landing"),
+        SETTLEMENT_WATCH_STATE=str(tmp_path / "watch"),
+        AIRFLOW_CONN_SETTLEMENT_SOURCE=connection,
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tests" / "airflow_dag_test_runner.py"),
+            "ecommerce_pull",
+            '{"year": 2025}',
+            str(DAGS),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert "DAGRUN_STATE=success" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
     folder = tmp_path / "landing" / str(YEAR)
     assert (folder / READY_FLAG).is_file() and (folder / "annual_stats.csv").is_file()

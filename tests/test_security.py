@@ -22,8 +22,16 @@ ROOT = Path(__file__).resolve().parents[1]
 CODE = sorted([*ROOT.joinpath("settlement").rglob("*.py"), *ROOT.joinpath("dags").glob("*.py")])
 
 FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__"}
-FORBIDDEN_ATTRS = {("pickle", "load"), ("pickle", "loads"), ("marshal", "loads"), ("yaml", "load"), ("yaml", "unsafe_load"),
-                   ("yaml", "full_load"), ("os", "system"), ("os", "popen")}
+FORBIDDEN_ATTRS = {
+    ("pickle", "load"),
+    ("pickle", "loads"),
+    ("marshal", "loads"),
+    ("yaml", "load"),
+    ("yaml", "unsafe_load"),
+    ("yaml", "full_load"),
+    ("os", "system"),
+    ("os", "popen"),
+}
 
 
 def dangerous_calls(source: str, name: str = "<code>") -> list[str]:
@@ -35,19 +43,31 @@ def dangerous_calls(source: str, name: str = "<code>") -> list[str]:
         fn = node.func
         if isinstance(fn, ast.Name) and fn.id in FORBIDDEN_CALLS:
             found.append(f"{name}:{node.lineno} {fn.id}()")
-        if isinstance(fn, ast.Attribute) and isinstance(fn.value, ast.Name) and (fn.value.id, fn.attr) in FORBIDDEN_ATTRS:
+        if (
+            isinstance(fn, ast.Attribute)
+            and isinstance(fn.value, ast.Name)
+            and (fn.value.id, fn.attr) in FORBIDDEN_ATTRS
+        ):
             found.append(f"{name}:{node.lineno} {fn.value.id}.{fn.attr}()")
-        if any(k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords):
+        if any(
+            k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in node.keywords
+        ):
             found.append(f"{name}:{node.lineno} shell=True")
         # sqlalchemy.text(...) / exec_driver_sql(...) with anything but a constant string
-        is_sql = (isinstance(fn, ast.Name) and fn.id == "text") or (isinstance(fn, ast.Attribute) and fn.attr in ("text", "exec_driver_sql"))
+        is_sql = (isinstance(fn, ast.Name) and fn.id == "text") or (
+            isinstance(fn, ast.Attribute) and fn.attr in ("text", "exec_driver_sql")
+        )
         if is_sql and node.args and not isinstance(node.args[0], ast.Constant):
             found.append(f"{name}:{node.lineno} SQL text built at run time")
     return found
 
 
 def test_the_checker_finds_what_it_looks_for():
-    sample = 'eval(x)\nexec(y)\nimport pickle\npickle.loads(b)\nyaml.load(s)\nsubprocess.run(c, shell=True)\nconn.execute(text(f"select {v}"))\n'
+    sample = (
+        "eval(x)\nexec(y)\nimport pickle\npickle.loads(b)\nyaml.load(s)\nsubprocess.run(c,"
+        ' shell=True)\nconn.execute(text(f"select {v}"))\n'
+    )
     assert len(dangerous_calls(sample)) == 6
     assert dangerous_calls('conn.execute(text("select 1 where a = :a"), {"a": v})\nyaml.safe_load(s)\n') == []
 
@@ -59,9 +79,15 @@ TRUSTED_SQL = {"settlement/pull/database.py": 1}
 
 
 def test_no_data_is_ever_run_as_code_and_sql_only_with_bound_parameters():
-    found = [hit for path in CODE for hit in dangerous_calls(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
+    found = [
+        hit
+        for path in CODE
+        for hit in dangerous_calls(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    ]
     for name, allowed in TRUSTED_SQL.items():
-        mine = [hit for hit in found if hit.startswith(name + ":") and hit.endswith("SQL text built at run time")]
+        mine = [
+            hit for hit in found if hit.startswith(name + ":") and hit.endswith("SQL text built at run time")
+        ]
         assert len(mine) == allowed, mine
         found = [hit for hit in found if hit not in mine]
     assert found == []
@@ -104,12 +130,19 @@ def test_the_database_password_is_never_printed_logged_or_written(pg_url, demo_l
     from settlement.ledger import make_engine
 
     url = make_url(pg_url)
-    url = url.set(username=url.username or getpass.getuser(), password=SECRET).render_as_string(hide_password=False)
+    url = url.set(username=url.username or getpass.getuser(), password=SECRET).render_as_string(
+        hide_password=False
+    )
     binary = Path(sys.executable).parent / "settlement"
     env = {**os.environ, "SETTLEMENT_DATA_DOCS": "0", "SETTLEMENT_DB_URL": url}
     out = tmp_path / "out"
-    proc = subprocess.run([str(binary), "run", "--year", "2025", "--landing", str(demo_landing), "--out", str(out)],
-                          capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        [str(binary), "run", "--year", "2025", "--landing", str(demo_landing), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert SECRET not in proc.stdout + proc.stderr
     for path in out.rglob("*"):
@@ -121,18 +154,36 @@ def test_the_database_password_is_never_printed_logged_or_written(pg_url, demo_l
             assert SECRET not in repr(rows)
 
 
-@pytest.mark.parametrize("url", [
-    f"postgresql+psycopg://bureau:{SECRET}@127.0.0.1:1/ledger?connect_timeout=2",  # nobody listens
-    f"postgresql+psycopg//bureau:{SECRET}@127.0.0.1/ledger",  # a typo: the URL cannot be parsed
-    f"postgresql+psycopg://bureau:{SECRET}@127.0.0.1:port/ledger",  # a bad port
-    f"mysql://bureau:{SECRET}@127.0.0.1/ledger",  # not a database the ledger runs on
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql+psycopg://bureau:{SECRET}@127.0.0.1:1/ledger?connect_timeout=2",  # nobody listens
+        f"postgresql+psycopg//bureau:{SECRET}@127.0.0.1/ledger",  # a typo: the URL cannot be parsed
+        f"postgresql+psycopg://bureau:{SECRET}@127.0.0.1:port/ledger",  # a bad port
+        f"mysql://bureau:{SECRET}@127.0.0.1/ledger",  # not a database the ledger runs on
+    ],
+)
 def test_a_database_that_cannot_be_used_is_reported_without_the_password(url, demo_landing, tmp_path):
     binary = Path(sys.executable).parent / "settlement"
     for args in (["--db", url], []):
         env = {**os.environ, "SETTLEMENT_DATA_DOCS": "0", **({} if args else {"SETTLEMENT_DB_URL": url})}
-        proc = subprocess.run([str(binary), "run", "--year", "2025", "--landing", str(demo_landing), "--out", str(tmp_path / "out"), *args],
-                              capture_output=True, text=True, env=env, timeout=120)
+        proc = subprocess.run(
+            [
+                str(binary),
+                "run",
+                "--year",
+                "2025",
+                "--landing",
+                str(demo_landing),
+                "--out",
+                str(tmp_path / "out"),
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
         assert proc.returncode == 1
         assert "数据库" in proc.stderr and "Traceback" not in proc.stderr
         assert SECRET not in proc.stdout + proc.stderr
@@ -148,10 +199,15 @@ def test_scrub_hides_passwords_in_urls_and_settings():
 
 # ----------------------------------------------------------------------------- workbooks
 
+
 def test_no_workbook_cell_is_a_formula(final_year):
     _, out, _ = final_year
     books = sorted(out.glob("*.xlsx"))
-    assert {p.name for p in books} >= {"publicity_2025.xlsx", "disbursement_2025.xlsx", "validation_2025.xlsx"}
+    assert {p.name for p in books} >= {
+        "publicity_2025.xlsx",
+        "disbursement_2025.xlsx",
+        "validation_2025.xlsx",
+    }
     seen_formula_text = False
     for path in books:
         for ws in load_workbook(path).worksheets:
@@ -170,7 +226,9 @@ def test_the_publicity_list_carries_no_bank_data(final_year):
     accounts = set(ents["银行账号"].dropna())
     banks = set(ents["开户银行"].dropna())
     wb = load_workbook(out / "publicity_2025.xlsx")
-    texts = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    texts = {
+        str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None
+    }
     assert not any("银行" in t or "账号" in t or "账户" in t for t in texts)
     assert not texts & accounts and not texts & banks
     # the disbursement list (for finance officers) does carry them

@@ -20,9 +20,13 @@ def _ours(frame: pd.DataFrame, coded: tuple[str, ...] = ()) -> list[str]:
     for name in frame.columns:
         values = frame[name].to_numpy()
         if name in coded:
-            columns[name] = trace.coded(values, trace.json_int if values.dtype.kind == "i" else trace.json_string)
+            columns[name] = trace.coded(
+                values, trace.json_int if values.dtype.kind == "i" else trace.json_string
+            )
         else:
-            columns[name] = trace.json_ints(values) if values.dtype.kind == "i" else trace.json_strings(values)
+            columns[name] = (
+                trace.json_ints(values) if values.dtype.kind == "i" else trace.json_strings(values)
+            )
     return list(trace.records(columns))
 
 
@@ -34,7 +38,12 @@ def test_every_code_point_is_written_as_pandas_writes_it():
 
 
 def test_line_separators_inside_a_text_stay_in_their_line():
-    frame = pd.DataFrame({"reason": ["a\u2028b", "c\x85d", "e\nf", "名称/“引号”\\"], "n": np.array([1, 2, 3, 4], dtype=np.int64)})
+    frame = pd.DataFrame(
+        {
+            "reason": ["a\u2028b", "c\x85d", "e\nf", "名称/“引号”\\"],
+            "n": np.array([1, 2, 3, 4], dtype=np.int64),
+        }
+    )
     ours = _ours(frame)
     assert len(ours) == 4 and ours == _pandas(frame)
 
@@ -45,11 +54,24 @@ def test_distinct_values_are_encoded_once_and_spread():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.text(), st.integers(-(2**62), 2**62), st.text(alphabet="0123456789、年")), min_size=1, max_size=20))
+@given(
+    st.lists(
+        st.tuples(st.text(), st.integers(-(2**62), 2**62), st.text(alphabet="0123456789、年")),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_random_rows(rows):
-    frame = pd.DataFrame(rows, columns=["facts", "capped_fen", "paid_years"]).astype({"capped_fen": np.int64, "facts": object, "paid_years": object})
+    frame = pd.DataFrame(rows, columns=["facts", "capped_fen", "paid_years"]).astype(
+        {"capped_fen": np.int64, "facts": object, "paid_years": object}
+    )
     assert _ours(frame) == _pandas(frame)
-    for coded in (("facts",), ("capped_fen", "paid_years"), ("facts", "capped_fen", "paid_years"), ("paid_years",)):
+    for coded in (
+        ("facts",),
+        ("capped_fen", "paid_years"),
+        ("facts", "capped_fen", "paid_years"),
+        ("paid_years",),
+    ):
         assert _ours(frame, coded) == _pandas(frame), coded
 
 
@@ -58,15 +80,17 @@ def test_coded_columns_with_few_pairs_are_written_side_by_side_as_pandas_writes_
     joined as one before the rows are: the text stays pandas' text."""
     n = 400
     i = np.arange(n)
-    frame = pd.DataFrame({
-        "kind": np.array(["rate", "fixed", "tiered", "有/“引号”\\"], dtype=object)[i % 4],
-        "mode": np.array(["", "first_crossing"], dtype=object)[i % 2],
-        "tier": (i % 3).astype(np.int64),
-        "capped_fen": i.astype(np.int64) * 7 - 50,
-        "annual_cap_fen": np.array([-1, 5_000_000], dtype=np.int64)[i % 2],
-        "reason": np.array(["", "计算金额为0", "a\nb"], dtype=object)[i % 3],
-        "facts": np.array([f"事实{k}" for k in i], dtype=object),
-    })
+    frame = pd.DataFrame(
+        {
+            "kind": np.array(["rate", "fixed", "tiered", "有/“引号”\\"], dtype=object)[i % 4],
+            "mode": np.array(["", "first_crossing"], dtype=object)[i % 2],
+            "tier": (i % 3).astype(np.int64),
+            "capped_fen": i.astype(np.int64) * 7 - 50,
+            "annual_cap_fen": np.array([-1, 5_000_000], dtype=np.int64)[i % 2],
+            "reason": np.array(["", "计算金额为0", "a\nb"], dtype=object)[i % 3],
+            "facts": np.array([f"事实{k}" for k in i], dtype=object),
+        }
+    )
     coded = ("kind", "mode", "tier", "capped_fen", "annual_cap_fen", "reason")
     assert _ours(frame, coded) == _pandas(frame)
     kind, mode = (trace.coded(frame[c].to_numpy(), trace.json_string) for c in ("kind", "mode"))

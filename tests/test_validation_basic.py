@@ -12,7 +12,15 @@ def _validate(root, catalog, year=2025):
 
 
 def _reasons(result):
-    return set(zip(result.problems["file"], result.problems["row"], result.problems["column"], result.problems["reason"], strict=True))
+    return set(
+        zip(
+            result.problems["file"],
+            result.problems["row"],
+            result.problems["column"],
+            result.problems["reason"],
+            strict=True,
+        )
+    )
 
 
 def test_clean_landing_has_no_problems(tmp_path, catalog):
@@ -25,7 +33,10 @@ def test_clean_landing_has_no_problems(tmp_path, catalog):
 def test_duplicate_keys_quarantine_every_copy(tmp_path, catalog):
     write_landing(tmp_path, annual_stats__csv=csv_bytes("annual_stats", STATS + [STATS[2]]))
     result = _validate(tmp_path, catalog)
-    assert {("annual_stats.csv", 4, "uscc", "duplicate_key"), ("annual_stats.csv", 6, "uscc", "duplicate_key")} <= _reasons(result)
+    assert {
+        ("annual_stats.csv", 4, "uscc", "duplicate_key"),
+        ("annual_stats.csv", 6, "uscc", "duplicate_key"),
+    } <= _reasons(result)
     assert len(result.clean["annual_stats"]) == 3
 
 
@@ -39,13 +50,49 @@ def test_online_retail_above_retail_sales(tmp_path, catalog):
 
 def test_unknown_policy_and_clause(tmp_path, catalog):
     apps = [
-        {"application_id": "X1", "uscc": A, "year": "2025", "policy_id": "cixi-2024-8", "clause_id": "9.1", "base_amount": "300000", "approved_amount": "", "quantity": "", "level": "", "status": "approved"},
-        {"application_id": "X2", "uscc": A, "year": "2025", "policy_id": "nowhere-1", "clause_id": "1", "base_amount": "", "approved_amount": "", "quantity": "", "level": "", "status": "approved"},
-        {"application_id": "X3", "uscc": A, "year": "2025", "policy_id": "cixi-2024-8", "clause_id": "99", "base_amount": "", "approved_amount": "", "quantity": "", "level": "", "status": "approved"},
+        {
+            "application_id": "X1",
+            "uscc": A,
+            "year": "2025",
+            "policy_id": "cixi-2024-8",
+            "clause_id": "9.1",
+            "base_amount": "300000",
+            "approved_amount": "",
+            "quantity": "",
+            "level": "",
+            "status": "approved",
+        },
+        {
+            "application_id": "X2",
+            "uscc": A,
+            "year": "2025",
+            "policy_id": "nowhere-1",
+            "clause_id": "1",
+            "base_amount": "",
+            "approved_amount": "",
+            "quantity": "",
+            "level": "",
+            "status": "approved",
+        },
+        {
+            "application_id": "X3",
+            "uscc": A,
+            "year": "2025",
+            "policy_id": "cixi-2024-8",
+            "clause_id": "99",
+            "base_amount": "",
+            "approved_amount": "",
+            "quantity": "",
+            "level": "",
+            "status": "approved",
+        },
     ]
     write_landing(tmp_path, applications__csv=csv_bytes("applications", apps))
     result = _validate(tmp_path, catalog)
-    assert {("applications.csv", 3, "policy_id", "unknown_policy"), ("applications.csv", 4, "clause_id", "unknown_clause")} <= _reasons(result)
+    assert {
+        ("applications.csv", 3, "policy_id", "unknown_policy"),
+        ("applications.csv", 4, "clause_id", "unknown_clause"),
+    } <= _reasons(result)
     assert list(result.clean["applications"]["application_id"]) == ["X1"]
 
 
@@ -57,9 +104,21 @@ def test_settlement_year_missing_blocks(tmp_path, catalog):
 
 
 def test_park_operator_must_be_an_enterprise(tmp_path, catalog):
-    parks = [{"park_id": "P1", "name": "园区", "operator_uscc": C[:-1] + ("0" if C[-1] != "0" else "1"), "kind": "电商", "building_area_m2": "8000", "occupancy_rate": "0.7", "established_on": "2025-03-01"}]
+    parks = [
+        {
+            "park_id": "P1",
+            "name": "园区",
+            "operator_uscc": C[:-1] + ("0" if C[-1] != "0" else "1"),
+            "kind": "电商",
+            "building_area_m2": "8000",
+            "occupancy_rate": "0.7",
+            "established_on": "2025-03-01",
+        }
+    ]
     ents = [dict(ENTERPRISES[0], park_id="P1"), ENTERPRISES[1], ENTERPRISES[2]]
-    write_landing(tmp_path, parks__csv=csv_bytes("parks", parks), enterprises__csv=csv_bytes("enterprises", ents))
+    write_landing(
+        tmp_path, parks__csv=csv_bytes("parks", parks), enterprises__csv=csv_bytes("enterprises", ents)
+    )
     result = _validate(tmp_path, catalog)
     reasons = _reasons(result)
     assert ("parks.csv", 2, "operator_uscc", "bad_uscc") in reasons

@@ -20,28 +20,80 @@ BIN = Path(sys.executable).parent / "settlement"
 
 
 def _reasons(result):
-    return set(zip(result.problems["file"], result.problems["row"], result.problems["column"], result.problems["reason"], strict=True))
+    return set(
+        zip(
+            result.problems["file"],
+            result.problems["row"],
+            result.problems["column"],
+            result.problems["reason"],
+            strict=True,
+        )
+    )
 
 
 def _app(app_id, uscc, clause="9.1", **kw):
-    row = {"application_id": app_id, "uscc": uscc, "year": "2025", "policy_id": "cixi-2024-8", "clause_id": clause,
-           "base_amount": "300000", "approved_amount": "", "quantity": "", "level": "", "status": "approved"}
+    row = {
+        "application_id": app_id,
+        "uscc": uscc,
+        "year": "2025",
+        "policy_id": "cixi-2024-8",
+        "clause_id": clause,
+        "base_amount": "300000",
+        "approved_amount": "",
+        "quantity": "",
+        "level": "",
+        "status": "approved",
+    }
     row.update(kw)
     return row
 
 
 BAD_CASES = [
     # (file, rows, expected (row, column, reason))
-    ("enterprises", ENTERPRISES[:2] + [dict(ENTERPRISES[2], uscc=ENTERPRISES[2]["uscc"][:-1] + ("X" if ENTERPRISES[2]["uscc"][-1] != "X" else "Y"))], (4, "uscc", "bad_uscc")),
+    (
+        "enterprises",
+        ENTERPRISES[:2]
+        + [
+            dict(
+                ENTERPRISES[2],
+                uscc=ENTERPRISES[2]["uscc"][:-1] + ("X" if ENTERPRISES[2]["uscc"][-1] != "X" else "Y"),
+            )
+        ],
+        (4, "uscc", "bad_uscc"),
+    ),
     ("enterprises", ENTERPRISES + [dict(ENTERPRISES[0], name="重复")], (2, "uscc", "duplicate_key")),
-    ("enterprises", ENTERPRISES[:2] + [dict(ENTERPRISES[2], region_code="33010")], (4, "region_code", "bad_region")),
-    ("enterprises", ENTERPRISES[:2] + [dict(ENTERPRISES[2], registered_on="2999-01-01")], (4, "registered_on", "future_date")),
-    ("enterprises", ENTERPRISES[:2] + [dict(ENTERPRISES[2], bank_account="6.22202E+18")], (4, "bank_account", "scientific")),
-    ("annual_stats", STATS[:3] + [dict(STATS[3], online_retail="101")], (5, "online_retail", "online_gt_retail")),
+    (
+        "enterprises",
+        ENTERPRISES[:2] + [dict(ENTERPRISES[2], region_code="33010")],
+        (4, "region_code", "bad_region"),
+    ),
+    (
+        "enterprises",
+        ENTERPRISES[:2] + [dict(ENTERPRISES[2], registered_on="2999-01-01")],
+        (4, "registered_on", "future_date"),
+    ),
+    (
+        "enterprises",
+        ENTERPRISES[:2] + [dict(ENTERPRISES[2], bank_account="6.22202E+18")],
+        (4, "bank_account", "scientific"),
+    ),
+    (
+        "annual_stats",
+        STATS[:3] + [dict(STATS[3], online_retail="101")],
+        (5, "online_retail", "online_gt_retail"),
+    ),
     ("annual_stats", STATS[:3] + [dict(STATS[3], year="2026")], (5, "year", "future_year")),
     ("annual_stats", STATS[:3] + [dict(STATS[3], retail_sales="-100")], (5, "retail_sales", "negative")),
-    ("annual_stats", STATS[:3] + [dict(STATS[3], retail_sales="1,000,000,000,000,000")], (5, "retail_sales", "absurd")),
-    ("annual_stats", STATS[:3] + [dict(STATS[3], retail_sales="12.345")], (5, "retail_sales", "too_many_decimals")),
+    (
+        "annual_stats",
+        STATS[:3] + [dict(STATS[3], retail_sales="1,000,000,000,000,000")],
+        (5, "retail_sales", "absurd"),
+    ),
+    (
+        "annual_stats",
+        STATS[:3] + [dict(STATS[3], retail_sales="12.345")],
+        (5, "retail_sales", "too_many_decimals"),
+    ),
     ("annual_stats", STATS[:3] + [dict(STATS[3], retail_sales="NaN")], (5, "retail_sales", "not_finite")),
     ("annual_stats", STATS[:3] + [dict(STATS[3], retail_sales="一百")], (5, "retail_sales", "bad_number")),
     ("annual_stats", STATS[:3] + [dict(STATS[3], limit_above="maybe")], (5, "limit_above", "bad_bool")),
@@ -55,7 +107,9 @@ BAD_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("file", "rows", "expected"), BAD_CASES, ids=[c[2][2] + ":" + c[0] for c in BAD_CASES])
+@pytest.mark.parametrize(
+    ("file", "rows", "expected"), BAD_CASES, ids=[c[2][2] + ":" + c[0] for c in BAD_CASES]
+)
 def test_each_kind_of_error_is_quarantined_with_its_reason(tmp_path, catalog, file, rows, expected):
     write_landing(tmp_path, **{f"{file}__csv": csv_bytes(file, rows)})
     result = validate_landing(read_landing(tmp_path, 2025), catalog)
@@ -67,25 +121,68 @@ def test_bad_rows_are_quarantined_and_the_rest_settles(tmp_path):
     landing = tmp_path / "landing"
     apps = [_app("OK1", A), _app("BAD1", B, clause="99"), _app("BAD2", A, base_amount="-5")]
     stats = STATS[:3] + [dict(STATS[3], online_retail="101")]
-    write_landing(landing, annual_stats__csv=csv_bytes("annual_stats", stats), applications__csv=csv_bytes("applications", apps))
-    proc = subprocess.run([str(BIN), "run", "--year", "2025", "--landing", str(landing), "--out", str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path}/l.db"],
-                          capture_output=True, text=True)
+    write_landing(
+        landing,
+        annual_stats__csv=csv_bytes("annual_stats", stats),
+        applications__csv=csv_bytes("applications", apps),
+    )
+    proc = subprocess.run(
+        [
+            str(BIN),
+            "run",
+            "--year",
+            "2025",
+            "--landing",
+            str(landing),
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            f"sqlite:///{tmp_path}/l.db",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads((tmp_path / "out" / "2025" / "validation_2025.json").read_text(encoding="utf-8"))
     got = {(q["file"], q["row"], q["reason"]) for q in report["quarantine"]}
-    assert got == {("annual_stats.csv", 5, "online_gt_retail"), ("applications.csv", 3, "unknown_clause"), ("applications.csv", 4, "negative")}
+    assert got == {
+        ("annual_stats.csv", 5, "online_gt_retail"),
+        ("applications.csv", 3, "unknown_clause"),
+        ("applications.csv", 4, "negative"),
+    }
     awards = pd.read_csv(tmp_path / "out" / "2025" / "awards.csv", dtype=str)
-    assert list(awards.loc[awards["clause_id"] == "9.1", "final_amount"]) == ["30000.00"]  # the good application still pays
+    assert list(awards.loc[awards["clause_id"] == "9.1", "final_amount"]) == [
+        "30000.00"
+    ]  # the good application still pays
     manifest = json.loads((tmp_path / "out" / "2025" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["quarantined_rows"]["annual_stats.csv"] == 1 and manifest["quarantined_rows"]["applications.csv"] == 2
+    assert (
+        manifest["quarantined_rows"]["annual_stats.csv"] == 1
+        and manifest["quarantined_rows"]["applications.csv"] == 2
+    )
 
 
 def test_blocking_problems_exit_2_and_write_nothing_to_the_ledger(tmp_path):
     landing = tmp_path / "landing"
-    write_landing(landing, annual_stats__csv=csv_bytes("annual_stats", [dict(s, year="2024") for s in STATS[:1]]))
+    write_landing(
+        landing, annual_stats__csv=csv_bytes("annual_stats", [dict(s, year="2024") for s in STATS[:1]])
+    )
     db = tmp_path / "l.db"
-    proc = subprocess.run([str(BIN), "run", "--year", "2025", "--landing", str(landing), "--out", str(tmp_path / "out"), "--db", f"sqlite:///{db}"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            str(BIN),
+            "run",
+            "--year",
+            "2025",
+            "--landing",
+            str(landing),
+            "--out",
+            str(tmp_path / "out"),
+            "--db",
+            f"sqlite:///{db}",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert "validation_2025.xlsx" in proc.stderr and "没有结算年度 2025 年的数据" in proc.stderr
     if db.exists():  # the schema may exist; no row of this run does
@@ -107,8 +204,12 @@ def test_fx_rate_is_required_when_a_usd_clause_has_applications(tmp_path, catalo
 
 
 def test_growth_mismatch_and_jump_are_warnings(tmp_path, catalog):
-    stats = [dict(STATS[0]), dict(STATS[1], online_retail_growth="0.60"),  # computed: 60,000,000.50 / 40,000,000 - 1 = 50%
-             _jump := dict(STATS[2]), STATS[3]]
+    stats = [
+        dict(STATS[0]),
+        dict(STATS[1], online_retail_growth="0.60"),  # computed: 60,000,000.50 / 40,000,000 - 1 = 50%
+        _jump := dict(STATS[2]),
+        STATS[3],
+    ]
     _ = _jump
     stats.append({**STATS[2], "year": "2024", "online_retail": "100", "retail_sales": "100"})
     write_landing(tmp_path, annual_stats__csv=csv_bytes("annual_stats", stats))
@@ -119,16 +220,20 @@ def test_growth_mismatch_and_jump_are_warnings(tmp_path, catalog):
     assert len(result.clean["annual_stats"]) == 5  # warnings do not exclude
 
 
-@pytest.mark.parametrize(("code", "ok"), [
-    ("91350100M000100Y43", True),  # the standard's worked example
-    ("N1330282MA00000010", None), ("Y1330282MA00000010", None),  # authority N / Y with the right check character (made below)
-    ("91350100M000100Y44", False),  # wrong check character
-    ("91350100m000100Y43", False),  # lower case
-    ("91350100M000100I43", False),  # excluded letter I
-    ("9135010OM000100Y43", False),  # excluded letter O
-    ("91350100M000100Y4", False),  # too short
-    ("91350100M000100Y433", False),  # too long
-])
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [
+        ("91350100M000100Y43", True),  # the standard's worked example
+        ("N1330282MA00000010", None),
+        ("Y1330282MA00000010", None),  # authority N / Y with the right check character (made below)
+        ("91350100M000100Y44", False),  # wrong check character
+        ("91350100m000100Y43", False),  # lower case
+        ("91350100M000100I43", False),  # excluded letter I
+        ("9135010OM000100Y43", False),  # excluded letter O
+        ("91350100M000100Y4", False),  # too short
+        ("91350100M000100Y433", False),  # too long
+    ],
+)
 def test_uscc_expectation(code, ok):
     from settlement.uscc import make_uscc
 
@@ -136,8 +241,16 @@ def test_uscc_expectation(code, ok):
         code = make_uscc(code[0], "1", "330282", "MA0000001")
         ok = True
     frame = pd.DataFrame({"uscc": [code], "_row": [2], "_extra": [""]})
-    result = run_contracts({"prior_awards": frame.assign(year=2024, policy_id="cixi-2024-8", clause_id="2.1", amount=1, subject_uscc="")},
-                           {"prior_awards": "prior_awards.csv"}, 2025, ["cixi-2024-8"])
+    result = run_contracts(
+        {
+            "prior_awards": frame.assign(
+                year=2024, policy_id="cixi-2024-8", clause_id="2.1", amount=1, subject_uscc=""
+            )
+        },
+        {"prior_awards": "prior_awards.csv"},
+        2025,
+        ["cixi-2024-8"],
+    )
     check = next(c for c in result.checks if c["check"] == "expect_column_values_to_be_valid_uscc")
     assert (check["failed"] == 0) is ok
 
@@ -148,13 +261,23 @@ def test_data_docs_list_every_suite(landing_copy, tmp_path, monkeypatch):
     index = tmp_path / "out" / "2025" / "data_docs" / "index.html"
     html = index.read_text(encoding="utf-8")
     assert "<html" in html.lower()
-    for suite in ("enterprises", "annual_stats", "applications", "parks", "fx_rates", "budgets", "prior_awards"):
+    for suite in (
+        "enterprises",
+        "annual_stats",
+        "applications",
+        "parks",
+        "fx_rates",
+        "budgets",
+        "prior_awards",
+    ):
         assert suite in html, suite
 
 
 def test_contract_readme_is_current():
     path = Path(__file__).parents[1] / "data_contracts" / "README.md"
-    assert path.read_text(encoding="utf-8") == contracts_readme(), "refresh with: python -m settlement.validation.contracts > data_contracts/README.md"
+    assert path.read_text(encoding="utf-8") == contracts_readme(), (
+        "refresh with: python -m settlement.validation.contracts > data_contracts/README.md"
+    )
 
 
 def test_validation_workbook_has_its_sheets(landing_copy, tmp_path):

@@ -15,8 +15,30 @@ def _one_by_one(fen, prefix=""):
 @pytest.mark.parametrize("prefix", ["", "2025年网络零售额", "；计"])
 def test_many_amounts_read_as_each_amount_worded_alone(prefix):
     rng = np.random.default_rng(11)
-    edges = [0, 1, 9, 10, 99, 100, 101, 99_999, 100_000, 99_999_999, 100_000_000, 10**15, 10**17 - 1, 2**63 - 1]
-    fen = np.concatenate([rng.integers(0, 10**12, 6000), rng.integers(0, 10**5, 3000), np.array(edges, dtype=np.int64), rng.integers(0, 10**12, 50)])
+    edges = [
+        0,
+        1,
+        9,
+        10,
+        99,
+        100,
+        101,
+        99_999,
+        100_000,
+        99_999_999,
+        100_000_000,
+        10**15,
+        10**17 - 1,
+        2**63 - 1,
+    ]
+    fen = np.concatenate(
+        [
+            rng.integers(0, 10**12, 6000),
+            rng.integers(0, 10**5, 3000),
+            np.array(edges, dtype=np.int64),
+            rng.integers(0, 10**12, 50),
+        ]
+    )
     rng.shuffle(fen)
     assert len(pd.unique(fen)) >= tx._MANY  # the texts are built as characters
     assert list(tx.fen_column_words(fen, prefix)) == _one_by_one(fen, prefix)
@@ -33,7 +55,15 @@ def test_negative_amounts_and_python_integers_are_worded_one_by_one():
 
 def test_scaled_quantities_read_as_plain_decimals():
     values = np.array([0, 1, 2_500_000, 3_000_000, 10**6 - 1, -500_000, 2_500_000], dtype=np.int64)
-    assert list(tx.scaled_column_words(values, 10**6)) == ["0", "0.000001", "2.5", "3", "0.999999", "-1.5", "2.5"]
+    assert list(tx.scaled_column_words(values, 10**6)) == [
+        "0",
+        "0.000001",
+        "2.5",
+        "3",
+        "0.999999",
+        "-1.5",
+        "2.5",
+    ]
 
 
 def test_columns_and_single_texts_are_joined_row_by_row():

@@ -21,12 +21,26 @@ from selenium.webdriver.support.ui import WebDriverWait
 def browser(downloads: Path) -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900", "--lang=zh-CN"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1366,900",
+        "--lang=zh-CN",
+    ):
         options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False,
-                                              "safebrowsing.enabled": False})
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download.default_directory": str(downloads),
+            "download.prompt_for_download": False,
+            "safebrowsing.enabled": False,
+        },
+    )
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     return driver
 
 
@@ -34,7 +48,11 @@ def log_in(driver, base: str, user: str, password: str) -> None:
     driver.delete_all_cookies()
     driver.get(base + "/")
     wait = WebDriverWait(driver, 60)
-    name = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "input[name='username'], input#username, input[type='text']")))
+    name = wait.until(
+        ec.presence_of_element_located(
+            (By.CSS_SELECTOR, "input[name='username'], input#username, input[type='text']")
+        )
+    )
     name.clear()
     name.send_keys(user)
     secret = driver.find_element(By.CSS_SELECTOR, "input[type='password']")
@@ -59,11 +77,17 @@ def main(base: str, year: str, work: Path, docs: Path) -> None:
 
         log_in(driver, base, "officer", "officer-pass")
         # the nav entry: Browse → 结算结果 opens the page inside the Airflow UI
-        browse = WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.XPATH, "//*[normalize-space(text())='Browse']")))
+        browse = WebDriverWait(driver, 60).until(
+            ec.element_to_be_clickable((By.XPATH, "//*[normalize-space(text())='Browse']"))
+        )
         browse.click()
-        entry = WebDriverWait(driver, 30).until(ec.element_to_be_clickable((By.XPATH, "//*[normalize-space(text())='结算结果']")))
+        entry = WebDriverWait(driver, 30).until(
+            ec.element_to_be_clickable((By.XPATH, "//*[normalize-space(text())='结算结果']"))
+        )
         entry.click()
-        frame = WebDriverWait(driver, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, "iframe[src$='/settlement/']")))
+        frame = WebDriverWait(driver, 30).until(
+            ec.presence_of_element_located((By.CSS_SELECTOR, "iframe[src$='/settlement/']"))
+        )
         driver.switch_to.frame(frame)
         WebDriverWait(driver, 30).until(lambda d: f"{year}年" in body_text(d))
         driver.switch_to.default_content()
@@ -84,7 +108,9 @@ def main(base: str, year: str, work: Path, docs: Path) -> None:
                 break
             time.sleep(0.5)
         assert target.is_file(), f"{name} was not downloaded: {sorted(p.name for p in downloads.iterdir())}"
-        assert target.read_bytes() == (out / name).read_bytes(), "the downloaded disbursement list differs from the file on disk"
+        assert target.read_bytes() == (out / name).read_bytes(), (
+            "the downloaded disbursement list differs from the file on disk"
+        )
 
         driver.get(f"{base}/settlement/{year}/")
         assert "officer" in body_text(driver), "the download is not listed on the page"
@@ -106,7 +132,10 @@ def main(base: str, year: str, work: Path, docs: Path) -> None:
         assert not (downloads / f"{Path(name).stem} (1).xlsx").exists()
     finally:
         driver.quit()
-    print(f"page check: login, nav entry, download ({name}, bytes equal), search and refusals all as expected; screenshots in {docs}")
+    print(
+        f"page check: login, nav entry, download ({name}, bytes equal), search and refusals all as expected;"
+        f" screenshots in {docs}"
+    )
 
 
 if __name__ == "__main__":

@@ -41,7 +41,12 @@ class _Lines(dict):
         self.columns: list[str] = []  # in order; a column set for the first time joins the end
         for column in frame.columns:
             values = frame[column]
-            self[column] = np.array(values.to_numpy(dtype=np.int64) if values.dtype.kind in "iu" else values.to_numpy(dtype=object), copy=True)
+            self[column] = np.array(
+                values.to_numpy(dtype=np.int64)
+                if values.dtype.kind in "iu"
+                else values.to_numpy(dtype=object),
+                copy=True,
+            )
 
     def __setitem__(self, column, values) -> None:
         if column not in self:
@@ -72,8 +77,10 @@ def _orders(clauses: Pairs, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
     """Each line's policy order in the catalog (99: unknown) and its clause's order in its policy (999)."""
     policy_order = {p.id: i for i, p in enumerate(catalog.policies)}
     clause_order = {(p.id, c.id): j for p in catalog.policies for j, c in enumerate(p.clauses)}
-    return (clauses.per_row([policy_order.get(p, 99) for p, _ in clauses.distinct], np.int64),
-            clauses.per_row([clause_order.get(pair, 999) for pair in clauses.distinct], np.int64))
+    return (
+        clauses.per_row([policy_order.get(p, 99) for p, _ in clauses.distinct], np.int64),
+        clauses.per_row([clause_order.get(pair, 999) for pair in clauses.distinct], np.int64),
+    )
 
 
 def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame, Pairs, np.ndarray, np.ndarray]:
@@ -86,18 +93,29 @@ def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame, Pai
     if in_order(po, co, *texts):  # the engine gives its lines in this order
         return lines.reset_index(drop=True), clauses, po, co
     order = np.lexsort((*(text_rank(t) for t in reversed(texts)), co, po))
-    return lines.iloc[order].reset_index(drop=True), Pairs(clauses.codes[order], clauses.distinct), po[order], co[order]
+    return (
+        lines.iloc[order].reset_index(drop=True),
+        Pairs(clauses.codes[order], clauses.distinct),
+        po[order],
+        co[order],
+    )
 
 
 def apply_cap_groups(lines: _Lines, catalog: Catalog) -> None:
     policy_ids, clause_ids, payees = lines["policy_id"], lines["clause_id"], lines["payee_uscc"]
     for policy in catalog.policies:
         for group in policy.cap_groups:
-            members = np.flatnonzero((policy_ids == policy.id) & np.isin(clause_ids, list(group.clauses)) & (lines["status"] == "candidate"))
+            members = np.flatnonzero(
+                (policy_ids == policy.id)
+                & np.isin(clause_ids, list(group.clauses))
+                & (lines["status"] == "candidate")
+            )
             if not len(members):
                 continue
             codes, uniques = pd.factorize(payees[members])
-            totals = add_at(len(uniques), codes, lines["capped_amount"][members], np.asarray(uniques, dtype=object))
+            totals = add_at(
+                len(uniques), codes, lines["capped_amount"][members], np.asarray(uniques, dtype=object)
+            )
             over = members[totals[codes] > int(group.cap)]
             if not len(over):
                 continue
@@ -113,10 +131,16 @@ def apply_cap_groups(lines: _Lines, catalog: Catalog) -> None:
             lines["capped_amount"][over] = new
             rows = np.sort(over)
             lines.append(
-                "explanation", rows,
-                tx.fen_column_words(lines["capped_amount"][rows], f"共同上限：第{'、'.join(group.clauses)}条合计每年不超过{tx.amount_words(group.cap)}，按比例分摊后计"),
+                "explanation",
+                rows,
+                tx.fen_column_words(
+                    lines["capped_amount"][rows],
+                    f"共同上限：第{'、'.join(group.clauses)}条合计每年不超过{tx.amount_words(group.cap)}，按比例分摊后计",
+                ),
             )
-    lines["status"] = np.where((lines["status"] == "candidate") & (lines["capped_amount"] <= 0), "zero", lines["status"]).astype(object)
+    lines["status"] = np.where(
+        (lines["status"] == "candidate") & (lines["capped_amount"] <= 0), "zero", lines["status"]
+    ).astype(object)
 
 
 def apply_no_double_benefit(lines: _Lines, catalog: Catalog) -> None:
@@ -130,7 +154,12 @@ def apply_no_double_benefit(lines: _Lines, catalog: Catalog) -> None:
     po, co = lines["_po"][cand], lines["_co"][cand]
     park, payee, subject = lines["park_id"][cand], lines["payee_uscc"][cand], lines["subject_uscc"][cand]
     park_total = (park != "") & (payee == subject) & lines["_park_total"][cand]
-    keys = [codes_of(payee), codes_of(lines["matter"][cand]), codes_of(subject), codes_of(np.where(park_total, park, ""))]  # groups, in any order
+    keys = [
+        codes_of(payee),
+        codes_of(lines["matter"][cand]),
+        codes_of(subject),
+        codes_of(np.where(park_total, park, "")),
+    ]  # groups, in any order
     order = np.lexsort((co, po, -lines["capped_amount"][cand], *reversed(keys)))
     rows = cand[order]
     first = group_starts(*(k[order] for k in keys))
@@ -142,15 +171,33 @@ def apply_no_double_benefit(lines: _Lines, catalog: Catalog) -> None:
     lines["superseded_by"][losers] = policy_ids[win_of_loser] + "/" + clause_ids[win_of_loser]
     lines["status"][losers] = "superseded"
     short = {p.id: p.short_name for p in catalog.policies}
-    label = "《" + np.array([short.get(p, p) for p in policy_ids[win_of_loser]], dtype=object) + "》第" + clause_ids[win_of_loser] + "条"
+    label = (
+        "《"
+        + np.array([short.get(p, p) for p in policy_ids[win_of_loser]], dtype=object)
+        + "》第"
+        + clause_ids[win_of_loser]
+        + "条"
+    )
     matters = np.array([catalog.matter_label(m) for m in lines["matter"][losers]], dtype=object)
     lines.append(
-        "explanation", losers,
-        "就高不重复：同一事项“", matters, "”已按", label, tx.fen_column_words(lines["capped_amount"][win_of_loser], "（"), "）奖励，本项不再兑现",
+        "explanation",
+        losers,
+        "就高不重复：同一事项“",
+        matters,
+        "”已按",
+        label,
+        tx.fen_column_words(lines["capped_amount"][win_of_loser], "（"),
+        "）奖励，本项不再兑现",
     )
     winners, beaten = np.unique(win_of_loser, return_counts=True)
     counts = beaten.astype(str).astype(object)
-    lines.append("explanation", winners, "就高不重复：本项金额最高（或并列时政策排序在先），同一事项的其他", counts, "项不再兑现")
+    lines.append(
+        "explanation",
+        winners,
+        "就高不重复：本项金额最高（或并列时政策排序在先），同一事项的其他",
+        counts,
+        "项不再兑现",
+    )
     lines.add_remark(winners, "就高不重复（同一事项另有" + counts + "项不再兑现）")
 
 
@@ -170,21 +217,31 @@ def apply_budgets(lines: _Lines, ctx: YearContext) -> dict[str, dict]:
         if budget is None:
             continue
         kept = np.flatnonzero((lines["policy_id"] == policy.id) & candidate)
-        total = int(lines["capped_amount"][kept].astype(object).sum())  # exact: a province's total may pass int64
+        total = int(
+            lines["capped_amount"][kept].astype(object).sum()
+        )  # exact: a province's total may pass int64
         factor = Fraction(budget, total) if total > budget else Fraction(1)
         factors[policy.id] = {
-            "budget": budget, "budget_source": source, "total_before": total,
-            "factor": f"{factor.numerator}/{factor.denominator}", "factor_decimal": factor_text(factor),
+            "budget": budget,
+            "budget_source": source,
+            "total_before": total,
+            "factor": f"{factor.numerator}/{factor.denominator}",
+            "factor_decimal": factor_text(factor),
             "scaled": total > budget,
         }
         if total <= budget:
             continue
         co = lines["_co"][kept]
-        lines["final_amount"][kept] = largest_remainder(lines["capped_amount"][kept], budget, [lines["payee_uscc"][kept].astype(str), co, lines["subject_uscc"][kept].astype(str)])
+        lines["final_amount"][kept] = largest_remainder(
+            lines["capped_amount"][kept],
+            budget,
+            [lines["payee_uscc"][kept].astype(str), co, lines["subject_uscc"][kept].astype(str)],
+        )
         lines["scale_factor"][kept] = factor_text(factor)
         lines.add_remark(kept, f"按预算比例下调（系数{factor_text(factor)}）")
         lines.append(
-            "explanation", kept,
+            "explanation",
+            kept,
             tx.fen_column_words(
                 lines["final_amount"][kept],
                 f"预算按比例下调：本政策{ctx.year}年预算{tx.amount_words(budget)}（{source}），应兑现合计{tx.amount_words(total)}，系数{factor_text(factor)}，按最大余数法精确到分，实付",
@@ -208,7 +265,9 @@ def city_fractions(catalog: Catalog, policy_ids, clause_ids, regions) -> tuple[n
     return _city_fractions(catalog, clauses, r_codes, list(r_values))
 
 
-def _city_fractions(catalog: Catalog, clauses: Pairs, r_codes: np.ndarray, r_values: list) -> tuple[np.ndarray, np.ndarray]:
+def _city_fractions(
+    catalog: Catalog, clauses: Pairs, r_codes: np.ndarray, r_values: list
+) -> tuple[np.ndarray, np.ndarray]:
     """:func:`city_fractions` of lines given by clause code and region code (``r_values``:
     the region of each code)."""
     pc = clauses.distinct
@@ -250,8 +309,12 @@ def apply_funding(lines: _Lines, clauses: Pairs, ctx: YearContext) -> None:
     codes, distinct = pairs(num[paid], den[paid])
     words = np.array([tx.ratio_words(Fraction(int(a), int(b))) for a, b in distinct], dtype=object)
     lines.append(
-        "explanation", paid,
-        "资金分担：市级承担", words[codes], tx.fen_column_words(city[paid], "，市级"), tx.fen_column_words(district[paid], "、区（县）级"),
+        "explanation",
+        paid,
+        "资金分担：市级承担",
+        words[codes],
+        tx.fen_column_words(city[paid], "，市级"),
+        tx.fen_column_words(district[paid], "、区（县）级"),
     )
 
 
@@ -271,5 +334,7 @@ def allocate(lines: pd.DataFrame, ctx: YearContext) -> Allocation:
     apply_no_double_benefit(work, catalog)
     factors = apply_budgets(work, ctx)
     apply_funding(work, clauses, ctx)
-    work["status"] = np.where(work["status"] == "candidate", np.where(work["final_amount"] > 0, "paid", "zero"), work["status"]).astype(object)
+    work["status"] = np.where(
+        work["status"] == "candidate", np.where(work["final_amount"] > 0, "paid", "zero"), work["status"]
+    ).astype(object)
     return Allocation(work.frame(drop=("_park_total", "_po", "_co")), factors)

@@ -23,8 +23,14 @@ from .wording import failed_words, leaves_words, with_conditions
 PARK_KIND_WORDS = {"ecommerce": "电商", "crossborder": "跨境电商"}
 
 
-def _exclusions(policy: Policy, ctx: YearContext, apps: ApplicationRows, ft: FactTable, in_force: bool,
-                ent_indexer: np.ndarray) -> np.ndarray:
+def _exclusions(
+    policy: Policy,
+    ctx: YearContext,
+    apps: ApplicationRows,
+    ft: FactTable,
+    in_force: bool,
+    ent_indexer: np.ndarray,
+) -> np.ndarray:
     """First reason each application row is excluded ('' when it is not)."""
     n = len(apps)
     reason = np.full(n, "", dtype=object)
@@ -37,8 +43,10 @@ def _exclusions(policy: Policy, ctx: YearContext, apps: ApplicationRows, ft: Fac
     exclude(status != "approved", "申报审核状态为“" + apps["status_label"] + "”，只计审核通过的申报")
     if not in_force:
         end = policy.effective.end.isoformat() if policy.effective.end else "长期"
-        exclude(np.ones(n, bool),
-                f"本政策有效期为{policy.effective.start.isoformat()}至{end}，{ctx.year}年不在有效期内")
+        exclude(
+            np.ones(n, bool),
+            f"本政策有效期为{policy.effective.start.isoformat()}至{end}，{ctx.year}年不在有效期内",
+        )
     outside = ~ctx.in_regions_at(policy.regions, ent_indexer)
     if outside.any():
         region = pd.Series(ft.value("region_code")).fillna("未知").astype(str).to_numpy(dtype=object)
@@ -58,7 +66,9 @@ def _application_caps(clause: ClauseBase, ft: FactTable, apps: ApplicationRows, 
         capv = caps.fillna(0).to_numpy(dtype=np.int64)
         over = known_cap & (amount > capv)
         level_words = levels.map(LEVEL_LABELS).fillna("").to_numpy(dtype=object)
-        note = np.where(over, note + "，超过" + level_words + "上限" + tx.fen_column_words(capv) + "按上限计", note)
+        note = np.where(
+            over, note + "，超过" + level_words + "上限" + tx.fen_column_words(capv) + "按上限计", note
+        )
         amount = np.where(known_cap, np.minimum(amount, capv), amount)
         why_not = np.where(known_cap | ~ok, why_not, "级别不在本条适用范围")
         ok &= known_cap
@@ -67,8 +77,13 @@ def _application_caps(clause: ClauseBase, ft: FactTable, apps: ApplicationRows, 
         units = np.where(qty.known, as_int_array(qty.num) // NUMBER_SCALE, 1)
         capv = mul_int64(units, int(clause.item_cap_per_unit), apps["application_id"])
         over = amount > capv
-        words = (f"，超过每项上限{tx.amount_words(clause.item_cap_per_unit)}×" + units.astype(str).astype(object)
-                 + "项，按" + tx.fen_column_words(capv) + "计")
+        words = (
+            f"，超过每项上限{tx.amount_words(clause.item_cap_per_unit)}×"
+            + units.astype(str).astype(object)
+            + "项，按"
+            + tx.fen_column_words(capv)
+            + "计"
+        )
         note = np.where(over, note + words, note)
         amount = np.minimum(amount, capv)
     if clause.item_cap is not None:
@@ -79,7 +94,9 @@ def _application_caps(clause: ClauseBase, ft: FactTable, apps: ApplicationRows, 
     return Items(amount, ok, note, why_not, items.tier)
 
 
-def _operator_parks(ctx: YearContext, operators: np.ndarray, kind: str | None) -> tuple[np.ndarray, np.ndarray]:
+def _operator_parks(
+    ctx: YearContext, operators: np.ndarray, kind: str | None
+) -> tuple[np.ndarray, np.ndarray]:
     """For each operator USCC: the park it runs (of ``kind``; the lowest park id when several),
     as (park_id, position in ctx.parks or -1)."""
     parks = ctx.parks
@@ -93,8 +110,9 @@ def _operator_parks(ctx: YearContext, operators: np.ndarray, kind: str | None) -
     return ids.astype(object), pos
 
 
-def application_amounts(policy: Policy, clause: ClauseBase, ctx: YearContext, in_force: bool
-                        ) -> dict[str, np.ndarray] | None:
+def application_amounts(
+    policy: Policy, clause: ClauseBase, ctx: YearContext, in_force: bool
+) -> dict[str, np.ndarray] | None:
     """One line per payee (and park) from the clause's applications, before the lines are
     finished (None: no application under the clause)."""
     apps = ctx.applications_for(policy.id, clause.id)

@@ -78,13 +78,27 @@ def case_frames(policy: Policy, clause: Clause, case: TestCase) -> dict[str, pd.
     rows = _stats_rows(CASE_USCC, case.stats, case.year)
     parks = []
     if case.park is not None:
-        park = {"park_id": "PTEST", "name": "测试园区", "operator_uscc": CASE_USCC, "kind": clause.park_kind or "ecommerce",
-                "building_area_m2": None, "occupancy_rate": None, "online_shops": None, "established_on": None}
+        park = {
+            "park_id": "PTEST",
+            "name": "测试园区",
+            "operator_uscc": CASE_USCC,
+            "kind": clause.park_kind or "ecommerce",
+            "building_area_m2": None,
+            "occupancy_rate": None,
+            "online_shops": None,
+            "established_on": None,
+        }
         for k, v in case.park.items():
             park[k] = v
-        park["building_area_m2"] = None if park["building_area_m2"] is None else int(to_fraction(str(park["building_area_m2"])) * NUMBER_SCALE)
+        park["building_area_m2"] = (
+            None
+            if park["building_area_m2"] is None
+            else int(to_fraction(str(park["building_area_m2"])) * NUMBER_SCALE)
+        )
         park["occupancy_rate"] = _nano(park["occupancy_rate"])
-        park["established_on"] = None if park["established_on"] is None else pd.Timestamp(park["established_on"])
+        park["established_on"] = (
+            None if park["established_on"] is None else pd.Timestamp(park["established_on"])
+        )
         parks.append(park)
     for i, member in enumerate(case.members + case.others):
         uscc = make_uscc("9", "1", "330000", f"MEM{i:06d}")
@@ -106,7 +120,9 @@ def case_frames(policy: Policy, clause: Clause, case: TestCase) -> dict[str, pd.
                 "clause_id": str(a.get("clause_id", clause.id)),
                 "base_amount": _fen(a.get("base_amount")),
                 "approved_amount": _fen(a.get("approved_amount")),
-                "quantity": None if a.get("quantity") is None else int(to_fraction(str(_plain(a["quantity"]))) * NUMBER_SCALE),
+                "quantity": None
+                if a.get("quantity") is None
+                else int(to_fraction(str(_plain(a["quantity"]))) * NUMBER_SCALE),
                 "months": a.get("months"),
                 "level": a.get("level"),
                 "status": a.get("status", "approved"),
@@ -114,7 +130,19 @@ def case_frames(policy: Policy, clause: Clause, case: TestCase) -> dict[str, pd.
         )
     applications = pd.DataFrame(
         apps,
-        columns=["application_id", "uscc", "year", "policy_id", "clause_id", "base_amount", "approved_amount", "quantity", "months", "level", "status"],
+        columns=[
+            "application_id",
+            "uscc",
+            "year",
+            "policy_id",
+            "clause_id",
+            "base_amount",
+            "approved_amount",
+            "quantity",
+            "months",
+            "level",
+            "status",
+        ],
     )
     for c in ("base_amount", "approved_amount", "quantity", "months"):
         applications[c] = applications[c].astype("Int64")
@@ -136,13 +164,30 @@ def case_frames(policy: Policy, clause: Clause, case: TestCase) -> dict[str, pd.
         ],
         columns=["payee_uscc", "subject_uscc", "policy_id", "clause_id", "year", "amount"],
     )
-    park_frame = pd.DataFrame(parks, columns=["park_id", "name", "operator_uscc", "kind", "building_area_m2", "occupancy_rate", "online_shops", "established_on"])
+    park_frame = pd.DataFrame(
+        parks,
+        columns=[
+            "park_id",
+            "name",
+            "operator_uscc",
+            "kind",
+            "building_area_m2",
+            "occupancy_rate",
+            "online_shops",
+            "established_on",
+        ],
+    )
     for c in ("building_area_m2", "occupancy_rate", "online_shops"):
         park_frame[c] = park_frame[c].astype("Int64")
     budgets = pd.DataFrame(columns=["policy_id", "year", "budget"])
     return {
-        "enterprises": enterprises, "stats": stats, "applications": applications, "parks": park_frame,
-        "fx_rates": fx, "budgets": budgets, "paid": paid,
+        "enterprises": enterprises,
+        "stats": stats,
+        "applications": applications,
+        "parks": park_frame,
+        "fx_rates": fx,
+        "budgets": budgets,
+        "paid": paid,
     }
 
 

@@ -62,8 +62,13 @@ class Items:
 
     @classmethod
     def start(cls, n: int) -> Items:
-        return cls(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool), np.full(n, "", dtype=object),
-                   np.full(n, "", dtype=object), np.full(n, -1, dtype=np.int64))
+        return cls(
+            np.zeros(n, dtype=np.int64),
+            np.ones(n, dtype=bool),
+            np.full(n, "", dtype=object),
+            np.full(n, "", dtype=object),
+            np.full(n, -1, dtype=np.int64),
+        )
 
 
 @dataclass

@@ -28,7 +28,9 @@ class Leaf:
     description: str  # e.g. "网络销售额 ≥ 1亿元"
 
 
-def compare(ft: FactTable, fact_name: str, op: str, raw_value, two_year_average: str = "geometric") -> np.ndarray:
+def compare(
+    ft: FactTable, fact_name: str, op: str, raw_value, two_year_average: str = "geometric"
+) -> np.ndarray:
     info = FACTS[fact_name]
     value = check_value(fact_name, raw_value)
     if info.type in ("money", "usd", "ratio", "count", "int"):
@@ -52,7 +54,9 @@ def compare(ft: FactTable, fact_name: str, op: str, raw_value, two_year_average:
     return eq if op == "==" else (~eq & known)
 
 
-def evaluate(cond: Condition | None, ft: FactTable, two_year_average: str = "geometric") -> tuple[np.ndarray, list[Leaf]]:
+def evaluate(
+    cond: Condition | None, ft: FactTable, two_year_average: str = "geometric"
+) -> tuple[np.ndarray, list[Leaf]]:
     """The rows where ``cond`` holds, and every comparison with its own result (for explanations)."""
     if cond is None:
         return np.ones(ft.n, dtype=bool), []

@@ -41,7 +41,9 @@ class YearContext:
 
     @paused_collection()
     def __post_init__(self) -> None:
-        if not in_order(self.enterprises["uscc"].to_numpy(dtype=object)):  # the ledger gives them in USCC order
+        if not in_order(
+            self.enterprises["uscc"].to_numpy(dtype=object)
+        ):  # the ledger gives them in USCC order
             self.enterprises = self.enterprises.sort_values("uscc", kind="stable")
         self.enterprises = self.enterprises.reset_index(drop=True)
         self.index = _uscc_index(self.enterprises["uscc"])
@@ -52,19 +54,48 @@ class YearContext:
         self.stats_arrays = StatsArrays(self.stats)  # each column converted once
         self.stats_years = self.stats_arrays.years
         regions = factorize_regions(self.enterprises["region_code"].to_numpy(dtype=object))
-        self.facts = enterprise_facts(self.year, self.enterprises, self.stats_arrays, self.fx_rates, self.stats_positions, regions)
+        self.facts = enterprise_facts(
+            self.year, self.enterprises, self.stats_arrays, self.fx_rates, self.stats_positions, regions
+        )
         self.parks = self.parks.sort_values("park_id", kind="stable").reset_index(drop=True)
-        self.park_facts = park_facts(self.year, self.parks, self.enterprises, self.stats_arrays, self.stats_positions, self.facts.value("park_id"))
-        self._shared: dict = {"region_codes": regions, "year_positions": self.positions}  # derived once, shared with subsets
-        self._columns: dict = {}  # derived for these enterprises (a subset its own): blacklist flags, history rows and facts
+        self.park_facts = park_facts(
+            self.year,
+            self.parks,
+            self.enterprises,
+            self.stats_arrays,
+            self.stats_positions,
+            self.facts.value("park_id"),
+        )
+        self._shared: dict = {
+            "region_codes": regions,
+            "year_positions": self.positions,
+        }  # derived once, shared with subsets
+        # derived for these enterprises (a subset its own): blacklist flags, history rows and facts
+        self._columns: dict = {}
         paid = self.paid[self.paid["year"] < self.year]
         self.paid_summary = (
-            paid.assign(years=paid["year"].astype(str), amount=paid["amount"].astype(np.int64))
-            .groupby(["payee_uscc", "subject_uscc", "policy_id", "clause_id"], sort=True)
-            .agg(paid_total=("amount", "sum"), paid_max=("amount", "max"), paid_years=("years", lambda s: "、".join(sorted(set(s)))))
-            .reset_index()
-        ) if len(paid) else pd.DataFrame(
-            columns=["payee_uscc", "subject_uscc", "policy_id", "clause_id", "paid_total", "paid_max", "paid_years"]
+            (
+                paid.assign(years=paid["year"].astype(str), amount=paid["amount"].astype(np.int64))
+                .groupby(["payee_uscc", "subject_uscc", "policy_id", "clause_id"], sort=True)
+                .agg(
+                    paid_total=("amount", "sum"),
+                    paid_max=("amount", "max"),
+                    paid_years=("years", lambda s: "、".join(sorted(set(s)))),
+                )
+                .reset_index()
+            )
+            if len(paid)
+            else pd.DataFrame(
+                columns=[
+                    "payee_uscc",
+                    "subject_uscc",
+                    "policy_id",
+                    "clause_id",
+                    "paid_total",
+                    "paid_max",
+                    "paid_years",
+                ]
+            )
         )
 
     def subset(self, positions: np.ndarray) -> YearContext:
@@ -159,7 +190,9 @@ class YearContext:
         once per year, not filtered again for each of the ~100 clauses)."""
         if "paid_by_clause" not in self._shared:
             frame = self.paid_summary
-            self._shared["paid_by_clause"] = frame.groupby(["policy_id", "clause_id"], sort=False).indices if len(frame) else {}
+            self._shared["paid_by_clause"] = (
+                frame.groupby(["policy_id", "clause_id"], sort=False).indices if len(frame) else {}
+            )
         positions = self._shared["paid_by_clause"].get((policy_id, clause_id))
         return self.paid_summary.iloc[positions] if positions is not None else None
 
@@ -233,7 +266,11 @@ STATUS_LABELS = {"approved": "审核通过", "rejected": "未通过", "pending":
 
 def _status_labels(status: np.ndarray) -> np.ndarray:
     codes, values = pd.factorize(status, use_na_sentinel=False)
-    return np.array([STATUS_LABELS.get(s, "未知") for s in values], dtype=object)[codes] if len(status) else status
+    return (
+        np.array([STATUS_LABELS.get(s, "未知") for s in values], dtype=object)[codes]
+        if len(status)
+        else status
+    )
 
 
 class _ApplicationsOfYear:
@@ -243,14 +280,20 @@ class _ApplicationsOfYear:
     COLUMNS = ("application_id", "uscc", "level")
 
     def __init__(self, applications: pd.DataFrame, index: pd.Index, facts: FactTable):
-        keys = [applications[c].to_numpy(dtype=object) for c in ("policy_id", "clause_id", "uscc", "application_id")]
+        keys = [
+            applications[c].to_numpy(dtype=object)
+            for c in ("policy_id", "clause_id", "uscc", "application_id")
+        ]
         if in_order(*keys):  # as the ledger gives them
             apps = applications.reset_index(drop=True)
         else:
-            apps = applications.iloc[np.lexsort([text_rank(k) for k in reversed(keys)])].reset_index(drop=True)
+            apps = applications.iloc[np.lexsort([text_rank(k) for k in reversed(keys)])].reset_index(
+                drop=True
+            )
         status = apps["status"].fillna("").to_numpy(dtype=object)
         self.rows = ApplicationRows(
-            {c: apps[c].to_numpy(dtype=object) for c in self.COLUMNS} | {"status": status, "status_label": _status_labels(status)},
+            {c: apps[c].to_numpy(dtype=object) for c in self.COLUMNS}
+            | {"status": status, "status_label": _status_labels(status)},
             positions := positions_in(index, apps["uscc"].to_numpy(dtype=object)),
             application_facts(apps, facts, positions),
         )
@@ -262,7 +305,11 @@ class _ApplicationsOfYear:
     def of(self, policy_id: str, clause_id: str) -> ApplicationRows:
         a, b = self.slices.get((policy_id, clause_id), (0, 0))
         rows = self.rows
-        return ApplicationRows({c: v[a:b] for c, v in rows.columns.items()}, rows.positions[a:b], rows.facts.take(np.arange(a, b)))
+        return ApplicationRows(
+            {c: v[a:b] for c, v in rows.columns.items()},
+            rows.positions[a:b],
+            rows.facts.take(np.arange(a, b)),
+        )
 
 
 def _uscc_index(uscc: pd.Series) -> pd.Index:

@@ -22,8 +22,11 @@ def _data_rows(policy: Policy, clause: ClauseBase, ctx: YearContext):
     operator of the member's park, subject the member)."""
     if clause.payee == "park":
         parks = ctx.parks
-        rows = (np.flatnonzero((parks["kind"] == clause.park_kind).to_numpy()) if len(parks)
-                else np.array([], dtype=np.int64))
+        rows = (
+            np.flatnonzero((parks["kind"] == clause.park_kind).to_numpy())
+            if len(parks)
+            else np.array([], dtype=np.int64)
+        )
         ft = ctx.park_facts.take(rows)
         operators = parks["operator_uscc"].to_numpy(dtype=object)[rows]
         return ft, operators, operators, parks["park_id"].to_numpy(dtype=object)[rows]
@@ -35,8 +38,10 @@ def _data_rows(policy: Policy, clause: ClauseBase, ctx: YearContext):
         start = np.datetime64(policy.effective.start, "s")
         ft.values["entered_park_on_or_after_policy_start"] = pd.notna(entry) & (entry >= start)
         if len(ctx.parks):
-            op_of = pd.Series(ctx.parks["operator_uscc"].to_numpy(dtype=object),
-                              index=ctx.parks["park_id"].to_numpy(dtype=object))
+            op_of = pd.Series(
+                ctx.parks["operator_uscc"].to_numpy(dtype=object),
+                index=ctx.parks["park_id"].to_numpy(dtype=object),
+            )
         else:
             op_of = pd.Series(dtype=object)
         operators = pd.Series(park_of[rows]).map(op_of).fillna("").to_numpy(dtype=object)
@@ -71,7 +76,9 @@ def data_amounts(policy: Policy, clause: ClauseBase, ctx: YearContext) -> dict[s
     narrow = getattr(kind, "narrow", None)
     if clause.payee == "park_member" and narrow is not None:
         # only the members that can fire give a line: the rest need no words
-        keep = np.flatnonzero(narrow(policy, clause, ft, evaluate(clause.conditions, ft, policy.two_year_average)[0]))
+        keep = np.flatnonzero(
+            narrow(policy, clause, ft, evaluate(clause.conditions, ft, policy.two_year_average)[0])
+        )
         ft, payee, subject, park_id = ft.take(keep), payee[keep], subject[keep], park_id[keep]
     n = ft.n
     if n == 0:

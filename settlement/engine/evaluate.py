@@ -28,11 +28,20 @@ from .facts import FactError
 from .finish import finish
 from .render import LINE_COLUMNS, empty_lines, render
 
-__all__ = ["LINE_COLUMNS", "application_lines", "data_lines", "empty_lines", "evaluate_year", "overflow_message",
-           "render"]
+__all__ = [
+    "LINE_COLUMNS",
+    "application_lines",
+    "data_lines",
+    "empty_lines",
+    "evaluate_year",
+    "overflow_message",
+    "render",
+]
 
 
-def application_lines(policy: Policy, clause: ClauseBase, ctx: YearContext, in_force: bool) -> dict[str, np.ndarray]:
+def application_lines(
+    policy: Policy, clause: ClauseBase, ctx: YearContext, in_force: bool
+) -> dict[str, np.ndarray]:
     """The lines of one application clause, finished (see :func:`.finish.finish`)."""
     return finish([(policy, clause, application_amounts(policy, clause, ctx, in_force))], ctx)
 
@@ -64,5 +73,7 @@ def evaluate_year(ctx: YearContext, policies: list[Policy] | None = None) -> pd.
 
 
 def overflow_message(where: str, exc: AmountOverflow) -> str:
-    return (f"{where}：金额计算超出可计算的范围（超过约9.2×10^16元），结算已停止，不会按溢出后的数字兑现。"
-            f"涉及：{exc}。请核实这些申报或企业的金额（多为录入错误，如多写了位数）后重新运行")
+    return (
+        f"{where}：金额计算超出可计算的范围（超过约9.2×10^16元），结算已停止，不会按溢出后的数字兑现。"
+        f"涉及：{exc}。请核实这些申报或企业的金额（多为录入错误，如多写了位数）后重新运行"
+    )

@@ -35,7 +35,12 @@ def masked_parts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     ``to_numpy(na_value=0)``, which writes through the mask over the whole column."""
     values = values.astype("Int64")
     data, mask = getattr(values.array, "_data", None), getattr(values.array, "_mask", None)
-    if isinstance(data, np.ndarray) and isinstance(mask, np.ndarray) and data.dtype == np.int64 and mask.shape == data.shape:
+    if (
+        isinstance(data, np.ndarray)
+        and isinstance(mask, np.ndarray)
+        and data.dtype == np.int64
+        and mask.shape == data.shape
+    ):
         return data, mask
     return values.to_numpy(dtype=np.int64, na_value=0), values.isna().to_numpy()
 
@@ -91,7 +96,9 @@ def compare_products(a, b, c, d) -> np.ndarray:
     n = max(len(v) for v in cols if v.ndim)
     cols = [np.broadcast_to(v, (n,)) for v in cols]
     if any(v.dtype == object for v in cols):
-        diff = cols[0].astype(object) * cols[1].astype(object) - cols[2].astype(object) * cols[3].astype(object)
+        diff = cols[0].astype(object) * cols[1].astype(object) - cols[2].astype(object) * cols[3].astype(
+            object
+        )
         return np.sign(diff).astype(np.int64) if n else np.zeros(0, dtype=np.int64)
     a, b, c, d = (v.astype(np.int64) for v in cols)
     # in floating point first: each product is then within 3 x 2**-53 of its value, so where the
@@ -111,14 +118,23 @@ def _compare_in_128_bits(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndar
     left_sign, right_sign = np.sign(a) * np.sign(b), np.sign(c) * np.sign(d)
     (lh, ll), (rh, rl) = _magnitude_product(a, b), _magnitude_product(c, d)
     bigger = np.where(lh != rh, np.where(lh > rh, 1, -1), np.where(ll > rl, 1, np.where(ll < rl, -1, 0)))
-    return np.where(left_sign != right_sign, np.sign(left_sign - right_sign), left_sign * bigger).astype(np.int64)
+    return np.where(left_sign != right_sign, np.sign(left_sign - right_sign), left_sign * bigger).astype(
+        np.int64
+    )
 
 
 def cmp(lhs, op: str, rhs) -> np.ndarray:
     """Elementwise comparison (works on int64 and on object arrays of Python ints)."""
     import operator
 
-    fn = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq, "!=": operator.ne}[op]
+    fn = {
+        ">=": operator.ge,
+        ">": operator.gt,
+        "<=": operator.le,
+        "<": operator.lt,
+        "==": operator.eq,
+        "!=": operator.ne,
+    }[op]
     return np.asarray(fn(np.asarray(lhs), np.asarray(rhs)), dtype=bool)
 
 
@@ -146,7 +162,11 @@ class Rational:
         missing = indexer < 0
         safe = np.where(missing, 0, indexer)
         num = self.num[safe] if len(self.num) else np.zeros(len(indexer), dtype=np.int64)
-        den = self.den if np.isscalar(self.den) else (self.den[safe] if len(self.den) else np.ones(len(indexer), dtype=np.int64))
+        den = (
+            self.den
+            if np.isscalar(self.den)
+            else (self.den[safe] if len(self.den) else np.ones(len(indexer), dtype=np.int64))
+        )
         known = (self.known[safe] if len(self.known) else np.zeros(len(indexer), dtype=bool)) & ~missing
         return Rational(num, den, known)
 
@@ -200,7 +220,11 @@ def fit_int64(values, names=None) -> np.ndarray:
     arr = np.asarray(values)
     if arr.dtype != object:
         return arr.astype(np.int64)
-    big = np.fromiter((abs(int(v)) > INT64_MAX for v in arr), dtype=bool, count=len(arr)) if arr.ndim else np.array([abs(int(arr)) > INT64_MAX])
+    big = (
+        np.fromiter((abs(int(v)) > INT64_MAX for v in arr), dtype=bool, count=len(arr))
+        if arr.ndim
+        else np.array([abs(int(arr)) > INT64_MAX])
+    )
     if big.any():
         picked = np.asarray(names, dtype=object)[big] if names is not None else np.flatnonzero(big)
         raise AmountOverflow([str(n) for n in picked])

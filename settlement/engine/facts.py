@@ -80,14 +80,25 @@ class FactTable:
         return self.values[name]
 
     def rational_names(self) -> set[str]:
-        return set(self.rationals) | set(self.deferred) | (self.source.rational_names() if self.source is not None else set())
+        return (
+            set(self.rationals)
+            | set(self.deferred)
+            | (self.source.rational_names() if self.source is not None else set())
+        )
 
     def value_names(self) -> set[str]:
         return set(self.values) | (self.source.value_names() if self.source is not None else set())
 
     def take(self, indexer: np.ndarray) -> FactTable:
         """Rows by position (-1: no such row -> unknown / False / None)."""
-        return FactTable(len(indexer), self.year, errors=dict(self.errors), years=dict(self.years), source=self, indexer=np.asarray(indexer))
+        return FactTable(
+            len(indexer),
+            self.year,
+            errors=dict(self.errors),
+            years=dict(self.years),
+            source=self,
+            indexer=np.asarray(indexer),
+        )
 
     def merge(self, other: FactTable) -> None:
         """Every fact of ``other`` (same rows) joins these."""
@@ -118,7 +129,11 @@ class StatsArrays:
         self.frame = stats
         self.n = len(stats)
         self.years = stats["year"].to_numpy(dtype=np.int64, na_value=-1)
-        self.limit_above = stats["limit_above"].fillna(False).to_numpy(dtype=bool) if "limit_above" in stats else np.zeros(self.n, dtype=bool)
+        self.limit_above = (
+            stats["limit_above"].fillna(False).to_numpy(dtype=bool)
+            if "limit_above" in stats
+            else np.zeros(self.n, dtype=bool)
+        )
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._parts: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
 
@@ -145,7 +160,9 @@ class StatsArrays:
             data, missing = parts if rows is None else (parts[0][rows], parts[1][rows])
             figures, known = np.where(missing, 0, data), ~missing
         if name == "online_sales":
-            retail, retail_known = self.column("online_retail") if rows is None else self.rows("online_retail", rows)
+            retail, retail_known = (
+                self.column("online_retail") if rows is None else self.rows("online_retail", rows)
+            )
             figures, known = np.where(known, figures, retail), known | retail_known
         return figures, known
 
@@ -167,14 +184,18 @@ class _YearRows:
         """(figure, known) of each enterprise; unknown where it has no row this year."""
         if name not in self._columns:
             if not self.stats.n:
-                self._columns[name] = np.zeros(len(self.at), dtype=np.int64), np.zeros(len(self.at), dtype=bool)
+                self._columns[name] = (
+                    np.zeros(len(self.at), dtype=np.int64),
+                    np.zeros(len(self.at), dtype=bool),
+                )
             else:
                 figures, known = self.stats.rows(name, self.at)
                 self._columns[name] = figures, known & self.found
         return self._columns[name]
 
     def at_rows(self, rows: np.ndarray | None) -> _YearRows | _SomeRows:
-        """These figures for every enterprise (None), or for the enterprises at positions ``rows`` (-1: none)."""
+        """These figures for every enterprise (None), or for the enterprises at positions ``rows``
+        (-1: none)."""
         return self if rows is None else _SomeRows(self, rows)
 
 
@@ -213,7 +234,9 @@ def _growth(reported: Column, cur: Column, prev: Column) -> Rational:
     return Rational(num.astype(np.int64), den.astype(np.int64), rep_known | computable)
 
 
-def _two_year(g1: Rational, g0: Rational, reported_any: np.ndarray, cur: Column, prev2: Column) -> tuple[Rational, Callable[[], Rational]]:
+def _two_year(
+    g1: Rational, g0: Rational, reported_any: np.ndarray, cur: Column, prev2: Column
+) -> tuple[Rational, Callable[[], Rational]]:
     """Geometric factor (1+g1)(1+g0) (from levels v(Y)/v(Y-2) when no rate is reported) and
     (computed when first asked for) the arithmetic mean (g1+g0)/2, both exact. Products are
     taken only on the rows with a reported rate; elsewhere the factor is two integer levels."""
@@ -258,7 +281,8 @@ def _put(base: np.ndarray, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def _sums_per(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Exact sums of int64 ``values`` per code (0..n-1): int64 when they cannot overflow, else Python integers."""
+    """Exact sums of int64 ``values`` per code (0..n-1): int64 when they cannot overflow, else
+    Python integers."""
     safe = len(values) * int(np.abs(values).max(initial=0)) < 2**62
     sums = np.zeros(n, dtype=np.int64 if safe else object)
     if not len(codes):
@@ -286,7 +310,9 @@ def _region_average(ft: FactTable, regions: tuple[np.ndarray, list], cur: Column
     r_cur, r_prev = _sums_per(codes[both], cur[0][both], k), _sums_per(codes[both], prev[0][both], k)
     region_known = any_per(codes[both], k) & (r_prev > 0)
     mean = np.full(k + 1, np.nan)  # for display only; the last entry is "no region"
-    mean[:k][region_known] = np.asarray(r_cur[region_known], dtype=float) / np.asarray(r_prev[region_known], dtype=float) - 1
+    mean[:k][region_known] = (
+        np.asarray(r_cur[region_known], dtype=float) / np.asarray(r_prev[region_known], dtype=float) - 1
+    )
     # per row: g > R/P - 1  <=>  (num + den) x P > R x den   (den, P > 0)
     known = np.append(region_known, False)[codes]
     r_cur = np.append(np.where(region_known, r_cur, 0), 0)[codes]
@@ -294,9 +320,15 @@ def _region_average(ft: FactTable, regions: tuple[np.ndarray, list], cur: Column
     g = ft.rational("retail_growth")
     g_den = np.broadcast_to(np.asarray(g.den), (len(codes),))
     g_num = np.asarray(g.num)
-    big = g_num.dtype == object or g_den.dtype == object or int(np.abs(g_num).max(initial=0)) + int(np.abs(g_den).max(initial=0)) >= 2**62
+    big = (
+        g_num.dtype == object
+        or g_den.dtype == object
+        or int(np.abs(g_num).max(initial=0)) + int(np.abs(g_den).max(initial=0)) >= 2**62
+    )
     level = g_num.astype(object) + g_den.astype(object) if big else g_num + g_den
-    ft.values["retail_growth_above_region_average"] = (compare_products(level, r_prev, r_cur, g_den) > 0) & g.known & known
+    ft.values["retail_growth_above_region_average"] = (
+        (compare_products(level, r_prev, r_cur, g_den) > 0) & g.known & known
+    )
     ft.values["region_average_growth"] = mean[codes]
 
 
@@ -307,7 +339,9 @@ def _figures(year_rows: _YearRows, metric: str, rows: np.ndarray | None) -> Rati
 
 def _usd(ft: FactTable, cents_per_fen: Fraction, rows: np.ndarray | None) -> Rational:
     """Cross-border exports in US cents (``cents_per_fen`` in lowest terms: 10^9 / rate)."""
-    exports = ft.rational("crossborder_exports") if rows is None else ft.rational_at("crossborder_exports", rows)
+    exports = (
+        ft.rational("crossborder_exports") if rows is None else ft.rational_at("crossborder_exports", rows)
+    )
     return Rational(mul(exports.num, cents_per_fen.numerator), cents_per_fen.denominator, exports.known)
 
 
@@ -316,7 +350,14 @@ class _Growth:
     arithmetic forms (sharing last year's rate), each worked out when first asked for (of every
     enterprise, shared; of some, on those alone)."""
 
-    def __init__(self, name: str, metric: str, cur: _YearRows | _SomeRows, prev: _YearRows | _SomeRows, prev2: _YearRows | _SomeRows):
+    def __init__(
+        self,
+        name: str,
+        metric: str,
+        cur: _YearRows | _SomeRows,
+        prev: _YearRows | _SomeRows,
+        prev2: _YearRows | _SomeRows,
+    ):
         self.name, self.metric, self.cur, self.prev, self.prev2 = name, metric, cur, prev, prev2
         self._this_year: Rational | None = None
         self._two_year: tuple[Rational, Callable[[], Rational]] | None = None
@@ -329,7 +370,9 @@ class _Growth:
     def this_year(self) -> Rational:
         if self._this_year is None:
             cur, prev = self.cur, self.prev
-            self._this_year = _growth(cur.column(self.name), cur.column(self.metric), prev.column(self.metric))
+            self._this_year = _growth(
+                cur.column(self.name), cur.column(self.metric), prev.column(self.metric)
+            )
         return self._this_year
 
     def _both(self) -> tuple[Rational, Callable[[], Rational]]:
@@ -337,7 +380,9 @@ class _Growth:
             cur, prev, prev2 = self.cur, self.prev, self.prev2
             last_year = _growth(prev.column(self.name), prev.column(self.metric), prev2.column(self.metric))
             reported_any = cur.column(self.name)[1] | prev.column(self.name)[1]
-            self._two_year = _two_year(self.this_year(), last_year, reported_any, cur.column(self.metric), prev2.column(self.metric))
+            self._two_year = _two_year(
+                self.this_year(), last_year, reported_any, cur.column(self.metric), prev2.column(self.metric)
+            )
         return self._two_year
 
     def this_year_at(self, rows: np.ndarray | None) -> Rational:
@@ -358,7 +403,11 @@ def park_ids_of(enterprises: pd.DataFrame) -> np.ndarray:
 
 
 def enterprise_facts(
-    year: int, enterprises: pd.DataFrame, stats: pd.DataFrame | StatsArrays, fx_rates: pd.DataFrame | None, positions: np.ndarray | None = None,
+    year: int,
+    enterprises: pd.DataFrame,
+    stats: pd.DataFrame | StatsArrays,
+    fx_rates: pd.DataFrame | None,
+    positions: np.ndarray | None = None,
     regions: tuple[np.ndarray, list] | None = None,
 ) -> FactTable:
     """Facts of every enterprise (rows in the order of ``enterprises``) for ``year``.
@@ -394,7 +443,10 @@ def enterprise_facts(
     if rate and rate > 0:
         ft.deferred["crossborder_exports_usd"] = partial(_usd, ft, Fraction(RATIO_SCALE, rate))
     else:
-        ft.errors["crossborder_exports_usd"] = f"fx_rates 中没有 {year} 年的美元汇率，而有条款按美元计算（请在 fx_rates.csv 中补充 {year} 年的 usd_cny）"
+        ft.errors["crossborder_exports_usd"] = (
+            f"fx_rates 中没有 {year} 年的美元汇率，而有条款按美元计算（请在 "
+            f"fx_rates.csv 中补充 {year} 年的 usd_cny）"
+        )
 
     registered = pd.to_datetime(enterprises["registered_on"]).reset_index(drop=True)
     reg_year = registered.dt.year.astype("Int64")
@@ -414,7 +466,11 @@ def enterprise_facts(
 
 
 def park_facts(
-    year: int, parks: pd.DataFrame, enterprises: pd.DataFrame, stats: pd.DataFrame | StatsArrays, positions: np.ndarray | None = None,
+    year: int,
+    parks: pd.DataFrame,
+    enterprises: pd.DataFrame,
+    stats: pd.DataFrame | StatsArrays,
+    positions: np.ndarray | None = None,
     park_ids: np.ndarray | None = None,
 ) -> FactTable:
     """Facts of every park (rows in the order of ``parks``): its own figures and the sums over
@@ -426,7 +482,9 @@ def park_facts(
     ft = FactTable(n, year)
     ft.values["park.kind"] = parks["kind"].to_numpy(dtype=object)
     area = parks["building_area_m2"].astype("Int64")
-    ft.rationals["park.building_area_m2"] = Rational(as_int_array(area), NUMBER_SCALE, area.notna().to_numpy())
+    ft.rationals["park.building_area_m2"] = Rational(
+        as_int_array(area), NUMBER_SCALE, area.notna().to_numpy()
+    )
     occ = parks["occupancy_rate"].astype("Int64")
     ft.rationals["park.occupancy_rate"] = Rational(as_int_array(occ), RATIO_SCALE, occ.notna().to_numpy())
     ft.rationals["park.online_shops"] = Rational.of_ints(parks["online_shops"].astype("Int64"))
@@ -441,13 +499,17 @@ def park_facts(
     members = np.flatnonzero(park_ids != "")  # looked up alone: most enterprises are in no park
     if n and len(members):
         park_of[members] = pd.Index(parks["park_id"]).get_indexer(park_ids[members])
-    member_row = np.append(park_of >= 0, False)[positions]  # a stats row of a park member (-1: of no enterprise)
+    member_row = np.append(park_of >= 0, False)[
+        positions
+    ]  # a stats row of a park member (-1: of no enterprise)
     years, limit_above = stats.years, stats.limit_above
     for suffix, y in (("", year), ("@prev", year - 1)):
         rows = np.flatnonzero(member_row & (years == y))
         park = park_of[positions[rows]]
         has_members = any_per(park, n)
-        figures = {m: stats.rows(m, rows) for m in ("online_retail", "crossborder_exports")}  # the members' rows only
+        figures = {
+            m: stats.rows(m, rows) for m in ("online_retail", "crossborder_exports")
+        }  # the members' rows only
         for name, metric, only_limit_above in (
             ("park.online_retail", "online_retail", False),
             ("park.limit_above_online_retail", "online_retail", True),
@@ -482,7 +544,9 @@ def application_facts(apps: pd.DataFrame, ent_facts: FactTable, indexer: np.ndar
     ft.rationals["application.approved_amount"] = Rational.of_ints(apps["approved_amount"].astype("Int64"))
     qty = apps["quantity"].astype("Int64")
     ft.rationals["application.quantity"] = Rational(as_int_array(qty), NUMBER_SCALE, qty.notna().to_numpy())
-    months = apps["months"].astype("Int64").fillna(12) if "months" in apps else pd.Series(12, index=apps.index)
+    months = (
+        apps["months"].astype("Int64").fillna(12) if "months" in apps else pd.Series(12, index=apps.index)
+    )
     ft.rationals["application.months"] = Rational.of_ints(months)
     ft.values["application.level"] = apps["level"].to_numpy(dtype=object)
     return ft

@@ -14,7 +14,14 @@ from .paid import paid_for
 from .render import LINE_COLUMNS
 
 # Columns a clause's lines carry until :func:`render` words them, once for the whole year.
-RAW_COLUMNS = [c for c in LINE_COLUMNS if c not in ("explanation", "trace")] + ["facts", "notes", "reason", "tier", "paid_before", "paid_years"]
+RAW_COLUMNS = [c for c in LINE_COLUMNS if c not in ("explanation", "trace")] + [
+    "facts",
+    "notes",
+    "reason",
+    "tier",
+    "paid_before",
+    "paid_years",
+]
 
 
 _INTEGER_COLUMNS = ("standard_amount", "capped_amount", "tier", "paid_before")
@@ -25,7 +32,9 @@ def empty_raw() -> dict[str, np.ndarray]:
     return {c: np.zeros(0, dtype=np.int64 if c in _INTEGER_COLUMNS else object) for c in RAW_COLUMNS}
 
 
-def finish(parts: list[tuple[Policy, ClauseBase, dict[str, np.ndarray] | None]], ctx: YearContext) -> dict[str, np.ndarray]:
+def finish(
+    parts: list[tuple[Policy, ClauseBase, dict[str, np.ndarray] | None]], ctx: YearContext
+) -> dict[str, np.ndarray]:
     """Once, differential, the clause's annual and cumulative caps and the status of the lines
     of several clauses at once (each clause's parameters spread to its lines); the notes these
     add to the explanation (worded with the rest in :func:`render`). Each part: a clause and its
@@ -36,7 +45,9 @@ def finish(parts: list[tuple[Policy, ClauseBase, dict[str, np.ndarray] | None]],
         return empty_raw()
     sizes = [len(lines["payee_uscc"]) for _, _, lines in parts]
     bounds = np.cumsum([0, *sizes])
-    by_part = Pairs(np.repeat(np.arange(len(parts)), sizes), [(p.id, c.id) for p, c, _ in parts])  # each line's part
+    by_part = Pairs(
+        np.repeat(np.arange(len(parts)), sizes), [(p.id, c.id) for p, c, _ in parts]
+    )  # each line's part
     per_part = by_part.per_row
 
     def column(name: str, dtype=object) -> np.ndarray:
@@ -78,15 +89,38 @@ def finish(parts: list[tuple[Policy, ClauseBase, dict[str, np.ndarray] | None]],
     if has_cap.any():
         cap = per_part([int(c.cap) if c.cap is not None else 0 for c in clauses], np.int64)
         rows = np.flatnonzero(has_cap & (capped > cap))
-        notes[rows] = notes[rows] + per_part([f"；超过每年上限{tx.amount_words(c.cap)}，按上限计" if c.cap is not None else "" for c in clauses])[rows]
+        notes[rows] = (
+            notes[rows]
+            + per_part(
+                [
+                    f"；超过每年上限{tx.amount_words(c.cap)}，按上限计" if c.cap is not None else ""
+                    for c in clauses
+                ]
+            )[rows]
+        )
         capped = np.where(has_cap, np.minimum(capped, cap), capped)
     has_cumulative = per_part([c.cumulative_cap is not None for c in clauses], bool)
     if has_cumulative.any():
-        cumulative = per_part([int(c.cumulative_cap) if c.cumulative_cap is not None else 0 for c in clauses], np.int64)
+        cumulative = per_part(
+            [int(c.cumulative_cap) if c.cumulative_cap is not None else 0 for c in clauses], np.int64
+        )
         remaining = np.maximum(0, cumulative - paid_total)
         rows = np.flatnonzero(has_cumulative & (capped > remaining))
-        words = per_part([f"；累计上限{tx.amount_words(c.cumulative_cap)}，此前已兑现" if c.cumulative_cap is not None else "" for c in clauses])
-        notes[rows] = notes[rows] + words[rows] + tx.fen_column_words(paid_total[rows]) + "，本年至多" + tx.fen_column_words(remaining[rows])
+        words = per_part(
+            [
+                f"；累计上限{tx.amount_words(c.cumulative_cap)}，此前已兑现"
+                if c.cumulative_cap is not None
+                else ""
+                for c in clauses
+            ]
+        )
+        notes[rows] = (
+            notes[rows]
+            + words[rows]
+            + tx.fen_column_words(paid_total[rows])
+            + "，本年至多"
+            + tx.fen_column_words(remaining[rows])
+        )
         capped = np.where(has_cumulative, np.minimum(capped, remaining), capped)
     status = np.where(excluded, "excluded", np.where(capped > 0, "candidate", "zero"))
     reason = np.where((status == "zero") & (reason == ""), "计算金额为0", reason)
@@ -108,5 +142,3 @@ def finish(parts: list[tuple[Policy, ClauseBase, dict[str, np.ndarray] | None]],
         "paid_before": paid_total,
         "paid_years": paid_years,
     }
-
-

@@ -14,12 +14,20 @@ import numpy as np
 import pandas as pd
 
 # a line's status in the lists' words (awards.csv and the ledger keep the codes), in this order
-LINE_STATUS_WORDS = {"paid": "兑现", "zero": "金额为0", "excluded": "不予奖励", "superseded": "就高不重复未兑现"}
+LINE_STATUS_WORDS = {
+    "paid": "兑现",
+    "zero": "金额为0",
+    "excluded": "不予奖励",
+    "superseded": "就高不重复未兑现",
+}
 
 
 def lines_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """A frame of ``columns`` (in order) without copying them: text columns stay ``object``."""
     return pd.DataFrame(
-        {name: pd.Series(values, dtype=object, copy=False) if values.dtype == object else values for name, values in columns.items()},
+        {
+            name: pd.Series(values, dtype=object, copy=False) if values.dtype == object else values
+            for name, values in columns.items()
+        },
         copy=False,
     )

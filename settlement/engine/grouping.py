@@ -24,7 +24,9 @@ def min_per(owners: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray,
     row), and whether it has one."""
     mine = owners >= 0
     owners, values = owners[mine], np.asarray(values, dtype=np.int64)[mine]
-    if not len(owners) or bool(np.all(owners[1:] > owners[:-1])):  # one row per owner, in order (a year's statistics)
+    if not len(owners) or bool(
+        np.all(owners[1:] > owners[:-1])
+    ):  # one row per owner, in order (a year's statistics)
         least, found = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
         least[owners], found[owners] = values, True
         return least, found

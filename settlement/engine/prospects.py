@@ -27,8 +27,21 @@ from .facts import FactError
 from .tiers import tier_amounts, tier_index, tier_words
 from .wording import metric_words
 
-COLUMNS = ["township", "name", "uscc", "region_code", "policy_id", "policy", "clause_id", "reward", "conditions", "needs",
-           "estimate_fen", "estimate", "explanation"]
+COLUMNS = [
+    "township",
+    "name",
+    "uscc",
+    "region_code",
+    "policy_id",
+    "policy",
+    "clause_id",
+    "reward",
+    "conditions",
+    "needs",
+    "estimate_fen",
+    "estimate",
+    "explanation",
+]
 ESTIMATE_BY_MATERIALS = "按申报材料核定"
 NOT_STATISTICS = ("application.", "park.")  # facts an application or a park gives, not the statistics
 
@@ -95,7 +108,8 @@ def candidate_clauses(ctx: YearContext) -> list[tuple[Policy, Clause, Condition 
 
 
 def _figure_words(ft, leaf: Leaf, year: int) -> np.ndarray:
-    """Each row's figure for one condition and the condition met: '2025年零售额5,000.00万元（≥ 2000万元✓）'."""
+    """Each row's figure for one condition and the condition met:
+    '2025年零售额5,000.00万元（≥ 2000万元✓）'."""
     name = leaf.condition.fact
     info = FACTS[name]
     met = "（" + leaf.description + "✓）"
@@ -105,7 +119,9 @@ def _figure_words(ft, leaf: Leaf, year: int) -> np.ndarray:
     if info.type == "int":
         values = ft.rational(name)
         shown = np.asarray(values.num, dtype=object)
-        return np.where(values.known, f"{info.label}" + shown.astype(str) + met, f"{info.label}缺失" + met).astype(object)
+        return np.where(
+            values.known, f"{info.label}" + shown.astype(str) + met, f"{info.label}缺失" + met
+        ).astype(object)
     return np.full(ft.n, leaf.description + "✓", dtype=object)
 
 
@@ -118,7 +134,9 @@ def _marked(ctx: YearContext, codes: np.ndarray) -> np.ndarray:
     return mark
 
 
-def clause_prospects(policy: Policy, clause: Clause, part: Condition | None, ctx: YearContext) -> pd.DataFrame:
+def clause_prospects(
+    policy: Policy, clause: Clause, part: Condition | None, ctx: YearContext
+) -> pd.DataFrame:
     ft = ctx.facts
     n = ft.n
     everyone = np.arange(n)
@@ -137,43 +155,77 @@ def clause_prospects(policy: Policy, clause: Clause, part: Condition | None, ctx
     uscc = ctx.enterprises["uscc"].to_numpy(dtype=object)
     apps = ctx.applications
     if len(apps):
-        filed = apps.loc[(apps["policy_id"] == policy.id) & (apps["clause_id"] == clause.id), "uscc"].to_numpy(dtype=object)
+        filed = apps.loc[
+            (apps["policy_id"] == policy.id) & (apps["clause_id"] == clause.id), "uscc"
+        ].to_numpy(dtype=object)
         keep &= ~_marked(ctx, filed)
     if clause.once and len(ctx.paid_summary):
         paid = ctx.paid_summary
-        before = paid.loc[(paid["policy_id"] == policy.id) & (paid["clause_id"] == clause.id) & (paid["payee_uscc"] == paid["subject_uscc"]), "payee_uscc"]
+        before = paid.loc[
+            (paid["policy_id"] == policy.id)
+            & (paid["clause_id"] == clause.id)
+            & (paid["payee_uscc"] == paid["subject_uscc"]),
+            "payee_uscc",
+        ]
         keep &= ~_marked(ctx, before.to_numpy(dtype=object))
     rows = np.flatnonzero(keep)
     if not len(rows):
         return pd.DataFrame(columns=COLUMNS)
     sub = ft.take(rows)
-    words = [_figure_words(sub, Leaf(leaf.condition, leaf.passed[rows], leaf.description), ctx.year) for leaf in leaves]
+    words = [
+        _figure_words(sub, Leaf(leaf.condition, leaf.passed[rows], leaf.description), ctx.year)
+        for leaf in leaves
+    ]
     estimate = np.full(len(rows), -1, dtype=np.int64)
     if tiers is not None:
         reached = tiers[rows]
         amount = tier_amounts(clause.tiers, reached)
-        tier_text = tx.join_columns(metric_words(sub, clause.metric, ctx.year), "，达到“",
-                                    np.array(tier_words(clause.tiers, clause.metric), dtype=object)[reached], "”档")
+        tier_text = tx.join_columns(
+            metric_words(sub, clause.metric, ctx.year),
+            "，达到“",
+            np.array(tier_words(clause.tiers, clause.metric), dtype=object)[reached],
+            "”档",
+        )
         words.append(tier_text)
         estimate = amount
     elif clause.kind == "fixed" and clause.amount is not None:
         estimate[:] = int(clause.amount)
-    conditions = tx.join_columns(*[part for k, w in enumerate(words) for part in (([] if k == 0 else ["；"]) + [w])]) if words else np.full(len(rows), "", dtype=object)
-    estimate_text = np.where(estimate >= 0, tx.fen_column_words(np.maximum(estimate, 0)), ESTIMATE_BY_MATERIALS).astype(object)
+    conditions = (
+        tx.join_columns(*[part for k, w in enumerate(words) for part in ([] if k == 0 else ["；"]) + [w]])
+        if words
+        else np.full(len(rows), "", dtype=object)
+    )
+    estimate_text = np.where(
+        estimate >= 0, tx.fen_column_words(np.maximum(estimate, 0)), ESTIMATE_BY_MATERIALS
+    ).astype(object)
     reward = f"第{clause.id}条 {clause.matter_label}" if clause.matter else f"第{clause.id}条"
     need = needs(clause)
     once = "（一次性奖励，此前未在本条获奖）" if clause.once else ""
     explanation = tx.join_columns(
-        f"{ctx.year}年数据显示符合《{policy.short_name}》{reward}的条件：", conditions,
-        f"；尚未申报{once}，申报时需提供{need}；预计奖励", estimate_text,
-        "（以审核为准）" if clause.kind == "fixed" or tiers is not None else "")
+        f"{ctx.year}年数据显示符合《{policy.short_name}》{reward}的条件：",
+        conditions,
+        f"；尚未申报{once}，申报时需提供{need}；预计奖励",
+        estimate_text,
+        "（以审核为准）" if clause.kind == "fixed" or tiers is not None else "",
+    )
     ent = ctx.enterprises.iloc[rows]
-    return pd.DataFrame({
-        "township": ent["township"].fillna("").astype(str).to_numpy(dtype=object), "name": ent["name"].astype(str).to_numpy(dtype=object),
-        "uscc": uscc[rows], "region_code": ent["region_code"].astype(str).to_numpy(dtype=object),
-        "policy_id": policy.id, "policy": policy.citation, "clause_id": clause.id, "reward": reward, "conditions": conditions,
-        "needs": need, "estimate_fen": estimate, "estimate": estimate_text, "explanation": explanation,
-    })
+    return pd.DataFrame(
+        {
+            "township": ent["township"].fillna("").astype(str).to_numpy(dtype=object),
+            "name": ent["name"].astype(str).to_numpy(dtype=object),
+            "uscc": uscc[rows],
+            "region_code": ent["region_code"].astype(str).to_numpy(dtype=object),
+            "policy_id": policy.id,
+            "policy": policy.citation,
+            "clause_id": clause.id,
+            "reward": reward,
+            "conditions": conditions,
+            "needs": need,
+            "estimate_fen": estimate,
+            "estimate": estimate_text,
+            "explanation": explanation,
+        }
+    )
 
 
 def prospects(ctx: YearContext) -> tuple[pd.DataFrame, list[str]]:
@@ -190,7 +242,11 @@ def prospects(ctx: YearContext) -> tuple[pd.DataFrame, list[str]]:
     if not parts:
         return pd.DataFrame(columns=COLUMNS), skipped
     frame = pd.concat(parts, ignore_index=True)
-    frame = frame.sort_values(["township", "_order", "uscc"], kind="stable").drop(columns=["_order"]).reset_index(drop=True)
+    frame = (
+        frame.sort_values(["township", "_order", "uscc"], kind="stable")
+        .drop(columns=["_order"])
+        .reset_index(drop=True)
+    )
     frame["estimate_fen"] = frame["estimate_fen"].astype(np.int64)
     return frame, skipped
 

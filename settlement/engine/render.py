@@ -13,8 +13,18 @@ from .frames import lines_frame
 from .grouping import pairs
 
 LINE_COLUMNS = [
-    "payee_uscc", "subject_uscc", "park_id", "policy_id", "clause_id", "matter", "status",
-    "standard_amount", "capped_amount", "application_ids", "explanation", "trace",
+    "payee_uscc",
+    "subject_uscc",
+    "park_id",
+    "policy_id",
+    "clause_id",
+    "matter",
+    "status",
+    "standard_amount",
+    "capped_amount",
+    "application_ids",
+    "explanation",
+    "trace",
 ]
 
 
@@ -36,7 +46,13 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
     by_clause = pairs(raw["policy_id"], raw["clause_id"])
     clauses = [(catalog.policy(p), catalog.policy(p).clause(c)) for p, c in by_clause.distinct]
 
-    status, capped, facts, reason, notes = raw["status"], raw["capped_amount"], raw["facts"], raw["reason"], raw["notes"]
+    status, capped, facts, reason, notes = (
+        raw["status"],
+        raw["capped_amount"],
+        raw["facts"],
+        raw["reason"],
+        raw["notes"],
+    )
     header = by_clause.per_row([f"《{p.short_name}》（{p.number_words}）第{c.id}条：" for p, c in clauses])
     candidate = status == "candidate"
     tail = "；" + reason
@@ -65,11 +81,14 @@ def render(raw: dict[str, np.ndarray], catalog) -> pd.DataFrame:
             "paid_years": trace.coded(raw["paid_years"], trace.json_string),
             "standard_fen": trace.coded(raw["standard_amount"], trace.json_int),
             "capped_fen": trace.coded(capped, trace.json_int),
-            "annual_cap_fen": per_clause_coded([int(c.cap) if c.cap is not None else -1 for _, c in clauses], trace.json_int),
-            "cumulative_cap_fen": per_clause_coded([int(c.cumulative_cap) if c.cumulative_cap is not None else -1 for _, c in clauses], trace.json_int),
+            "annual_cap_fen": per_clause_coded(
+                [int(c.cap) if c.cap is not None else -1 for _, c in clauses], trace.json_int
+            ),
+            "cumulative_cap_fen": per_clause_coded(
+                [int(c.cumulative_cap) if c.cumulative_cap is not None else -1 for _, c in clauses],
+                trace.json_int,
+            ),
             "reason": trace.coded(reason, trace.json_string),
         }
     )
     return lines_frame({c: out[c] for c in LINE_COLUMNS})
-
-

@@ -147,7 +147,12 @@ def _yuan_texts_by_layout(fen: np.ndarray, prefix: str) -> np.ndarray:
             if after and after % 3 == 0:
                 chars[:, col] = _COMMA
                 col += 1
-        chars[:, col], chars[:, col + 1], chars[:, col + 2], chars[:, col + 3] = _POINT, _ZERO + c // 10, _ZERO + c % 10, _YUAN
+        chars[:, col], chars[:, col + 1], chars[:, col + 2], chars[:, col + 3] = (
+            _POINT,
+            _ZERO + c // 10,
+            _ZERO + c % 10,
+            _YUAN,
+        )
         out[rows] = chars.view(f"U{width}").ravel().tolist()  # native order, as the code points were written
     return out
 

@@ -11,8 +11,9 @@ from .conditions import compare
 from .facts import FactTable
 
 
-def tier_index(clause: ClauseBase, ft: FactTable, extra: np.ndarray | None = None,
-               two_year: str = "geometric") -> np.ndarray:
+def tier_index(
+    clause: ClauseBase, ft: FactTable, extra: np.ndarray | None = None, two_year: str = "geometric"
+) -> np.ndarray:
     """Index of the highest tier reached (-1: none), for every row. Tiers are listed low to high."""
     n = ft.n
     idx = np.full(n, -1, dtype=np.int64)

@@ -67,7 +67,10 @@ def _side_by_side(a: Coded, key: str, b: Coded) -> Coded | None:
     width = len(b.texts)
     if len(a.texts) * width > len(a.codes) // 8:
         return None
-    return Coded(np.asarray(a.codes, dtype=np.int64) * width + b.codes, (a.texts[:, None] + key + b.texts[None, :]).ravel())
+    return Coded(
+        np.asarray(a.codes, dtype=np.int64) * width + b.codes,
+        (a.texts[:, None] + key + b.texts[None, :]).ravel(),
+    )
 
 
 def records(columns: dict[str, np.ndarray | Coded]) -> np.ndarray:
@@ -83,7 +86,12 @@ def records(columns: dict[str, np.ndarray | Coded]) -> np.ndarray:
 
     for i, (name, values) in enumerate(columns.items()):
         key = ("{" if i == 0 else ",") + json_string(name) + ":"
-        if isinstance(values, Coded) and pieces and isinstance(pieces[-1], Coded) and (both := _side_by_side(pieces[-1], key, values)):
+        if (
+            isinstance(values, Coded)
+            and pieces
+            and isinstance(pieces[-1], Coded)
+            and (both := _side_by_side(pieces[-1], key, values))
+        ):
             pieces[-1] = both
         elif isinstance(values, Coded):  # before its own texts
             pieces.append(Coded(values.codes, key + values.texts))

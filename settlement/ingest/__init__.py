@@ -59,21 +59,28 @@ def landing_files(folder: Path) -> dict[str, Path]:
         if spec is not None and suffix in SUFFIXES:
             found.setdefault(spec.name, []).append(path)
         elif spec is not None and suffix in OLD_EXCEL:
-            raise LandingError(f"{path.name}：不能读取{suffix}格式，请在 Excel 或 WPS 中打开后“另存为” Excel 工作簿（.xlsx）或 CSV，文件名改为 {spec.name}.xlsx，"
-                               f"目录 {folder}", file=path.name)
+            raise LandingError(
+                f"{path.name}：不能读取{suffix}格式，请在 Excel 或 WPS 中打开后“另存为” Excel"
+                f" 工作簿（.xlsx）或 CSV，文件名改为 {spec.name}.xlsx，目录 {folder}",
+                file=path.name,
+            )
         else:
             unknown.append(path.name)
     if unknown:
         expected = "、".join(f"{f.name}.csv（{f.label}）" for f in FILES)
         raise LandingError(
             f"着陆目录 {folder} 中有不认识的文件：{'、'.join(unknown)}。"
-            f"结算只读这些文件（.csv 或 .xlsx，文件名不区分大小写）：{expected}；objections 文件只在定稿时读取。"
+            "结算只读这些文件（.csv 或 .xlsx，文件名不区分大小写）"
+            f"：{expected}；objections 文件只在定稿时读取。"
             "请把文件改成其中一个名字，或移到子目录（如 attachments/，结算不读子目录）后重新运行。",
             file=unknown[0],
         )
     for name, paths in found.items():
         if len(paths) > 1:
-            raise LandingError(f"{name}：同时存在{' 和 '.join(p.name for p in paths)}，请只保留一个（目录 {folder}）", file=paths[0].name)
+            raise LandingError(
+                f"{name}：同时存在{' 和 '.join(p.name for p in paths)}，请只保留一个（目录 {folder}）",
+                file=paths[0].name,
+            )
     return {name: paths[0] for name, paths in found.items()}
 
 
@@ -94,7 +101,9 @@ def read_landing(landing_root: Path, year: int) -> Landing:
         path = files.get(spec.name)
         if path is None:
             if spec.required:
-                raise LandingError(f"缺少必需的文件：{spec.name}.csv（{spec.label}），目录 {folder}", file=f"{spec.name}.csv")
+                raise LandingError(
+                    f"缺少必需的文件：{spec.name}.csv（{spec.label}），目录 {folder}", file=f"{spec.name}.csv"
+                )
             continue
         path = confined(path, landing_root)
         table = parse_table(spec, read_table(path))
@@ -117,12 +126,20 @@ def refuse_if_mostly_unreadable(table: ParsedTable, least_rows: int = 100) -> No
         return
     bad = np.zeros(n, dtype=bool)
     if len(table.problems):
-        bad[np.searchsorted(table.frame["_row"].to_numpy(), table.problems["row"].to_numpy(dtype=np.int64))] = True
+        bad[
+            np.searchsorted(table.frame["_row"].to_numpy(), table.problems["row"].to_numpy(dtype=np.int64))
+        ] = True
     code = "operator_uscc" if table.spec.name == "parks" else "uscc"
     if code in table.frame:
         bad |= ~uscc_valid(table.frame[code].fillna("").astype(str).to_numpy())
     if bad.mean() > MOSTLY:
-        reasons = table.problems["message"].value_counts().head(3).index.tolist() if len(table.problems) else []
+        reasons = (
+            table.problems["message"].value_counts().head(3).index.tolist() if len(table.problems) else []
+        )
         reasons += [] if code not in table.frame else ["统一社会信用代码无效"]
-        raise LandingError(f"{table.file_name}：{n:,}行中有{int(bad.sum()):,}行（{bad.mean():.0%}）读不出有效数据（{'、'.join(reasons[:4])}），"
-                           f"不像是约定格式的{table.spec.label}文件，已停止。请确认放的是不是这个文件、各列是否对应约定的列名", file=table.file_name)
+        raise LandingError(
+            f"{table.file_name}：{n:,}行中有{int(bad.sum()):,}行（{bad.mean():.0%}）读不出有效数据（{'、'.join(reasons[:4])}），"
+            f"不像是约定格式的{table.spec.label}文件，已停止。请确认放的是不是这个文件、"
+            "各列是否对应约定的列名",
+            file=table.file_name,
+        )

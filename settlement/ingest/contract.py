@@ -153,7 +153,15 @@ PRIOR_AWARDS = LandingFile(
     key=("uscc", "year", "policy_id", "clause_id", "subject_uscc"),
 )
 
-FILES: tuple[LandingFile, ...] = (ENTERPRISES, ANNUAL_STATS, APPLICATIONS, PARKS, FX_RATES, BUDGETS, PRIOR_AWARDS)
+FILES: tuple[LandingFile, ...] = (
+    ENTERPRISES,
+    ANNUAL_STATS,
+    APPLICATIONS,
+    PARKS,
+    FX_RATES,
+    BUDGETS,
+    PRIOR_AWARDS,
+)
 
 # Objection outcomes after publicity (settlement finalize --objections FILE); not a landing file.
 OBJECTIONS = LandingFile(
@@ -176,34 +184,78 @@ FILES_BY_NAME = {f.name: f for f in FILES}
 BOOL_TRUE = {"1", "true", "t", "yes", "y", "是"}
 BOOL_FALSE = {"0", "false", "f", "no", "n", "否", ""}
 STATUS = {
-    "approved": "approved", "通过": "approved", "已通过": "approved", "审核通过": "approved", "批准": "approved",
-    "rejected": "rejected", "未通过": "rejected", "不通过": "rejected", "驳回": "rejected",
-    "pending": "pending", "待审核": "pending", "审核中": "pending",
+    "approved": "approved",
+    "通过": "approved",
+    "已通过": "approved",
+    "审核通过": "approved",
+    "批准": "approved",
+    "rejected": "rejected",
+    "未通过": "rejected",
+    "不通过": "rejected",
+    "驳回": "rejected",
+    "pending": "pending",
+    "待审核": "pending",
+    "审核中": "pending",
 }
 LEVELS = {
-    "national": "national", "国家级": "national", "国家": "national",
-    "provincial": "provincial", "省级": "provincial", "省": "provincial",
-    "municipal": "municipal", "市级": "municipal", "市": "municipal",
-    "county": "county", "县级": "county", "县": "county",
-    "international_lead": "international_lead", "国际主导": "international_lead",
-    "international": "international", "国际": "international",
-    "industry": "industry", "行业": "industry",
-    "retail": "retail", "零售": "retail",
-    "wholesale": "wholesale", "批发": "wholesale",
-    "crossborder": "crossborder", "跨境": "crossborder",
+    "national": "national",
+    "国家级": "national",
+    "国家": "national",
+    "provincial": "provincial",
+    "省级": "provincial",
+    "省": "provincial",
+    "municipal": "municipal",
+    "市级": "municipal",
+    "市": "municipal",
+    "county": "county",
+    "县级": "county",
+    "县": "county",
+    "international_lead": "international_lead",
+    "国际主导": "international_lead",
+    "international": "international",
+    "国际": "international",
+    "industry": "industry",
+    "行业": "industry",
+    "retail": "retail",
+    "零售": "retail",
+    "wholesale": "wholesale",
+    "批发": "wholesale",
+    "crossborder": "crossborder",
+    "跨境": "crossborder",
 }
 LEVEL_LABELS = {
-    "national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级",
-    "international_lead": "国际主导", "international": "国际", "industry": "行业",
-    "retail": "零售", "wholesale": "批发", "crossborder": "跨境",
+    "national": "国家级",
+    "provincial": "省级",
+    "municipal": "市级",
+    "county": "县级",
+    "international_lead": "国际主导",
+    "international": "国际",
+    "industry": "行业",
+    "retail": "零售",
+    "wholesale": "批发",
+    "crossborder": "跨境",
 }
 PARK_KINDS = {
-    "ecommerce": "ecommerce", "电商": "ecommerce", "电商园区": "ecommerce", "电子商务": "ecommerce",
-    "crossborder": "crossborder", "跨境": "crossborder", "跨境电商": "crossborder", "跨境电商园区": "crossborder",
+    "ecommerce": "ecommerce",
+    "电商": "ecommerce",
+    "电商园区": "ecommerce",
+    "电子商务": "ecommerce",
+    "crossborder": "crossborder",
+    "跨境": "crossborder",
+    "跨境电商": "crossborder",
+    "跨境电商园区": "crossborder",
 }
 DECISIONS = {
-    "uphold": "uphold", "维持": "uphold", "维持原结果": "uphold", "异议不成立": "uphold",
-    "remove": "remove", "取消": "remove", "撤销": "remove", "取消奖励": "remove",
-    "adjust": "adjust", "调整": "adjust", "调整金额": "adjust",
+    "uphold": "uphold",
+    "维持": "uphold",
+    "维持原结果": "uphold",
+    "异议不成立": "uphold",
+    "remove": "remove",
+    "取消": "remove",
+    "撤销": "remove",
+    "取消奖励": "remove",
+    "adjust": "adjust",
+    "调整": "adjust",
+    "调整金额": "adjust",
 }
 ENUMS = {"status": STATUS, "level": LEVELS, "park_kind": PARK_KINDS, "decision": DECISIONS}

@@ -43,7 +43,9 @@ MESSAGES = {
     "bad_bool": "是/否值无法识别（可用1/0、true/false、是/否、Y/N）",
     "bad_enum": "取值不在允许范围内",
     "bad_region": "行政区划代码应为6位数字",
-    "number_cell": "该列应为文本：Excel中存为数字的账号可能已丢失位数或前导零，不能据以付款，请把单元格设为文本后重新填写",
+    "number_cell": (
+        "该列应为文本：Excel中存为数字的账号可能已丢失位数或前导零，不能据以付款，请把单元格设为文本后重新填写"
+    ),
     "too_long": "内容过长，超过该列允许的长度（可能是粘贴错误）",
     "scientific": "疑似被转换为科学计数法（如1.23E+18），原值已丢失",
 }
@@ -69,8 +71,11 @@ class ParsedTable:
 
 # The unit a header may carry in brackets after a column's label, by the column's type: an
 # amount is in 元 and nothing else; a ratio carries none (a "%" header would make 12.5 read as 1250%)
-UNITS = {"money": {"元", "人民币元", "rmb", "cny"}, "number": {"平方米", "m2", "个", "件", "项", "家", "次", "场", "人"},
-         "int": {"年", "月", "个月", "家", "个"}}
+UNITS = {
+    "money": {"元", "人民币元", "rmb", "cny"},
+    "number": {"平方米", "m2", "个", "件", "项", "家", "次", "场", "人"},
+    "int": {"年", "月", "个月", "家", "个"},
+}
 _UNIT = re.compile(r"^(.+)\(([^()]+)\)$")
 _BRACKETED = re.compile(r"\([^()]*\)")
 
@@ -127,11 +132,19 @@ def map_header(spec: LandingFile, raw: RawTable) -> dict[str, int]:
             continue
         if code in positions:
             first = raw.header[positions[code]]
-            raise LandingError(f"{file}：列“{spec.column(code).label}”（{code}）出现了两次（“{first}”和“{cell}”）", file=file, column=code)
+            raise LandingError(
+                f"{file}：列“{spec.column(code).label}”（{code}）出现了两次（“{first}”和“{cell}”）",
+                file=file,
+                column=code,
+            )
         positions[code] = pos
     for col in spec.columns:
         if col.required and col.code not in positions:
-            raise LandingError(f"{file}：缺少必需的列“{col.label}”（{col.code}）" + _header_hint(spec, raw, lookup), file=file, column=col.code)
+            raise LandingError(
+                f"{file}：缺少必需的列“{col.label}”（{col.code}）" + _header_hint(spec, raw, lookup),
+                file=file,
+                column=col.code,
+            )
     return positions
 
 
@@ -143,9 +156,19 @@ def _with_unit(spec: LandingFile, lookup: dict[str, str], norm: str, cell: str, 
     col = spec.column(code)
     if unit in UNITS.get(col.type, set()):
         return code
-    what = "金额一律按元填写" if col.type == "money" else "比率填小数（0.125）或带%的数（12.5%）" if col.type == "ratio" else "该列不带单位"
-    raise LandingError(f"{file}：表头“{cell}”的单位是“{unit}”，而“{col.label}”（{code}）{what}；数值不会按单位换算。"
-                       f"请把该列换算后把表头改为“{col.label}”再运行", file=file, column=code)
+    what = (
+        "金额一律按元填写"
+        if col.type == "money"
+        else "比率填小数（0.125）或带%的数（12.5%）"
+        if col.type == "ratio"
+        else "该列不带单位"
+    )
+    raise LandingError(
+        f"{file}：表头“{cell}”的单位是“{unit}”，而“{col.label}”（{code}）{what}；数值不会按单位换算。"
+        f"请把该列换算后把表头改为“{col.label}”再运行",
+        file=file,
+        column=code,
+    )
 
 
 def _near_miss(spec: LandingFile, lookup: dict[str, str], norm: str, cell: str, file: str) -> None:
@@ -153,8 +176,12 @@ def _near_miss(spec: LandingFile, lookup: dict[str, str], norm: str, cell: str, 
         most = _near_limit(name)
         if most and (d := edit_distance(norm, name, most)) <= most:
             col = spec.column(code)
-            raise LandingError(f"{file}：表头“{cell}”不是数据约定的列，但与“{col.label}”（{code}）只差{d}个字符，是否写错了？"
-                               f"请改为“{col.label}”或“{code}”后重新运行（如确是另外的列，请改成明显不同的名字）", file=file, column=code)
+            raise LandingError(
+                f"{file}：表头“{cell}”不是数据约定的列，但与“{col.label}”（{code}）只差{d}个字符，是否写错了？"
+                f"请改为“{col.label}”或“{code}”后重新运行（如确是另外的列，请改成明显不同的名字）",
+                file=file,
+                column=code,
+            )
 
 
 def _header_hint(spec: LandingFile, raw: RawTable, lookup: dict[str, str]) -> str:
@@ -164,8 +191,11 @@ def _header_hint(spec: LandingFile, raw: RawTable, lookup: dict[str, str]) -> st
     for row_number, row in raw.cells.head(5).iterrows():
         hits = [str(v) for v in row if normalise_header(v) in lookup]
         if len(hits) >= 2 and len(hits) > found:
-            return (f"。第{raw.header_row}行（“{'、'.join(h for h in raw.header if str(h).strip())[:40]}”）被当作表头读取；"
-                    f"第{row_number}行含有{'、'.join(hits[:4])}等列名，看起来才是表头：请删除表头上方的标题或说明行后重新运行")
+            return (
+                f"。第{raw.header_row}行（“{'、'.join(h for h in raw.header if str(h).strip())[:40]}”）"
+                "被当作表头读取；"
+                f"第{row_number}行含有{'、'.join(hits[:4])}等列名，看起来才是表头：请删除表头上方的标题或说明行后重新运行"
+            )
     return f"（表头为第{raw.header_row}行）"
 
 
@@ -227,9 +257,13 @@ def plain_money(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     parts = pc.extract_regex(cells, PLAIN_MONEY)
     plain = pc.is_valid(parts)
     whole = pc.cast(pc.fill_null(pc.struct_field(parts, "whole"), "0"), pa.int64())
-    frac = pc.cast(pc.utf8_rpad(pc.fill_null(pc.struct_field(parts, "frac"), ""), width=2, padding="0"), pa.int64())
+    frac = pc.cast(
+        pc.utf8_rpad(pc.fill_null(pc.struct_field(parts, "frac"), ""), width=2, padding="0"), pa.int64()
+    )
     fen = pc.add(pc.multiply(whole, 100), frac)
-    return plain.to_numpy(zero_copy_only=False).astype(bool), fen.to_numpy(zero_copy_only=False).astype(np.int64)
+    return plain.to_numpy(zero_copy_only=False).astype(bool), fen.to_numpy(zero_copy_only=False).astype(
+        np.int64
+    )
 
 
 def parse_money(text: pd.Series, problems: _Problems, column: str) -> pd.Series:
@@ -264,7 +298,9 @@ def parse_money_cells(text: pd.Series, problems: _Problems, column: str) -> pd.S
     return fen.where(ok, pd.NA)
 
 
-def parse_scaled(text: pd.Series, problems: _Problems, column: str, scale: int, allow_negative: bool) -> pd.Series:
+def parse_scaled(
+    text: pd.Series, problems: _Problems, column: str, scale: int, allow_negative: bool
+) -> pd.Series:
     """Decimal text (``0.125`` or ``12.5%``) -> nullable Int64 in units of 1/scale."""
     digits = len(str(scale)) - 1
     blank = text == ""
@@ -327,7 +363,8 @@ def parse_enum(text: pd.Series, problems: _Problems, column: str, kind: str) -> 
 
 
 def _unique(names: list[str]) -> list[str]:
-    """Extra columns' names, a repeated one numbered (备注, 备注(2)): each is kept, none overwrites another."""
+    """Extra columns' names, a repeated one numbered (备注, 备注(2)): each is kept, none
+    overwrites another."""
     seen: dict[str, int] = {}
     out = []
     for name in names:
@@ -385,16 +422,22 @@ def parse_table(spec: LandingFile, raw: RawTable) -> ParsedTable:
         else:  # text, uscc (checked by validation, never altered here)
             out[col.code] = text
     frame = pd.DataFrame(out, index=cells.index)
-    extra_positions = [p for p in range(len(raw.header)) if p not in positions.values() and str(raw.header[p]).strip()]
+    extra_positions = [
+        p for p in range(len(raw.header)) if p not in positions.values() and str(raw.header[p]).strip()
+    ]
     extra_names = _unique([str(raw.header[p]).strip() for p in extra_positions])
     if extra_positions:
         extras = cells[extra_positions].astype(str)
         extras.columns = extra_names
         for column in extra_names:
             problems.add(column, extras[column], extras[column].str.len() > MAX_EXTRA_CELL, "too_long")
-        frame["_extra"] = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in extras.to_dict("records")]
+        frame["_extra"] = [
+            json.dumps(r, ensure_ascii=False, sort_keys=True) for r in extras.to_dict("records")
+        ]
     else:
         frame["_extra"] = ""
     frame["_row"] = frame.index.astype(np.int64)
     frame = frame.reset_index(drop=True)
-    return ParsedTable(spec, raw.path, raw.sha256, raw.encoding, frame, problems.frame(), extra_names, raw.header_row)
+    return ParsedTable(
+        spec, raw.path, raw.sha256, raw.encoding, frame, problems.frame(), extra_names, raw.header_row
+    )

@@ -67,7 +67,9 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise LandingError(f"{name}：带BOM的UTF-8文件中有无法解码的字节（第{exc.start}字节）", file=name) from exc
+            raise LandingError(
+                f"{name}：带BOM的UTF-8文件中有无法解码的字节（第{exc.start}字节）", file=name
+            ) from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -85,10 +87,15 @@ def read_csv_text(path: Path) -> RawTable:
     name = path.name
     lines = data.count(b"\n")
     if lines > MAX_ROWS + 1:
-        raise LandingError(f"{name}：文件有约{lines:,}行，超过每个文件{MAX_ROWS:,}行的上限，已拒绝读取。请确认是否放错了文件；"
-                           "确属全省数据时请按年度拆分后分别结算", file=name)
+        raise LandingError(
+            f"{name}：文件有约{lines:,}行，超过每个文件{MAX_ROWS:,}行的上限，已拒绝读取。请确认是否放错了文件；"
+            "确属全省数据时请按年度拆分后分别结算",
+            file=name,
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LandingError(f"{name}：文件是UTF-16编码（Excel“Unicode文本”），请另存为“CSV UTF-8”或GBK编码的CSV", file=name)
+        raise LandingError(
+            f"{name}：文件是UTF-16编码（Excel“Unicode文本”），请另存为“CSV UTF-8”或GBK编码的CSV", file=name
+        )
     if b"\x00" in data[:65536]:
         raise LandingError(f"{name}：不是文本文件（含有二进制内容）", file=name)
     text, encoding = decode(data, name)
@@ -178,12 +185,18 @@ def _first_sheet(zf, name: str) -> str:
     from lxml import etree
 
     try:
-        book = etree.fromstring(zf.read("xl/workbook.xml"), etree.XMLParser(resolve_entities=False, no_network=True))
-        rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"), etree.XMLParser(resolve_entities=False, no_network=True))
+        book = etree.fromstring(
+            zf.read("xl/workbook.xml"), etree.XMLParser(resolve_entities=False, no_network=True)
+        )
+        rels = etree.fromstring(
+            zf.read("xl/_rels/workbook.xml.rels"), etree.XMLParser(resolve_entities=False, no_network=True)
+        )
         rid = book.find(f"{_NS}sheets/{_NS}sheet").get(f"{_REL}id")
         target = next(r.get("Target") for r in rels if r.get("Id") == rid)
     except (KeyError, StopIteration, AttributeError, etree.XMLSyntaxError) as exc:
-        raise LandingError(f"{name}：xlsx文件已损坏或格式不对（找不到第一个工作表：{type(exc).__name__}）", file=name) from None
+        raise LandingError(
+            f"{name}：xlsx文件已损坏或格式不对（找不到第一个工作表：{type(exc).__name__}）", file=name
+        ) from None
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
@@ -199,37 +212,55 @@ def scan_xlsx(path: Path) -> SheetScan:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise LandingError(f"{name}：xlsx文件已损坏或格式不对（BadZipFile；加密的文件也无法读取：{exc}）", file=name) from None
+        raise LandingError(
+            f"{name}：xlsx文件已损坏或格式不对（BadZipFile；加密的文件也无法读取：{exc}）", file=name
+        ) from None
     with zf:
         packed = sum(i.compress_size for i in zf.infolist())
         unpacked = sum(i.file_size for i in zf.infolist())
-        if unpacked > MAX_XLSX_UNPACKED or (unpacked > 50 << 20 and unpacked > MAX_XLSX_RATIO * max(packed, 1)):
-            raise LandingError(f"{name}：xlsx文件解压后有{unpacked / (1 << 20):,.0f} MB（压缩后{packed / (1 << 20):,.1f} MB），超出上限"
-                               f"（{MAX_XLSX_UNPACKED >> 20} MB，压缩比{MAX_XLSX_RATIO}倍），已拒绝读取；请检查文件或改存为CSV", file=name)
+        if unpacked > MAX_XLSX_UNPACKED or (
+            unpacked > 50 << 20 and unpacked > MAX_XLSX_RATIO * max(packed, 1)
+        ):
+            raise LandingError(
+                f"{name}：xlsx文件解压后有{unpacked / (1 << 20):,.0f} MB（压缩后{packed / (1 << 20):,.1f}"
+                " MB），超出上限"
+                f"（{MAX_XLSX_UNPACKED >> 20} MB，"
+                f"压缩比{MAX_XLSX_RATIO}倍），已拒绝读取；请检查文件或改存为CSV",
+                file=name,
+            )
         part = _first_sheet(zf, name)
         rows = columns = 0
         uncached: list[str] = []
         try:
             with zf.open(part) as stream:
-                for _, cell in etree.iterparse(stream, events=("end",), tag=f"{_NS}c", resolve_entities=False, huge_tree=True):
+                for _, cell in etree.iterparse(
+                    stream, events=("end",), tag=f"{_NS}c", resolve_entities=False, huge_tree=True
+                ):
                     ref = cell.get("r") or ""
                     letters = ref.rstrip("0123456789")
-                    if letters and ref[len(letters):]:
-                        rows = max(rows, int(ref[len(letters):]))
+                    if letters and ref[len(letters) :]:
+                        rows = max(rows, int(ref[len(letters) :]))
                         columns = max(columns, _col_number(letters))
                     if cell.find(f"{_NS}f") is not None:
                         value = cell.find(f"{_NS}v")
-                        # a calculated formula keeps its result in <v>; an empty <v> is a result only for a text formula
+                        # a calculated formula keeps its result in <v>; an empty <v> is a result only
+                        # for a text formula
                         if value is None or (not (value.text or "") and cell.get("t") != "str"):
                             uncached.append(ref)
                     cell.clear()
                     while cell.getprevious() is not None:
                         del cell.getparent()[0]
         except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise LandingError(f"{name}：xlsx文件已损坏或格式不对（工作表无法读取：{type(exc).__name__}）", file=name) from None
+            raise LandingError(
+                f"{name}：xlsx文件已损坏或格式不对（工作表无法读取：{type(exc).__name__}）", file=name
+            ) from None
     if columns > MAX_COLUMNS or rows * columns > MAX_XLSX_CELLS or rows > MAX_ROWS + 1:
-        raise LandingError(f"{name}：第一个工作表用到了第{rows:,}行、第{columns:,}列（{rows * columns:,}个单元格），超出上限"
-                           f"（{MAX_ROWS:,}行、{MAX_COLUMNS}列、{MAX_XLSX_CELLS:,}个单元格），已拒绝读取：请删除表格外多余的单元格后另存，或改存为CSV", file=name)
+        raise LandingError(
+            f"{name}：第一个工作表用到了第{rows:,}行、第{columns:,}列（{rows * columns:,}个单元格），超出上限"
+            f"（{MAX_ROWS:,}行、{MAX_COLUMNS}列、{MAX_XLSX_CELLS:,}个单元格），"
+            "已拒绝读取：请删除表格外多余的单元格后另存，或改存为CSV",
+            file=name,
+        )
     return SheetScan(part, rows, columns, uncached)
 
 
@@ -243,9 +274,14 @@ def read_xlsx(path: Path) -> RawTable:
     name = path.name
     scan = scan_xlsx(path)
     if scan.uncached:
-        shown = "、".join(scan.uncached[:10]) + (f"等{len(scan.uncached)}个" if len(scan.uncached) > 10 else "")
-        raise LandingError(f"{name}：单元格 {shown} 是公式但没有计算结果（文件不是由Excel或WPS保存的），读出来会是空值。"
-                           "请用Excel或WPS打开该文件、保存后再运行（或把公式粘贴为数值）", file=name)
+        shown = "、".join(scan.uncached[:10]) + (
+            f"等{len(scan.uncached)}个" if len(scan.uncached) > 10 else ""
+        )
+        raise LandingError(
+            f"{name}：单元格 {shown} 是公式但没有计算结果（文件不是由Excel或WPS保存的），读出来会是空值。"
+            "请用Excel或WPS打开该文件、保存后再运行（或把公式粘贴为数值）",
+            file=name,
+        )
     try:
         sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         grid = sheet.to_python(skip_empty_area=False)
@@ -271,8 +307,16 @@ def read_xlsx(path: Path) -> RawTable:
     width = len(header)
     body = [(r + [""] * width)[:width] for r in rows_text[1:]]
     nums = [(r + [False] * width)[:width] for r in rows_num[1:]]
-    cells = pd.DataFrame(body, columns=range(width), dtype=object).astype(str) if body else pd.DataFrame(columns=range(width), dtype=str)
-    numeric = pd.DataFrame(nums, columns=range(width), dtype=bool) if nums else pd.DataFrame(columns=range(width), dtype=bool)
+    cells = (
+        pd.DataFrame(body, columns=range(width), dtype=object).astype(str)
+        if body
+        else pd.DataFrame(columns=range(width), dtype=str)
+    )
+    numeric = (
+        pd.DataFrame(nums, columns=range(width), dtype=bool)
+        if nums
+        else pd.DataFrame(columns=range(width), dtype=bool)
+    )
     cells.index = pd.Index(numbers[1:], dtype=np.int64)
     numeric.index = cells.index
     return RawTable(path, header, cells, numeric, "xlsx", sha256_of(path), header_row=numbers[0])
@@ -281,8 +325,12 @@ def read_xlsx(path: Path) -> RawTable:
 def read_table(path: Path) -> RawTable:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise LandingError(f"{path.name}：文件有{size / 1024**2:,.0f} MB，超过每个文件{MAX_FILE_BYTES // 1024**2} MB的上限，已拒绝读取。"
-                           "请确认是否放错了文件（如把整库导出当作一个年度的数据）", file=path.name)
+        raise LandingError(
+            f"{path.name}：文件有{size / 1024**2:,.0f} MB，超过每个文件{MAX_FILE_BYTES // 1024**2} MB的上限，"
+            "已拒绝读取。"
+            "请确认是否放错了文件（如把整库导出当作一个年度的数据）",
+            file=path.name,
+        )
     if path.suffix.lower() == ".xlsx":
         return read_xlsx(path)
     return read_csv_text(path)

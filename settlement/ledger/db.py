@@ -39,7 +39,8 @@ def make_engine(url: str | None = None) -> Engine:
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
         raise DatabaseConfigError(
             f"台账数据库地址无法使用：{scrub(url)}（{type(exc).__name__}: {scrub(exc)}）。"
-            "应为 sqlite:///路径/settlement.db 或 postgresql+psycopg://用户名@主机:端口/数据库（密码可放在 ~/.pgpass）"
+            "应为 sqlite:///路径/settlement.db 或 postgresql+psycopg://用户名@主机:端口/数据库（密码可放在"
+            " ~/.pgpass）"
         ) from None
 
 
@@ -76,6 +77,9 @@ def migrate(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with ledger_lock(engine, "migrate"), engine.begin() as conn:  # two years starting on a fresh ledger take turns
+    with (
+        ledger_lock(engine, "migrate"),
+        engine.begin() as conn,
+    ):  # two years starting on a fresh ledger take turns
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

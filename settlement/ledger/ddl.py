@@ -13,8 +13,11 @@ from .models import Base
 
 def ddl() -> str:
     dialect = postgresql.dialect()
-    parts = ["-- Ledger schema (PostgreSQL). Generated from settlement/ledger/models.py; do not edit.",
-             "-- Money: BIGINT fen. Ratios: BIGINT nano-units (x 10^9). Quantities: BIGINT micro-units (x 10^6).", ""]
+    parts = [
+        "-- Ledger schema (PostgreSQL). Generated from settlement/ledger/models.py; do not edit.",
+        "-- Money: BIGINT fen. Ratios: BIGINT nano-units (x 10^9). Quantities: BIGINT micro-units (x 10^6).",
+        "",
+    ]
     for table in Base.metadata.sorted_tables:
         parts.append(str(CreateTable(table).compile(dialect=dialect)).strip() + ";")
         for index in sorted(table.indexes, key=lambda i: i.name):

@@ -25,7 +25,11 @@ TABLES = {
     "applications": (Application, ("application_id",), "year"),
     "fx_rates": (FxRate, ("year",), None),
     "budgets": (Budget, ("policy_id", "year"), "year"),
-    "prior_awards": (PriorAward, ("landing_year", "uscc", "year", "policy_id", "clause_id", "subject_uscc"), "landing_year"),
+    "prior_awards": (
+        PriorAward,
+        ("landing_year", "uscc", "year", "policy_id", "clause_id", "subject_uscc"),
+        "landing_year",
+    ),
 }
 
 
@@ -37,7 +41,12 @@ class Changes:
     unchanged: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"inserted": self.inserted, "updated": self.updated, "deleted": self.deleted, "unchanged": self.unchanged}
+        return {
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "unchanged": self.unchanged,
+        }
 
     @property
     def changed(self) -> bool:
@@ -142,10 +151,16 @@ def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Chan
     same = known & (inc_key.map(ex_map) == inc_row)
     changed = known & ~same
     new = ~known
-    in_scope = (existing[scope].astype("Int64") == year).to_numpy(dtype=bool) if scope and len(existing) else np.zeros(len(existing), dtype=bool)
+    in_scope = (
+        (existing[scope].astype("Int64") == year).to_numpy(dtype=bool)
+        if scope and len(existing)
+        else np.zeros(len(existing), dtype=bool)
+    )
     removed = ~ex_key.isin(set(inc_key)) & in_scope
     changes = Changes(int(new.sum()), int(changed.sum()), int(removed.sum()), int(same.sum()))
-    to_delete = pd.concat([incoming.loc[changed, keys], existing.loc[removed.to_numpy(), keys]], ignore_index=True)
+    to_delete = pd.concat(
+        [incoming.loc[changed, keys], existing.loc[removed.to_numpy(), keys]], ignore_index=True
+    )
     if len(to_delete):
         cond = and_(*[table.c[k] == bindparam(f"k_{k}") for k in keys])
         params = [{f"k_{k}": v for k, v in r.items()} for r in to_records(to_delete, keys)]
@@ -154,7 +169,14 @@ def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Chan
     return changes
 
 
-def _existing(conn: Connection, model, keys: list[str], incoming: pd.DataFrame, scope_year: int | None, scope: str | None = None) -> pd.DataFrame:
+def _existing(
+    conn: Connection,
+    model,
+    keys: list[str],
+    incoming: pd.DataFrame,
+    scope_year: int | None,
+    scope: str | None = None,
+) -> pd.DataFrame:
     """The ledger rows that share a key with ``incoming``, plus (with a scope) the year's rows."""
     table = model.__table__
     parts = []
@@ -192,7 +214,9 @@ def bulk_insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: lis
     from psycopg import sql
 
     values = plain_columns(frame, columns)
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
     cursor = conn.connection.driver_connection.cursor()
     try:
         with cursor.copy(statement) as copy:
@@ -202,7 +226,14 @@ def bulk_insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: lis
         cursor.close()
 
 
-def read_table(conn: Connection, model, year: int | None = None, keys: pd.DataFrame | None = None, where=None, order_by: tuple[str, ...] = ()) -> pd.DataFrame:
+def read_table(
+    conn: Connection,
+    model,
+    year: int | None = None,
+    keys: pd.DataFrame | None = None,
+    where=None,
+    order_by: tuple[str, ...] = (),
+) -> pd.DataFrame:
     """Rows as a typed frame: BIGINT columns become nullable Int64 (never float), dates datetime64."""
     table = model.__table__
     stmt = select(table).order_by(*(table.c[c] for c in order_by))
@@ -247,4 +278,6 @@ def replace_quarantine(conn: Connection, year: int, problems: pd.DataFrame, hash
         return
     frame = problems.assign(year=year, file_sha256=problems["file"].map(hashes).fillna(""))
     frame = frame.sort_values(["file", "row", "column", "reason"], kind="stable")
-    bulk_insert_frame(conn, table, frame, ["year", "file", "row", "column", "value", "reason", "message", "file_sha256"])
+    bulk_insert_frame(
+        conn, table, frame, ["year", "file", "row", "column", "value", "reason", "message", "file_sha256"]
+    )

@@ -76,7 +76,10 @@ def ledger_lock(engine: Engine, what: str, wait: float = 900.0):
     parks, fx rates). Two years settled at once take turns here (waiting, not refused) and run
     side by side otherwise."""
     deadline = time.monotonic() + wait
-    message = f"等待另一个年度的结算完成{'数据库升级' if what == 'migrate' else '数据写入'}超过{int(wait)}秒，本次不执行；请稍后重新运行。"
+    message = (
+        f"等待另一个年度的结算完成{'数据库升级' if what == 'migrate' else '数据写入'}超过{int(wait)}秒，"
+        "本次不执行；请稍后重新运行。"
+    )
     if engine.dialect.name == "postgresql":
         key = SHARED_KEYS[what]
         conn = engine.connect()

@@ -128,7 +128,9 @@ class SettlementRun(Base):
     run_uid: Mapped[str] = mapped_column(String(80), unique=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
     kind: Mapped[str] = mapped_column(String(16), default="draft")  # draft | correction
-    status: Mapped[str] = mapped_column(String(16))  # running | draft | publicity | final | superseded | failed
+    status: Mapped[str] = mapped_column(
+        String(16)
+    )  # running | draft | publicity | final | superseded | failed
     input_sha256: Mapped[str] = mapped_column(Text, default="{}")  # JSON: file -> SHA-256
     policy_sha256: Mapped[str] = mapped_column(Text, default="{}")  # JSON: file -> SHA-256
     code_version: Mapped[str] = mapped_column(String(40), default="")
@@ -145,10 +147,18 @@ class SettlementRun(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     objections: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the objection outcomes applied
     scale_factors: Mapped[str] = mapped_column(Text, default="{}")  # JSON: per policy, as in the manifest
-    validation: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the checks, warnings and row counts of the run's inputs
+    validation: Mapped[str] = mapped_column(
+        Text, default="{}"
+    )  # JSON: the checks, warnings and row counts of the run's inputs
     __table_args__ = (
         # nothing is paid twice: a year has at most one final run (a correction supersedes it)
-        Index("uq_one_final_run_per_year", "year", unique=True, sqlite_where=text("status = 'final'"), postgresql_where=text("status = 'final'")),
+        Index(
+            "uq_one_final_run_per_year",
+            "year",
+            unique=True,
+            sqlite_where=text("status = 'final'"),
+            postgresql_where=text("status = 'final'"),
+        ),
     )
 
 
@@ -180,7 +190,9 @@ class AwardLine(Base):
     explanation: Mapped[str] = mapped_column(Text, default="")
     trace: Mapped[str] = mapped_column(Text, default="{}")
     __table_args__ = (
-        UniqueConstraint("run_id", "payee_uscc", "policy_id", "clause_id", "subject_uscc", "park_id", name="uq_award_line"),
+        UniqueConstraint(
+            "run_id", "payee_uscc", "policy_id", "clause_id", "subject_uscc", "park_id", name="uq_award_line"
+        ),
         UniqueConstraint("run_id", "line_no", name="uq_award_line_no"),
     )
 

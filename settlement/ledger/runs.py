@@ -26,7 +26,9 @@ def current_run(conn: Connection, year: int):
     """The newest draft or publicity run of the year."""
     runs = RUNS
     return conn.execute(
-        select(runs).where(runs.c.year == year, runs.c.status.in_(("draft", "publicity"))).order_by(runs.c.id.desc())
+        select(runs)
+        .where(runs.c.year == year, runs.c.status.in_(("draft", "publicity")))
+        .order_by(runs.c.id.desc())
     ).first()
 
 
@@ -52,7 +54,11 @@ def save_draft(conn: Connection, run_uid: str, year: int, lines: pd.DataFrame, m
         "message": meta.get("message", ""),
     }
     if existing is None:
-        result = conn.execute(runs.insert().values(run_uid=run_uid, status="running", started_at=meta.get("started_at", now), **values))
+        result = conn.execute(
+            runs.insert().values(
+                run_uid=run_uid, status="running", started_at=meta.get("started_at", now), **values
+            )
+        )
         run_id = int(result.inserted_primary_key[0])
     else:
         run_id = int(existing.id)
@@ -71,7 +77,11 @@ def complete_draft(conn: Connection, run_id: int) -> None:
     if row.status == "running":
         conn.execute(update(runs).where(runs.c.id == run_id).values(status="draft"))
     conn.execute(
-        update(runs).where(runs.c.year == row.year, runs.c.id != run_id, runs.c.status.in_(("draft", "publicity", "running"))).values(status="superseded")
+        update(runs)
+        .where(
+            runs.c.year == row.year, runs.c.id != run_id, runs.c.status.in_(("draft", "publicity", "running"))
+        )
+        .values(status="superseded")
     )
 
 
@@ -82,7 +92,9 @@ def run_by_uid(conn: Connection, run_uid: str):
 
 def publicity_window(conn: Connection, run_id: int) -> tuple[str, str] | None:
     runs = RUNS
-    row = conn.execute(select(runs.c.publicity_start, runs.c.publicity_deadline).where(runs.c.id == run_id)).first()
+    row = conn.execute(
+        select(runs.c.publicity_start, runs.c.publicity_deadline).where(runs.c.id == run_id)
+    ).first()
     if row is None or row.publicity_start is None:
         return None
     return row.publicity_start.isoformat(), row.publicity_deadline.isoformat()
@@ -92,7 +104,11 @@ def record_validation(conn: Connection, run_id: int, summary: dict) -> None:
     """The validation summary of the run's inputs, kept with the run (the audit workbook is
     written again from it at publicity and finalization)."""
     runs = RUNS
-    conn.execute(update(runs).where(runs.c.id == run_id).values(validation=json.dumps(summary, ensure_ascii=False, sort_keys=True)))
+    conn.execute(
+        update(runs)
+        .where(runs.c.id == run_id)
+        .values(validation=json.dumps(summary, ensure_ascii=False, sort_keys=True))
+    )
 
 
 def run_status(conn: Connection, run_id: int) -> str:
@@ -125,6 +141,8 @@ def corrections_of(conn: Connection, year: int) -> int:
 
 def years_due(conn: Connection, today: date) -> list[int]:
     """Years whose draft is in publicity, whose window ended before ``today``, and that are not final."""
-    rows = conn.execute(select(RUNS.c.year).where(RUNS.c.status == "publicity", RUNS.c.publicity_deadline < today)).all()
+    rows = conn.execute(
+        select(RUNS.c.year).where(RUNS.c.status == "publicity", RUNS.c.publicity_deadline < today)
+    ).all()
     final = {r.year for r in conn.execute(select(RUNS.c.year).where(RUNS.c.status == "final")).all()}
     return sorted({int(r.year) for r in rows} - final)

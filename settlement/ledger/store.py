@@ -45,7 +45,14 @@ class YearLocked(Exception):
     """The year cannot be settled now (it is final, or another run holds it)."""
 
 
-def load_clean(conn: Connection, year: int, clean: dict[str, pd.DataFrame], files: dict[str, str], problems: pd.DataFrame, hashes: dict[str, str]) -> dict[str, dict]:
+def load_clean(
+    conn: Connection,
+    year: int,
+    clean: dict[str, pd.DataFrame],
+    files: dict[str, str],
+    problems: pd.DataFrame,
+    hashes: dict[str, str],
+) -> dict[str, dict]:
     changes: dict[str, dict] = {}
     for name in LOAD_ORDER:
         if name not in clean:
@@ -53,10 +60,17 @@ def load_clean(conn: Connection, year: int, clean: dict[str, pd.DataFrame], file
                 continue
             # a year-scoped file absent from the folder: the year has no such rows (its files are
             # the truth for its rows), so what an earlier load of the year left goes
-            empty = prepare(name, pd.DataFrame(columns=[*TABLES[name][0].__table__.columns.keys(), "_row", "_extra"]), "", year)
+            empty = prepare(
+                name,
+                pd.DataFrame(columns=[*TABLES[name][0].__table__.columns.keys(), "_row", "_extra"]),
+                "",
+                year,
+            )
             changes[name] = sync(conn, name, empty, year).as_dict()
             continue
-        frame = prepare(name, clean[name], f"{year}/{files[name]}", year)  # the landing folder's year and the file
+        frame = prepare(
+            name, clean[name], f"{year}/{files[name]}", year
+        )  # the landing folder's year and the file
         changes[name] = sync(conn, name, frame, year).as_dict()
     replace_quarantine(conn, year, problems, hashes)
     return changes
@@ -70,7 +84,11 @@ def rows_from_files(conn: Connection, year: int, files: dict[str, str]) -> dict[
     out = {}
     for name, file_name in files.items():
         table = TABLES[name][0].__table__
-        out[file_name] = int(conn.execute(select(func.count()).select_from(table).where(table.c.source_file == f"{year}/{file_name}")).scalar_one())
+        out[file_name] = int(
+            conn.execute(
+                select(func.count()).select_from(table).where(table.c.source_file == f"{year}/{file_name}")
+            ).scalar_one()
+        )
     return dict(sorted(out.items()))
 
 
@@ -79,18 +97,31 @@ def paid_history(conn: Connection, year: int) -> pd.DataFrame:
     runs = SettlementRun.__table__
     lines = AwardLine.__table__
     stmt = (
-        select(lines.c.payee_uscc, lines.c.subject_uscc, lines.c.policy_id, lines.c.clause_id, runs.c.year, lines.c.final_amount)
+        select(
+            lines.c.payee_uscc,
+            lines.c.subject_uscc,
+            lines.c.policy_id,
+            lines.c.clause_id,
+            runs.c.year,
+            lines.c.final_amount,
+        )
         .join(runs, runs.c.id == lines.c.run_id)
-        .where(runs.c.status == "final", runs.c.year < year, lines.c.status == "paid", lines.c.final_amount > 0)
+        .where(
+            runs.c.status == "final", runs.c.year < year, lines.c.status == "paid", lines.c.final_amount > 0
+        )
     )
     ledger_rows = conn.execute(stmt).all()
     ledger = pd.DataFrame(ledger_rows, columns=PAID_HISTORY_COLUMNS)
     pa = PriorAward.__table__
-    prior = read_table(conn, PriorAward, where=(pa.c.year < year) & (pa.c.landing_year == year))  # the year's own folder's record
+    prior = read_table(
+        conn, PriorAward, where=(pa.c.year < year) & (pa.c.landing_year == year)
+    )  # the year's own folder's record
     prior = pd.DataFrame(
         {
             "payee_uscc": prior["uscc"].astype(object),
-            "subject_uscc": prior["subject_uscc"].astype(object).where(prior["subject_uscc"].astype(str) != "", prior["uscc"]),
+            "subject_uscc": prior["subject_uscc"]
+            .astype(object)
+            .where(prior["subject_uscc"].astype(str) != "", prior["uscc"]),
             "policy_id": prior["policy_id"].astype(object),
             "clause_id": prior["clause_id"].astype(object),
             "year": prior["year"].astype("Int64"),
@@ -107,12 +138,22 @@ def read_frames(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
     enterprises = read_table(conn, Enterprise, order_by=("uscc",))
     # in key order: the same frame every time, and each enterprise's years together
     stats = read_table(conn, AnnualStat, where=AnnualStat.__table__.c.year <= year, order_by=("uscc", "year"))
-    apps = read_table(conn, Application, year=year, order_by=("policy_id", "clause_id", "uscc", "application_id"))  # as the engine takes them
+    apps = read_table(
+        conn, Application, year=year, order_by=("policy_id", "clause_id", "uscc", "application_id")
+    )  # as the engine takes them
     parks = read_table(conn, Park)
     fx = read_table(conn, FxRate)
     budgets = read_table(conn, Budget, year=year)
     paid = paid_history(conn, year)
-    return {"enterprises": enterprises, "stats": stats, "applications": apps, "parks": parks, "fx_rates": fx, "budgets": budgets, "paid": paid}
+    return {
+        "enterprises": enterprises,
+        "stats": stats,
+        "applications": apps,
+        "parks": parks,
+        "fx_rates": fx,
+        "budgets": budgets,
+        "paid": paid,
+    }
 
 
 def quarantine_counts(conn: Connection, year: int) -> dict[str, int]:
@@ -121,7 +162,9 @@ def quarantine_counts(conn: Connection, year: int) -> dict[str, int]:
     from .models import QuarantinedRow
 
     q = QuarantinedRow.__table__
-    rows = conn.execute(select(q.c.file, func.count(distinct(q.c.row))).where(q.c.year == year).group_by(q.c.file)).all()
+    rows = conn.execute(
+        select(q.c.file, func.count(distinct(q.c.row))).where(q.c.year == year).group_by(q.c.file)
+    ).all()
     return {str(f): int(n) for f, n in sorted(rows)}
 
 
@@ -130,6 +173,13 @@ def read_lines(conn: Connection, run_id: int) -> pd.DataFrame:
 
 
 __all__ = [
-    "TABLES", "Changes", "YearLocked", "load_clean", "paid_history", "final_run", "current_run",
-    "save_draft", "read_lines",
+    "TABLES",
+    "Changes",
+    "YearLocked",
+    "load_clean",
+    "paid_history",
+    "final_run",
+    "current_run",
+    "save_draft",
+    "read_lines",
 ]

@@ -204,12 +204,19 @@ class ContributionIncrementClause(ClauseBase):
         if self.contribution not in FACTS or FACTS[self.contribution].type != "money":
             raise ValueError(f"contribution 应为金额类事实，而不是 {self.contribution!r}")
         if self.qualify.fact is None:
-            raise ValueError("qualify 应为一个事实比较，如 {fact: online_sales, op: \">=\", value: 1亿}")
+            raise ValueError('qualify 应为一个事实比较，如 {fact: online_sales, op: ">=", value: 1亿}')
         return self
 
 
 KIND_CLASSES = (
-    NoneClause, ExternalClause, FixedClause, RateClause, UnitClause, ApprovedClause, TieredClause, StepClause,
+    NoneClause,
+    ExternalClause,
+    FixedClause,
+    RateClause,
+    UnitClause,
+    ApprovedClause,
+    TieredClause,
+    StepClause,
     ContributionIncrementClause,
 )
 Clause = Annotated[Union[KIND_CLASSES], Field(discriminator="kind")]  # noqa: UP007 (a union built from a tuple)

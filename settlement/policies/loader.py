@@ -14,7 +14,13 @@ from .schema import KINDS, Clause, Policy
 
 POLICY_DIR = Path(__file__).parent
 # The catalog's order: it breaks no-double-benefit ties (settlement-semantics, detail 10).
-CATALOG_ORDER = ("binjiang-2024-14", "jinyun-2025", "hangzhou-crossborder-2023-9", "cixi-2024-8", "lishui-2024-64")
+CATALOG_ORDER = (
+    "binjiang-2024-14",
+    "jinyun-2025",
+    "hangzhou-crossborder-2023-9",
+    "cixi-2024-8",
+    "lishui-2024-64",
+)
 
 
 class PolicyLoadError(Exception):
@@ -94,7 +100,9 @@ def _safe_yaml(data: bytes):
         loader.dispose()
 
 
-_PARSED: dict[tuple[str, str], Policy] = {}  # (file, SHA-256) -> the checked policy: each file is parsed once per process
+_PARSED: dict[
+    tuple[str, str], Policy
+] = {}  # (file, SHA-256) -> the checked policy: each file is parsed once per process
 
 
 def load_policy_file(path: Path) -> tuple[Policy, str]:
@@ -125,7 +133,9 @@ def load_policy_file(path: Path) -> tuple[Policy, str]:
 def load_catalog(folder: Path | None = None) -> Catalog:
     folder = Path(folder) if folder else POLICY_DIR
     files = {p.stem: p for p in sorted(folder.glob("*.yaml"))}
-    ordered = [files[i] for i in CATALOG_ORDER if i in files] + [p for s, p in files.items() if s not in CATALOG_ORDER]
+    ordered = [files[i] for i in CATALOG_ORDER if i in files] + [
+        p for s, p in files.items() if s not in CATALOG_ORDER
+    ]
     policies, hashes = [], {}
     for path in ordered:
         policy, digest = load_policy_file(path)

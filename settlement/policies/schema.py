@@ -16,8 +16,25 @@ from .clauses import KINDS, Clause, ClauseBase, TestCase
 from .values import OPS, Condition, Fen, Ratio, StepLevel, Strict, Tier, Units, check_value
 
 __all__ = [
-    "KINDS", "OPS", "Article", "Budget", "CapGroup", "Clause", "ClauseBase", "Condition", "Dedup", "Effective",
-    "Fen", "Funding", "Policy", "Ratio", "StepLevel", "TestCase", "Tier", "Units", "check_value",
+    "KINDS",
+    "OPS",
+    "Article",
+    "Budget",
+    "CapGroup",
+    "Clause",
+    "ClauseBase",
+    "Condition",
+    "Dedup",
+    "Effective",
+    "Fen",
+    "Funding",
+    "Policy",
+    "Ratio",
+    "StepLevel",
+    "TestCase",
+    "Tier",
+    "Units",
+    "check_value",
 ]
 
 
@@ -46,7 +63,9 @@ class Funding(Strict):
     # that government's administrative code: 330100 杭州市 is a city with districts (市级);
     # 330282 慈溪市 is a county-level city (县级市). It orders and names the source on the lists.
     city_body_code: str
-    city_share: Ratio  # default share of the city; the rest is the district's (the payee's region's own treasury)
+    city_share: (
+        Ratio  # default share of the city; the rest is the district's (the payee's region's own treasury)
+    )
     by_region: dict[str, Ratio] = Field(default_factory=dict)  # region code -> city share
     text: str | None = None
     notes: list[str] = Field(default_factory=list)

@@ -21,7 +21,7 @@ from ..money import AmountError, parse_decimal_text, to_fraction, yuan_to_fen
 
 def _money(value: Any) -> int:
     if isinstance(value, float):
-        raise ValueError("金额不能写成浮点数，请写成字符串或整数（元），如 \"5万\" 或 50000")
+        raise ValueError('金额不能写成浮点数，请写成字符串或整数（元），如 "5万" 或 50000')
     try:
         return yuan_to_fen(value if isinstance(value, int) else str(value))
     except AmountError as exc:
@@ -30,7 +30,7 @@ def _money(value: Any) -> int:
 
 def _ratio(value: Any) -> Fraction:
     if isinstance(value, float):
-        raise ValueError("比率不能写成浮点数，请写成字符串，如 \"85%\"")
+        raise ValueError('比率不能写成浮点数，请写成字符串，如 "85%"')
     return to_fraction(value)
 
 
@@ -180,5 +180,3 @@ class StepLevel(Strict):
         check_value(self.metric, self.first_above)
         check_value(self.metric, self.step)
         return self
-
-

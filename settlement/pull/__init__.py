@@ -48,7 +48,9 @@ def _folder_files(source: Path, year: int, landing_root: Path) -> tuple[Path, di
     if not folder.is_dir():
         raise PullError(f"找不到数据源目录 {source}（也没有 {source / str(year)}）：请检查 --source 的路径")
     if folder.resolve() == (landing_root / str(year)).resolve():
-        raise PullError(f"数据源目录 {folder} 就是要写入的着陆目录：不需要拉取，直接运行 settlement run --year {year}")
+        raise PullError(
+            f"数据源目录 {folder} 就是要写入的着陆目录：不需要拉取，直接运行 settlement run --year {year}"
+        )
     try:
         files = landing_files(folder)
     except LandingError as exc:
@@ -58,8 +60,15 @@ def _folder_files(source: Path, year: int, landing_root: Path) -> tuple[Path, di
     return folder, files
 
 
-def pull(year: int, source: str, landing_root: Path, queries: Path | None = None, token: str | None = None,
-         progress=None, http_options: dict | None = None) -> PullResult:
+def pull(
+    year: int,
+    source: str,
+    landing_root: Path,
+    queries: Path | None = None,
+    token: str | None = None,
+    progress=None,
+    http_options: dict | None = None,
+) -> PullResult:
     """Fetch year ``year`` from ``source`` into ``landing_root/<year>``; see the module's doc."""
     landing_root = Path(landing_root)
     kind = source_kind(source)
@@ -74,7 +83,13 @@ def pull(year: int, source: str, landing_root: Path, queries: Path | None = None
         from .http import TOKEN_ENV, display_url, fetch
 
         shown = display_url(source)
-        tables, warnings = fetch(source, year, token if token is not None else os.environ.get(TOKEN_ENV), progress, **(http_options or {}))
+        tables, warnings = fetch(
+            source,
+            year,
+            token if token is not None else os.environ.get(TOKEN_ENV),
+            progress,
+            **(http_options or {}),
+        )
     else:
         folder, copied = _folder_files(Path(source), year, landing_root)
         shown = str(folder.resolve())
@@ -85,8 +100,13 @@ def pull(year: int, source: str, landing_root: Path, queries: Path | None = None
         else:
             for table in tables:
                 staged.add(table.file_name, csv_bytes(table), rows=len(table.rows))
-        record = {"year": year, "source": {"kind": kind, "location": shown}, "pulled_at": now_text(),
-                  "code_version": __version__, "warnings": warnings}
+        record = {
+            "year": year,
+            "source": {"kind": kind, "location": shown},
+            "pulled_at": now_text(),
+            "code_version": __version__,
+            "warnings": warnings,
+        }
         files = dict(staged.files)
         target, carried, previous = put_in_place(staged, landing_root, year, record)
     return PullResult(year, target, shown, kind, files, warnings, carried, previous)

@@ -17,10 +17,14 @@ MISSING_TABLE_STATES = {"42P01", "42S02"}  # undefined table (PostgreSQL; SQL st
 def queries_dir(given: Path | None = None) -> Path:
     """The folder of query files: the one given, else ``./sql/pull`` where the command runs,
     else the project's shipped defaults."""
-    for folder in ((given,) if given else (Path("sql/pull"), PROJECT_QUERIES)):
+    for folder in (given,) if given else (Path("sql/pull"), PROJECT_QUERIES):
         if folder and folder.is_dir():
             return folder
-    raise PullError(f"找不到拉取查询目录 {given or PROJECT_QUERIES}：其中应有每个着陆表的查询文件（如 enterprises.sql），请用 --queries 指定", code=2)
+    raise PullError(
+        f"找不到拉取查询目录 {given or PROJECT_QUERIES}：其中应有每个着陆表的查询文件（如 enterprises.sql），"
+        "请用 --queries 指定",
+        code=2,
+    )
 
 
 def display_url(url: str) -> str:
@@ -54,7 +58,11 @@ def fetch(url: str, year: int, queries: Path | None = None, progress=None) -> tu
     try:
         engine = create_engine(url)
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
-        raise PullError(f"数据源 URL 无法使用（{type(exc).__name__}）：{where}。请写成 SQLAlchemy URL，如 postgresql+psycopg://用户@主机:5432/库名", code=2) from None
+        raise PullError(
+            f"数据源 URL 无法使用（{type(exc).__name__}）：{where}。请写成 SQLAlchemy URL，如"
+            " postgresql+psycopg://用户@主机:5432/库名",
+            code=2,
+        ) from None
     tables, warnings = [], []
     try:
         with engine.connect() as conn:
@@ -62,8 +70,12 @@ def fetch(url: str, year: int, queries: Path | None = None, progress=None) -> tu
                 path = folder / f"{spec.name}.sql"
                 if not path.is_file():
                     if spec.required:
-                        raise PullError(f"缺少查询文件 {path}：{spec.name}（{spec.label}）是必需的着陆表", code=2)
-                    warnings.append(f"{spec.name}（{spec.label}）：查询目录 {folder} 中没有 {spec.name}.sql，未拉取")
+                        raise PullError(
+                            f"缺少查询文件 {path}：{spec.name}（{spec.label}）是必需的着陆表", code=2
+                        )
+                    warnings.append(
+                        f"{spec.name}（{spec.label}）：查询目录 {folder} 中没有 {spec.name}.sql，未拉取"
+                    )
                     continue
                 if progress:
                     progress(f"拉取 {spec.name}")
@@ -74,21 +86,37 @@ def fetch(url: str, year: int, queries: Path | None = None, progress=None) -> tu
                 except DBAPIError as exc:
                     conn.rollback()
                     if _missing_table(exc) and not spec.required:
-                        warnings.append(f"{spec.name}（{spec.label}）：数据源 {where} 中没有此表，未拉取（查询 {path}）")
+                        warnings.append(
+                            f"{spec.name}（{spec.label}）：数据源 {where} 中没有此表，未拉取（查询 {path}）"
+                        )
                         continue
                     detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
                     if isinstance(exc.orig, Exception) and exc.connection_invalidated:
-                        raise PullError(f"数据源 {where} 连接中断：{detail}。之前的着陆目录未改变，请恢复后重新拉取", code=1) from None
-                    raise PullError(f"数据源 {where} 执行查询 {path} 失败：{detail}。请检查该查询或数据源中的表和列后重新拉取；之前的着陆目录未改变", code=2) from None
+                        raise PullError(
+                            f"数据源 {where} 连接中断：{detail}。之前的着陆目录未改变，请恢复后重新拉取",
+                            code=1,
+                        ) from None
+                    raise PullError(
+                        f"数据源 {where} 执行查询 {path} 失败：{detail}。"
+                        "请检查该查询或数据源中的表和列后重新拉取；之前的着陆目录未改变",
+                        code=2,
+                    ) from None
                 table = Table(spec.name, [str(c) for c in result.keys()], [tuple(row) for row in result])
                 if spec.required and not table.rows:
-                    raise PullError(f"数据源 {where} 的 {spec.name}（{spec.label}）查询 {path} 没有返回任何行（{year} 年度）；之前的着陆目录未改变", code=2)
+                    raise PullError(
+                        f"数据源 {where} 的 {spec.name}（{spec.label}）查询 {path} 没有返回任何行（{year}"
+                        " 年度）；之前的着陆目录未改变",
+                        code=2,
+                    )
                 tables.append(table)
     except PullError:
         raise
     except DBAPIError as exc:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
-        raise PullError(f"无法连接数据源 {where}：{detail}。之前的着陆目录未改变，请检查地址、网络和权限后重新拉取", code=1) from None
+        raise PullError(
+            f"无法连接数据源 {where}：{detail}。之前的着陆目录未改变，请检查地址、网络和权限后重新拉取",
+            code=1,
+        ) from None
     finally:
         engine.dispose()
     return tables, warnings

@@ -72,7 +72,9 @@ def search_path_schema(url: str) -> str | None:
     from sqlalchemy.engine import make_url
 
     options = make_url(url).query.get("options") or ""
-    found = re.search(r"search_path=([A-Za-z_][A-Za-z0-9_]*)", options if isinstance(options, str) else " ".join(options))
+    found = re.search(
+        r"search_path=([A-Za-z_][A-Za-z0-9_]*)", options if isinstance(options, str) else " ".join(options)
+    )
     return found.group(1) if found else None
 
 
@@ -102,7 +104,9 @@ def fill(url: str, landing_root: Path, years: tuple[int, int]) -> dict[str, int]
                 table.drop(conn, checkfirst=True)
                 table.create(conn)
                 columns = {c.code: _values(frame[c.code], c.type) for c in spec.columns}
-                rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+                rows = [
+                    dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
+                ]
                 if rows:
                     conn.execute(table.insert(), rows)
                 counts[spec.name] = len(rows)

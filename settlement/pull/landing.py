@@ -36,7 +36,9 @@ class Staged:
     folder: Path
     files: dict[str, dict] = field(default_factory=dict)  # file name -> {"rows", "sha256", "bytes"}
 
-    def add(self, name: str, data: bytes | None = None, source: Path | None = None, rows: int | None = None) -> None:
+    def add(
+        self, name: str, data: bytes | None = None, source: Path | None = None, rows: int | None = None
+    ) -> None:
         path = self.folder / name
         if source is not None:
             shutil.copyfile(source, path)
@@ -56,7 +58,9 @@ def year_lock(landing_root: Path, year: int):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PullError(f"{year} 年度正在被另一个拉取进程写入（{landing_root}），请等它结束后再运行", code=1) from None
+            raise PullError(
+                f"{year} 年度正在被另一个拉取进程写入（{landing_root}），请等它结束后再运行", code=1
+            ) from None
         yield
 
 
@@ -86,7 +90,9 @@ def _kept_by_people(folder: Path) -> list[Path]:
     return kept
 
 
-def put_in_place(staged: Staged, landing_root: Path, year: int, record: dict) -> tuple[Path, list[str], Path | None]:
+def put_in_place(
+    staged: Staged, landing_root: Path, year: int, record: dict
+) -> tuple[Path, list[str], Path | None]:
     """Write ``_pull.json``, carry over what people keep in the folder, swap the staging folder
     in and write ``_READY`` last. Returns the year's folder, the names carried over and where the
     previous folder was kept."""
@@ -99,7 +105,9 @@ def put_in_place(staged: Staged, landing_root: Path, year: int, record: dict) ->
             shutil.copy2(path, staged.folder / path.name)
         carried.append(path.name)
     record = {**record, "files": staged.files, "carried_over": carried}
-    staged.add(RECORD, (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    staged.add(
+        RECORD, (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    )
     kept = None
     if target.exists():
         kept = landing_root / PREVIOUS / str(year)

@@ -62,7 +62,9 @@ def cell_text(value, where: str) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (bytes, bytearray, memoryview, dict, list)):
-        raise PullError(f"{where}：数据源给出了{type(value).__name__}类型的值，落地文件只接受文字、数字、日期和是否；请在查询中转换该列")
+        raise PullError(
+            f"{where}：数据源给出了{type(value).__name__}类型的值，落地文件只接受文字、数字、日期和是否；请在查询中转换该列"
+        )
     return str(value)
 
 
@@ -74,7 +76,9 @@ def ordered(table: Table) -> list[list[str]]:
     key_at = [lower.index(k) for k in spec.key if k in lower]
     texts = []
     for number, row in enumerate(table.rows, start=1):
-        texts.append([cell_text(v, f"{table.name} 第 {number} 行 {table.columns[i]} 列") for i, v in enumerate(row)])
+        texts.append(
+            [cell_text(v, f"{table.name} 第 {number} 行 {table.columns[i]} 列") for i, v in enumerate(row)]
+        )
     texts.sort(key=lambda r: ([r[i] for i in key_at], r))
     return texts
 

@@ -83,7 +83,13 @@ def write_audit(path: Path, book: AuditBook, fixed_time: str) -> str:
     used: set[str] = set()
     _cover(wb, used, book)
     _checks(wb, used, book)
-    _records(wb, used, "隔离行", pd.DataFrame(book.summary.get("quarantine", [])), "隔离的行不参与计算，也不写入台账；请更正后重新结算。")
+    _records(
+        wb,
+        used,
+        "隔离行",
+        pd.DataFrame(book.summary.get("quarantine", [])),
+        "隔离的行不参与计算，也不写入台账；请更正后重新结算。",
+    )
     _records(wb, used, "警告", book.warnings(), "警告的行照常参与计算（注明“不予采用”的除外）；请核实。")
     if book.identities:
         _reconciliation(wb, used, book)
@@ -116,8 +122,17 @@ def _cover(wb, used, book: AuditBook) -> None:
     xl.title_row(ws, title_of(book.year), widths)
     run = book.run
     if run is not None:
-        xl.merged_row(ws, f"结算编号：{run.run_uid}　　状态：{run.status_words}　　程序版本：{run.code_version}　　公示期：{run.window_words}"
-                          + (f"　　{'更正' if run.correction else '定稿'}日期：{run.finalized_on}" if run.finalized_on else ""), widths)
+        xl.merged_row(
+            ws,
+            f"结算编号：{run.run_uid}　　状态：{run.status_words}　　程序版本："
+            f"{run.code_version}　　公示期：{run.window_words}"
+            + (
+                f"　　{'更正' if run.correction else '定稿'}日期：{run.finalized_on}"
+                if run.finalized_on
+                else ""
+            ),
+            widths,
+        )
         for note in run.notes:
             xl.merged_row(ws, f"说明：{note}", widths, font=xl.FAIL_FONT)
     else:
@@ -125,16 +140,37 @@ def _cover(wb, used, book: AuditBook) -> None:
     quarantined = sum(int(v) for v in s.get("quarantined_rows", {}).values())
     verdict = "数据校验通过" if s.get("ok") else "数据校验未通过：" + "；".join(s.get("blocking", []))
     failed = [i for i in book.identities if not i.holds]
-    recon = "" if not book.identities else (f"；勾稽核对{len(book.identities)}项全部相符" if not failed else f"；勾稽核对有{len(failed)}项不符，见“勾稽核对”表")
-    xl.merged_row(ws, f"结论：{verdict}；隔离{quarantined}行，警告{book.warning_count}条{recon}。", widths,
-                  font=xl.TOTAL_FONT if s.get("ok") and not failed else xl.FAIL_FONT)
+    recon = (
+        ""
+        if not book.identities
+        else (
+            f"；勾稽核对{len(book.identities)}项全部相符"
+            if not failed
+            else f"；勾稽核对有{len(failed)}项不符，见“勾稽核对”表"
+        )
+    )
+    xl.merged_row(
+        ws,
+        f"结论：{verdict}；隔离{quarantined}行，警告{book.warning_count}条{recon}。",
+        widths,
+        font=xl.TOTAL_FONT if s.get("ok") and not failed else xl.FAIL_FONT,
+    )
     ws.blank_row()
-    xl.merged_row(ws, "一、输入文件（读入行数 = 隔离行数 + 未采用行数 + 入账行数）", widths, font=xl.HEADER_FONT)
+    xl.merged_row(
+        ws, "一、输入文件（读入行数 = 隔离行数 + 未采用行数 + 入账行数）", widths, font=xl.HEADER_FONT
+    )
     xl.header_row(ws, ["文件", "读入行数", "隔离行数", "未采用行数", "入账行数", "SHA-256"], widths)
     for file, digest in sorted(s.get("inputs", {}).items()):
-        ws.append([xl.text_cell(ws, file), xl.count_cell(ws, int(s.get("rows_read", {}).get(file, 0))),
-                   xl.count_cell(ws, int(s.get("quarantined_rows", {}).get(file, 0))), xl.count_cell(ws, int(s.get("ignored_rows", {}).get(file, 0))),
-                   xl.count_cell(ws, int(s.get("loaded_rows", {}).get(file, 0))), xl.text_cell(ws, digest)])
+        ws.append(
+            [
+                xl.text_cell(ws, file),
+                xl.count_cell(ws, int(s.get("rows_read", {}).get(file, 0))),
+                xl.count_cell(ws, int(s.get("quarantined_rows", {}).get(file, 0))),
+                xl.count_cell(ws, int(s.get("ignored_rows", {}).get(file, 0))),
+                xl.count_cell(ws, int(s.get("loaded_rows", {}).get(file, 0))),
+                xl.text_cell(ws, digest),
+            ]
+        )
     ws.blank_row()
     xl.merged_row(ws, "二、政策文件", widths, font=xl.HEADER_FONT)
     row = xl.header_row(ws, ["政策文件", "文号", "", f"{book.year}年适用", "", "SHA-256"], widths)
@@ -143,24 +179,47 @@ def _cover(wb, used, book: AuditBook) -> None:
     hashes = dict(book.catalog.sha256)
     for policy in book.catalog.policies:
         words = policy.number_words
-        ws.append([xl.text_cell(ws, policy.short_name), xl.text_cell(ws, words), None, xl.text_cell(ws, "是" if policy.in_force(book.year) else "否", alignment=xl.CENTER),
-                   None, xl.text_cell(ws, hashes.get(f"{policy.id}.yaml", ""))],
-                  xl.fit_height([(words, widths[1] + widths[2]), (policy.short_name, widths[0])]))
+        ws.append(
+            [
+                xl.text_cell(ws, policy.short_name),
+                xl.text_cell(ws, words),
+                None,
+                xl.text_cell(ws, "是" if policy.in_force(book.year) else "否", alignment=xl.CENTER),
+                None,
+                xl.text_cell(ws, hashes.get(f"{policy.id}.yaml", "")),
+            ],
+            xl.fit_height([(words, widths[1] + widths[2]), (policy.short_name, widths[0])]),
+        )
         ws.merged_cells.add(f"B{ws.next_row - 1}:C{ws.next_row - 1}")
         ws.merged_cells.add(f"D{ws.next_row - 1}:E{ws.next_row - 1}")
     ws.blank_row()
-    notes = ["本报告各表：检查汇总（每一项检查及结果）、隔离行、警告" + ("、勾稽核对（从输入行到各资金来源拨付金额的逐步核对）" if book.identities else "")
-             + ("、逐笔追溯（每一笔奖励所用的输入行、条款原文和计算过程）" if book.lines is not None else "")
-             + ("、异议处理" if book.objections is not None and len(book.objections) else "") + "。",
-             "文件名中的年度目录（如 2025/annual_stats.csv）指结算时读取的着陆目录；SHA-256 可用于核对文件未被改动。"]
+    notes = [
+        "本报告各表：检查汇总（每一项检查及结果）、隔离行、警告"
+        + ("、勾稽核对（从输入行到各资金来源拨付金额的逐步核对）" if book.identities else "")
+        + ("、逐笔追溯（每一笔奖励所用的输入行、条款原文和计算过程）" if book.lines is not None else "")
+        + ("、异议处理" if book.objections is not None and len(book.objections) else "")
+        + "。",
+        "文件名中的年度目录（如 2025/annual_stats.csv）"
+        "指结算时读取的着陆目录；SHA-256 可用于核对文件未被改动。",
+    ]
     for note in notes:
         xl.merged_row(ws, note, widths, font=xl.NOTE_FONT)
 
 
-
 # ---------------------------------------------------------------------------- 检查汇总
 
-CHECK_HEADERS = ["序号", "文件", "检查项目", "要求", "为什么检查", "级别", "结果", "未通过行数", "检查行数", "技术标识"]
+CHECK_HEADERS = [
+    "序号",
+    "文件",
+    "检查项目",
+    "要求",
+    "为什么检查",
+    "级别",
+    "结果",
+    "未通过行数",
+    "检查行数",
+    "技术标识",
+]
 CHECK_WIDTHS = [5, 16, 20, 28, 26, 11, 7, 8, 8, 20]
 
 
@@ -170,31 +229,55 @@ def _checks(wb, used, book: AuditBook) -> None:
     xl.title_row(ws, f"{book.year}年度输入数据检查汇总", widths)
     checks = book.summary.get("checks", [])
     failed = sum(1 for c in checks if c["failed"])
-    xl.merged_row(ws, f"共{len(checks)}项检查，{failed}项有未通过或有警告的行（红色）。级别：阻断——整批不入账；错误——该行隔离；警告——仅提示，该行照常计算。", widths)
+    xl.merged_row(
+        ws,
+        f"共{len(checks)}项检查，{failed}项有未通过或有警告的行（红色）。"
+        "级别：阻断——整批不入账；错误——该行隔离；警告——仅提示，该行照常计算。",
+        widths,
+    )
     header = xl.header_row(ws, CHECK_HEADERS, widths)
     order = {"blocking": 0, "error": 1, "warning": 2}
-    for k, c in enumerate(sorted(checks, key=lambda c: (c["file"], order.get(c["severity"], 3), c["check"])), start=1):
+    for k, c in enumerate(
+        sorted(checks, key=lambda c: (c["file"], order.get(c["severity"], 3), c["check"])), start=1
+    ):
         bad = bool(c["failed"])
         label = c.get("label") or c["check"]
         requirement = c.get("requirement") or c["description"]
         font = xl.FAIL_FONT if bad else xl.BODY_FONT
         cells = [
-            xl.count_cell(ws, k), xl.text_cell(ws, c["file"]), xl.text_cell(ws, label, font=font), xl.text_cell(ws, requirement),
-            xl.text_cell(ws, c.get("why", "")), xl.text_cell(ws, SEVERITY_WORDS.get(c["severity"], c["severity"])),
-            _verdict_cell(ws, not bad, "通过", "有警告" if c["severity"] == "warning" else "未通过"), xl.count_cell(ws, c["failed"], font=font),
+            xl.count_cell(ws, k),
+            xl.text_cell(ws, c["file"]),
+            xl.text_cell(ws, label, font=font),
+            xl.text_cell(ws, requirement),
+            xl.text_cell(ws, c.get("why", "")),
+            xl.text_cell(ws, SEVERITY_WORDS.get(c["severity"], c["severity"])),
+            _verdict_cell(ws, not bad, "通过", "有警告" if c["severity"] == "warning" else "未通过"),
+            xl.count_cell(ws, c["failed"], font=font),
             xl.count_cell(ws, c["checked"]),
             xl.text_cell(ws, c["check"], font=SMALL),
         ]
-        height = xl.fit_height([(c["file"], widths[1]), (label, widths[2]), (requirement, widths[3]), (c.get("why", ""), widths[4]),
-                          (SEVERITY_WORDS.get(c["severity"], ""), widths[5])])
+        height = xl.fit_height(
+            [
+                (c["file"], widths[1]),
+                (label, widths[2]),
+                (requirement, widths[3]),
+                (c.get("why", ""), widths[4]),
+                (SEVERITY_WORDS.get(c["severity"], ""), widths[5]),
+            ]
+        )
         small = xl.fit_height([(c["check"], widths[9])], 9)
         ws.append(cells, max(h for h in (height, small, 0) if h is not None) or None)
     ws.auto_filter.ref = f"A{header}:{xl.last_column(widths)}{header + max(len(checks), 1)}"
 
 
 def _verdict_cell(ws, ok: bool, yes: str, no: str):
-    return xl.text_cell(ws, yes if ok else no, font=xl.BODY_FONT if ok else xl.FAIL_FONT, alignment=xl.CENTER,
-                        fill=xl.PASS_FILL if ok else xl.FAIL_FILL)
+    return xl.text_cell(
+        ws,
+        yes if ok else no,
+        font=xl.BODY_FONT if ok else xl.FAIL_FONT,
+        alignment=xl.CENTER,
+        fill=xl.PASS_FILL if ok else xl.FAIL_FILL,
+    )
 
 
 # ---------------------------------------------------------------------- 隔离行 / 警告
@@ -217,7 +300,9 @@ def _numeric(file: str, column: str) -> tuple[bool, bool]:
     return kind in ("money", "ratio", "number", "int"), kind == "money"
 
 
-MAX_RECORD_ROWS = 200_000  # rows of a quarantine or warning sheet (Excel opens 1,048,576); the JSON report has every one
+MAX_RECORD_ROWS = (
+    200_000  # rows of a quarantine or warning sheet (Excel opens 1,048,576); the JSON report has every one
+)
 
 
 def _records(wb, used, name: str, frame: pd.DataFrame, note: str) -> None:
@@ -234,14 +319,28 @@ def _records(wb, used, name: str, frame: pd.DataFrame, note: str) -> None:
         labels = [column_label(f, c) for f, c in zip(frame["file"], frame["column"], strict=True)]
         kinds = [_numeric(f, c) for f, c in zip(frame["file"], frame["column"], strict=True)]
         columns = [
-            xl.count_column(ws, range(1, len(frame) + 1)), xl.text_column(ws, frame["file"].astype(str).tolist()),
-            xl.count_column(ws, frame["row"].astype(np.int64).tolist()), xl.text_column(ws, frame["uscc"].astype(str).tolist()),
-            xl.text_column(ws, frame["name"].astype(str).tolist()), xl.text_column(ws, labels),
-            xl.value_column(ws, frame["value"].astype(str).tolist(), [k[0] for k in kinds], [k[1] for k in kinds]),
-            xl.text_column(ws, frame["message"].astype(str).tolist()), xl.text_column(ws, frame["reason"].astype(str).tolist(), font=SMALL),
+            xl.count_column(ws, range(1, len(frame) + 1)),
+            xl.text_column(ws, frame["file"].astype(str).tolist()),
+            xl.count_column(ws, frame["row"].astype(np.int64).tolist()),
+            xl.text_column(ws, frame["uscc"].astype(str).tolist()),
+            xl.text_column(ws, frame["name"].astype(str).tolist()),
+            xl.text_column(ws, labels),
+            xl.value_column(
+                ws, frame["value"].astype(str).tolist(), [k[0] for k in kinds], [k[1] for k in kinds]
+            ),
+            xl.text_column(ws, frame["message"].astype(str).tolist()),
+            xl.text_column(ws, frame["reason"].astype(str).tolist(), font=SMALL),
         ]
-        texts = [(frame[c].astype(str).tolist(), widths[i], 10) for i, c in ((1, "file"), (4, "name"), (6, "value"), (7, "message"))]
-        ws.append_columns(columns, xl.row_heights(texts + [(labels, widths[5], 10), (frame["reason"].astype(str).tolist(), widths[8], 9)]))
+        texts = [
+            (frame[c].astype(str).tolist(), widths[i], 10)
+            for i, c in ((1, "file"), (4, "name"), (6, "value"), (7, "message"))
+        ]
+        ws.append_columns(
+            columns,
+            xl.row_heights(
+                texts + [(labels, widths[5], 10), (frame["reason"].astype(str).tolist(), widths[8], 9)]
+            ),
+        )
     ws.auto_filter.ref = f"A{header}:{xl.last_column(widths)}{header + max(len(frame), 1)}"
 
 
@@ -256,22 +355,51 @@ def _reconciliation(wb, used, book: AuditBook) -> None:
     ws = _sheet(wb, used, "勾稽核对", widths, "3:3", freeze="A4")
     xl.title_row(ws, f"{book.year}年度勾稽核对", widths)
     failed = [i for i in book.identities if not i.holds]
-    xl.merged_row(ws, "从输入文件的行数，到隔离、入账，到奖励行的状态，到兑现金额、市县分担、各资金来源、每笔转账和银行批量文件，逐步核对；"
-                      + ("全部相符。" if not failed else f"有{len(failed)}项不符（红色），请勿据此付款，先查明原因。"), widths)
+    xl.merged_row(
+        ws,
+        "从输入文件的行数，到隔离、入账，到奖励行的状态，到兑现金额、市县分担、各资金来源、"
+        "每笔转账和银行批量文件，逐步核对；"
+        + ("全部相符。" if not failed else f"有{len(failed)}项不符（红色），请勿据此付款，先查明原因。"),
+        widths,
+    )
     xl.header_row(ws, RECON_HEADERS, widths)
     for k, i in enumerate(book.identities, start=1):
         money = i.unit == "元"
         cell = xl.yuan_cell if money else xl.count_cell
-        ws.append([xl.count_cell(ws, k), xl.text_cell(ws, i.step), xl.text_cell(ws, i.what), cell(ws, i.left), cell(ws, i.right),
-                   cell(ws, i.left - i.right), xl.text_cell(ws, i.unit, alignment=xl.CENTER), _verdict_cell(ws, i.holds, "相符", "不符"),
-                   xl.text_cell(ws, i.note)],
-                  xl.fit_height([(i.what, widths[2]), (i.step, widths[1]), (i.note, widths[8])]))
+        ws.append(
+            [
+                xl.count_cell(ws, k),
+                xl.text_cell(ws, i.step),
+                xl.text_cell(ws, i.what),
+                cell(ws, i.left),
+                cell(ws, i.right),
+                cell(ws, i.left - i.right),
+                xl.text_cell(ws, i.unit, alignment=xl.CENTER),
+                _verdict_cell(ws, i.holds, "相符", "不符"),
+                xl.text_cell(ws, i.note),
+            ],
+            xl.fit_height([(i.what, widths[2]), (i.step, widths[1]), (i.note, widths[8])]),
+        )
 
 
 # ---------------------------------------------------------------------------- 逐笔追溯
 
-TRACE_HEADERS = ["序号", "收款单位（信用代码）", "政策及条款", "状态及原因", "核定标准(元)", "封顶后(元)", "下调系数", "实付(元)", "市级(元)",
-                 "区（县）级(元)", "申报编号", "使用的输入行", "条款原文", "计算说明"]
+TRACE_HEADERS = [
+    "序号",
+    "收款单位（信用代码）",
+    "政策及条款",
+    "状态及原因",
+    "核定标准(元)",
+    "封顶后(元)",
+    "下调系数",
+    "实付(元)",
+    "市级(元)",
+    "区（县）级(元)",
+    "申报编号",
+    "使用的输入行",
+    "条款原文",
+    "计算说明",
+]
 TRACE_WIDTHS = [6, 20, 16, 18, 13, 13, 9, 13, 13, 13, 12, 24, 21, 24]
 TRACE_WRAPPED = {1, 2, 3, 10, 11, 12, 13}
 
@@ -281,7 +409,11 @@ def status_reasons(lines: pd.DataFrame) -> list[str]:
     trace = lines["trace"].fillna("").astype(str) if "trace" in lines else pd.Series("", index=lines.index)
     raw = trace.str.extract(r'"reason":"((?:[^"\\]|\\.)*)"', expand=False).fillna("")
     reasons = [json.loads(f'"{r}"') if "\\" in r else r for r in raw.tolist()]
-    sup = lines["superseded_by"].fillna("").astype(str).tolist() if "superseded_by" in lines else [""] * len(lines)
+    sup = (
+        lines["superseded_by"].fillna("").astype(str).tolist()
+        if "superseded_by" in lines
+        else [""] * len(lines)
+    )
     remark = lines["remark"].fillna("").astype(str).tolist() if "remark" in lines else [""] * len(lines)
     out = []
     for status, reason, by, note in zip(lines["status"].astype(str), reasons, sup, remark, strict=True):
@@ -296,16 +428,30 @@ def _trace(wb, used, book: AuditBook) -> None:
     lines = book.lines.reset_index(drop=True)
     ws = _sheet(wb, used, "逐笔追溯", widths, "3:3", freeze="C4", paper="A3")
     xl.title_row(ws, f"{book.year}年度奖励逐笔追溯（与 awards.csv 逐行对应）", widths)
-    xl.merged_row(ws, "每一行是 awards.csv 的一行（序号即其数据行号）：收款单位、政策条款、状态及原因；核定标准 → 封顶后 → 下调系数 → 实付 → 市级、区（县）级承担；"
-                      "计算用到的输入行（着陆目录/文件 第几行）、条款原文和计算说明。金额单位：元。", widths)
+    xl.merged_row(
+        ws,
+        "每一行是 awards.csv 的一行（序号即其数据行号）：收款单位、政策条款、状态及原因；核定标准 → 封顶后 →"
+        " 下调系数 → 实付 → 市级、区（县）级承担；"
+        "计算用到的输入行（着陆目录/文件 第几行）、条款原文和计算说明。金额单位：元。",
+        widths,
+    )
     header = xl.header_row(ws, TRACE_HEADERS, widths, font=SMALL_BOLD)
     if len(lines):
         texts = {(p.id, c.id): c.text for p in book.catalog.policies for c in p.clauses}
         short = {p.id: p.citation for p in book.catalog.policies}
-        payee = (lines["name"].fillna("").astype(str) + "（" + lines["payee_uscc"].astype(str) + "）").tolist()
-        clause = (lines["policy_id"].map(short).fillna(lines["policy_id"]) + " " + clause_words(lines, book.catalog)).tolist()
+        payee = (
+            lines["name"].fillna("").astype(str) + "（" + lines["payee_uscc"].astype(str) + "）"
+        ).tolist()
+        clause = (
+            lines["policy_id"].map(short).fillna(lines["policy_id"]) + " " + clause_words(lines, book.catalog)
+        ).tolist()
         status = status_reasons(lines)
-        rows_used = (book.input_rows if book.input_rows is not None else pd.Series([""] * len(lines))).fillna("").astype(str).tolist()
+        rows_used = (
+            (book.input_rows if book.input_rows is not None else pd.Series([""] * len(lines)))
+            .fillna("")
+            .astype(str)
+            .tolist()
+        )
         clause_text = [texts.get(k, "") for k in zip(lines["policy_id"], lines["clause_id"], strict=True)]
         apps = lines["application_ids"].fillna("").astype(str).tolist()
         explanation = lines["explanation"].fillna("").astype(str).tolist()
@@ -314,11 +460,20 @@ def _trace(wb, used, book: AuditBook) -> None:
             return xl.yuan_column(ws, lines[col].to_numpy(dtype=np.int64), font=SMALL)
 
         columns = [
-            xl.count_column(ws, range(1, len(lines) + 1), font=SMALL), xl.text_column(ws, payee, font=SMALL), xl.text_column(ws, clause, font=SMALL),
-            xl.text_column(ws, status, font=SMALL), money("standard_amount"), money("capped_amount"),
-            xl.text_column(ws, lines["scale_factor"].astype(str).tolist(), font=SMALL, alignment=xl.RIGHT), money("final_amount"),
-            money("city_share"), money("district_share"), xl.text_column(ws, apps, font=SMALL), xl.text_column(ws, rows_used, font=SMALL),
-            xl.text_column(ws, clause_text, font=SMALL), xl.text_column(ws, explanation, font=SMALL),
+            xl.count_column(ws, range(1, len(lines) + 1), font=SMALL),
+            xl.text_column(ws, payee, font=SMALL),
+            xl.text_column(ws, clause, font=SMALL),
+            xl.text_column(ws, status, font=SMALL),
+            money("standard_amount"),
+            money("capped_amount"),
+            xl.text_column(ws, lines["scale_factor"].astype(str).tolist(), font=SMALL, alignment=xl.RIGHT),
+            money("final_amount"),
+            money("city_share"),
+            money("district_share"),
+            xl.text_column(ws, apps, font=SMALL),
+            xl.text_column(ws, rows_used, font=SMALL),
+            xl.text_column(ws, clause_text, font=SMALL),
+            xl.text_column(ws, explanation, font=SMALL),
         ]
         wrapped = [(c.values, widths[i], 9) for i, c in enumerate(columns) if i in TRACE_WRAPPED]
         ws.append_columns(columns, xl.row_heights(wrapped))
@@ -339,12 +494,25 @@ def _objections(wb, used, book: AuditBook) -> None:
     xl.title_row(ws, f"{book.year}年度公示异议处理结果（共{len(frame)}条）", widths)
     xl.merged_row(ws, "定稿时应用的异议处理结果；调整和取消的金额变化见 changes 文件和“逐笔追溯”表。", widths)
     xl.header_row(ws, OBJECTION_HEADERS, widths)
-    names = book.lines.set_index("payee_uscc")["name"] if book.lines is not None and len(book.lines) else pd.Series(dtype=object)
+    names = (
+        book.lines.set_index("payee_uscc")["name"]
+        if book.lines is not None and len(book.lines)
+        else pd.Series(dtype=object)
+    )
     names = names[~names.index.duplicated()]
     short = {p.id: p.short_name for p in book.catalog.policies}
     for k, r in enumerate(frame.itertuples(index=False), start=1):
         name = str(names.get(r.payee_uscc, ""))
         reason = str(r.reason)
-        ws.append([xl.count_cell(ws, k), xl.text_cell(ws, r.payee_uscc), xl.text_cell(ws, name), xl.text_cell(ws, short.get(r.policy_id, r.policy_id)),
-                   xl.text_cell(ws, f"第{r.clause_id}条", alignment=xl.CENTER), xl.text_cell(ws, DECISIONS.get(r.decision, r.decision)), xl.text_cell(ws, reason)],
-                  xl.fit_height([(name, widths[2]), (reason, widths[6])]))
+        ws.append(
+            [
+                xl.count_cell(ws, k),
+                xl.text_cell(ws, r.payee_uscc),
+                xl.text_cell(ws, name),
+                xl.text_cell(ws, short.get(r.policy_id, r.policy_id)),
+                xl.text_cell(ws, f"第{r.clause_id}条", alignment=xl.CENTER),
+                xl.text_cell(ws, DECISIONS.get(r.decision, r.decision)),
+                xl.text_cell(ws, reason),
+            ],
+            xl.fit_height([(name, widths[2]), (reason, widths[6])]),
+        )

@@ -12,8 +12,22 @@ from ..money import fen_column_to_yuan_text
 from .files import write_text_atomic
 
 COLUMNS = [
-    "uscc", "name", "payee_uscc", "subject_uscc", "park_id", "policy_id", "clause_id", "matter", "status",
-    "standard_amount", "capped_amount", "scale_factor", "final_amount", "city_share", "district_share", "explanation",
+    "uscc",
+    "name",
+    "payee_uscc",
+    "subject_uscc",
+    "park_id",
+    "policy_id",
+    "clause_id",
+    "matter",
+    "status",
+    "standard_amount",
+    "capped_amount",
+    "scale_factor",
+    "final_amount",
+    "city_share",
+    "district_share",
+    "explanation",
 ]
 AMOUNTS = ["standard_amount", "capped_amount", "final_amount", "city_share", "district_share"]
 

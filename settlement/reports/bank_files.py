@@ -47,19 +47,24 @@ def bank_file_bytes(money: Payments, source, encoding: str) -> bytes:
                     bad = str(value)[exc.start : exc.end]
                     raise BankFileError(
                         f"{source.name}的银行批量转账文件第{k}行“{column}”（{value}）含有GBK编码无法表示的字符“{bad}”。"
-                        "请与开户行确认户名的写法，或在 settlement.yaml 中设置 bank_file_encoding: utf-8-sig 后重新定稿。"
+                        "请与开户行确认户名的写法，或在 settlement.yaml 中设置 bank_file_encoding: utf-8-sig"
+                        " 后重新定稿。"
                     ) from None
         raise
 
 
-def write_bank_files(out_dir: Path, year: int, money: Payments, settings: Settings, run: RunInfo) -> dict[str, str]:
+def write_bank_files(
+    out_dir: Path, year: int, money: Payments, settings: Settings, run: RunInfo
+) -> dict[str, str]:
     """One file per funding source that pays anything; returns file name -> SHA-256. Files of
     this run's kind left from an earlier attempt for sources that no longer pay are removed."""
     out_dir = Path(out_dir)
     contents = {}
     for source in money.sources:
         if (money.source_transfers(source)["amount"] > 0).any():
-            contents[bank_file_name(year, run, source.name)] = bank_file_bytes(money, source, settings.bank_file_encoding)
+            contents[bank_file_name(year, run, source.name)] = bank_file_bytes(
+                money, source, settings.bank_file_encoding
+            )
     for stale in out_dir.glob(f"bank_transfer_{year}{run.suffix}_*.csv"):
         if stale.name not in contents and (run.suffix or "_correction" not in stale.name):
             stale.unlink()

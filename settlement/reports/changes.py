@@ -13,14 +13,31 @@ from .awards import yuan_column
 from .files import write_text_atomic
 
 KEY = ["payee_uscc", "policy_id", "clause_id", "subject_uscc", "park_id"]
-COLUMNS = ["uscc", "name", "policy_id", "clause_id", "subject_uscc", "park_id", "before_status", "after_status",
-           "before_amount", "after_amount", "difference", "decision", "reason"]
+COLUMNS = [
+    "uscc",
+    "name",
+    "policy_id",
+    "clause_id",
+    "subject_uscc",
+    "park_id",
+    "before_status",
+    "after_status",
+    "before_amount",
+    "after_amount",
+    "difference",
+    "decision",
+    "reason",
+]
 
 
 def change_list(before: pd.DataFrame, after: pd.DataFrame, notes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Lines that changed (amount or status), plus every line named in ``notes`` (decisions)."""
-    b = before[KEY + ["status", "final_amount", "name"]].rename(columns={"status": "before_status", "final_amount": "before_amount", "name": "name_b"})
-    a = after[KEY + ["status", "final_amount", "name"]].rename(columns={"status": "after_status", "final_amount": "after_amount"})
+    b = before[KEY + ["status", "final_amount", "name"]].rename(
+        columns={"status": "before_status", "final_amount": "before_amount", "name": "name_b"}
+    )
+    a = after[KEY + ["status", "final_amount", "name"]].rename(
+        columns={"status": "after_status", "final_amount": "after_amount"}
+    )
     merged = b.merge(a, on=KEY, how="outer")
     merged["name"] = merged["name"].fillna(merged["name_b"]).fillna("")
     merged["before_amount"] = merged["before_amount"].fillna(0).astype(np.int64)
@@ -35,7 +52,11 @@ def change_list(before: pd.DataFrame, after: pd.DataFrame, notes: pd.DataFrame |
         merged["reason"] = ""
     merged["decision"] = merged["decision"].fillna("")
     merged["reason"] = merged["reason"].fillna("")
-    changed = (merged["difference"] != 0) | (merged["before_status"] != merged["after_status"]) | (merged["decision"] != "")
+    changed = (
+        (merged["difference"] != 0)
+        | (merged["before_status"] != merged["after_status"])
+        | (merged["decision"] != "")
+    )
     out = merged[changed].sort_values(KEY, kind="stable").reset_index(drop=True)
     out["uscc"] = out["payee_uscc"]
     return out

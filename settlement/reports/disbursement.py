@@ -32,14 +32,37 @@ from . import excel as xl
 from .payments import FundingSource, Payments, payments
 from .runinfo import RunInfo
 
-TRANSFER_HEADERS = ["序号", "收款单位（户名）", "统一社会信用代码", "开户银行", "银行账号", "联行号", "拨付金额(元)", "用途", "明细笔数"]
+TRANSFER_HEADERS = [
+    "序号",
+    "收款单位（户名）",
+    "统一社会信用代码",
+    "开户银行",
+    "银行账号",
+    "联行号",
+    "拨付金额(元)",
+    "用途",
+    "明细笔数",
+]
 TRANSFER_WIDTHS = [5, 25, 19, 24, 19, 12, 14, 25, 6]
 TRANSFER_WRAPPED = {1, 3, 7}
-DETAIL_HEADERS = ["序号", "拨付序号", "收款单位", "政策文件", "条款及奖励事项", "核定标准(元)", "封顶后(元)", "下调系数", "本来源拨付(元)", "备注"]
+DETAIL_HEADERS = [
+    "序号",
+    "拨付序号",
+    "收款单位",
+    "政策文件",
+    "条款及奖励事项",
+    "核定标准(元)",
+    "封顶后(元)",
+    "下调系数",
+    "本来源拨付(元)",
+    "备注",
+]
 DETAIL_WIDTHS = [5, 5, 22, 22, 22, 13, 13, 10, 13, 24]
 DETAIL_WRAPPED = {2, 3, 4, 9}
-COUNT_NOTE = ("奖励笔数：奖励明细的笔数（每家企业每个条款一笔）；拨付笔数：银行转账的笔数（同一资金来源对同一收款单位合并为一笔）。"
-              "一笔奖励由市级和区（县）级共同承担时，在两个资金来源中各计一笔。")
+COUNT_NOTE = (
+    "奖励笔数：奖励明细的笔数（每家企业每个条款一笔）；拨付笔数：银行转账的笔数（同一资金来源对同一收款单位合并为一笔）。"
+    "一笔奖励由市级和区（县）级共同承担时，在两个资金来源中各计一笔。"
+)
 
 
 def _title(year: int, run: RunInfo, what: str = "") -> str:
@@ -57,8 +80,17 @@ def _run_line(settings: Settings, run: RunInfo) -> str:
     return "　　".join(parts)
 
 
-def write_disbursement(path: Path, year: int, lines: pd.DataFrame, enterprises: pd.DataFrame, catalog: Catalog, settings: Settings,
-                       run: RunInfo, fixed_time: str, scale_factors: dict | None = None) -> tuple[str, Payments]:
+def write_disbursement(
+    path: Path,
+    year: int,
+    lines: pd.DataFrame,
+    enterprises: pd.DataFrame,
+    catalog: Catalog,
+    settings: Settings,
+    run: RunInfo,
+    fixed_time: str,
+    scale_factors: dict | None = None,
+) -> tuple[str, Payments]:
     """The workbook; returns its SHA-256 and the payments it lists (for the bank files).
     ``scale_factors``: the run's budgets and factors (the 预算测算 sheet; not for corrections)."""
     money = payments(lines, enterprises, catalog, settings, year)
@@ -99,7 +131,16 @@ def sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def _sheet(wb, used, name: str, widths: list[float], header_rows: str | None, landscape: bool = True, freeze: str | None = None, one_page: bool = False):
+def _sheet(
+    wb,
+    used,
+    name: str,
+    widths: list[float],
+    header_rows: str | None,
+    landscape: bool = True,
+    freeze: str | None = None,
+    one_page: bool = False,
+):
     ws = xl.new_sheet(wb, sheet_title(name, used))
     xl.set_column_widths(ws, widths)
     if freeze:
@@ -113,7 +154,9 @@ def _sheet(wb, used, name: str, widths: list[float], header_rows: str | None, la
 SUMMARY_WIDTHS = [6, 40, 12, 12, 12, 20]
 
 
-def _summary_sheet(wb, used, year, lines, money: Payments, catalog: Catalog, settings: Settings, run: RunInfo) -> None:
+def _summary_sheet(
+    wb, used, year, lines, money: Payments, catalog: Catalog, settings: Settings, run: RunInfo
+) -> None:
     widths = SUMMARY_WIDTHS
     ws = _sheet(wb, used, "汇总", widths, None, landscape=False)
     xl.title_row(ws, _title(year, run, "汇总"), widths)
@@ -125,16 +168,36 @@ def _summary_sheet(wb, used, year, lines, money: Payments, catalog: Catalog, set
     d, t = money.details, money.transfers
     for k, source in enumerate(money.sources, start=1):
         mine = d["source"] == source.name
-        ws.append([xl.count_cell(ws, k), xl.text_cell(ws, source.name), xl.text_cell(ws, source.level, alignment=xl.CENTER),
-                   xl.count_cell(ws, int(mine.sum())), xl.count_cell(ws, int((t["source"] == source.name).sum())),
-                   xl.yuan_cell(ws, int(d.loc[mine, "amount"].sum()))])
+        ws.append(
+            [
+                xl.count_cell(ws, k),
+                xl.text_cell(ws, source.name),
+                xl.text_cell(ws, source.level, alignment=xl.CENTER),
+                xl.count_cell(ws, int(mine.sum())),
+                xl.count_cell(ws, int((t["source"] == source.name).sum())),
+                xl.yuan_cell(ws, int(d.loc[mine, "amount"].sum())),
+            ]
+        )
     total = int(d["amount"].sum())
-    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER), None, None, xl.count_cell(ws, len(d), font=xl.TOTAL_FONT),
-               xl.count_cell(ws, len(t), font=xl.TOTAL_FONT), xl.yuan_cell(ws, total, font=xl.TOTAL_FONT)])
+    ws.append(
+        [
+            xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER),
+            None,
+            None,
+            xl.count_cell(ws, len(d), font=xl.TOTAL_FONT),
+            xl.count_cell(ws, len(t), font=xl.TOTAL_FONT),
+            xl.yuan_cell(ws, total, font=xl.TOTAL_FONT),
+        ]
+    )
     ws.merged_cells.add(f"A{ws.next_row - 1}:C{ws.next_row - 1}")
     award_lines = int(len(d["line_no"].unique())) if len(d) else 0
     xl.merged_row(ws, f"合计金额（大写）：{fen_to_capitals(total)}", widths, font=xl.TOTAL_FONT)
-    xl.merged_row(ws, f"注：{COUNT_NOTE}本清单共{award_lines}笔奖励，按资金来源计{len(d)}笔，拨付{len(t)}笔。", widths, font=xl.NOTE_FONT)
+    xl.merged_row(
+        ws,
+        f"注：{COUNT_NOTE}本清单共{award_lines}笔奖励，按资金来源计{len(d)}笔，拨付{len(t)}笔。",
+        widths,
+        font=xl.NOTE_FONT,
+    )
     ws.blank_row()
 
     xl.merged_row(ws, "二、按政策文件和资金来源", widths, font=xl.HEADER_FONT)
@@ -142,19 +205,44 @@ def _summary_sheet(wb, used, year, lines, money: Payments, catalog: Catalog, set
     for k, policy, part in policy_parts(d, catalog):
         for j, source in enumerate(s for s in money.sources if (part["source"] == s.name).any()):
             rows = part[part["source"] == source.name]
-            ws.append([xl.count_cell(ws, k) if j == 0 else xl.text_cell(ws, ""), xl.text_cell(ws, policy.citation if j == 0 else ""),
-                       xl.text_cell(ws, source.name), xl.count_cell(ws, len(rows)), xl.count_cell(ws, int(rows["payee_uscc"].nunique())),
-                       xl.yuan_cell(ws, int(rows["amount"].sum()))],
-                      xl.fit_height([(policy.citation if j == 0 else "", widths[1])]))
-        ws.append([xl.text_cell(ws, ""), xl.text_cell(ws, "小计", font=xl.TOTAL_FONT), xl.text_cell(ws, ""),
-                   xl.count_cell(ws, int(part["line_no"].nunique()), font=xl.TOTAL_FONT), xl.count_cell(ws, int(part["payee_uscc"].nunique()), font=xl.TOTAL_FONT),
-                   xl.yuan_cell(ws, int(part["amount"].sum()), font=xl.TOTAL_FONT)])
-    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER), None, None,
-               xl.count_cell(ws, award_lines, font=xl.TOTAL_FONT), xl.count_cell(ws, int(d["payee_uscc"].nunique()) if len(d) else 0, font=xl.TOTAL_FONT),
-               xl.yuan_cell(ws, total, font=xl.TOTAL_FONT)])
+            ws.append(
+                [
+                    xl.count_cell(ws, k) if j == 0 else xl.text_cell(ws, ""),
+                    xl.text_cell(ws, policy.citation if j == 0 else ""),
+                    xl.text_cell(ws, source.name),
+                    xl.count_cell(ws, len(rows)),
+                    xl.count_cell(ws, int(rows["payee_uscc"].nunique())),
+                    xl.yuan_cell(ws, int(rows["amount"].sum())),
+                ],
+                xl.fit_height([(policy.citation if j == 0 else "", widths[1])]),
+            )
+        ws.append(
+            [
+                xl.text_cell(ws, ""),
+                xl.text_cell(ws, "小计", font=xl.TOTAL_FONT),
+                xl.text_cell(ws, ""),
+                xl.count_cell(ws, int(part["line_no"].nunique()), font=xl.TOTAL_FONT),
+                xl.count_cell(ws, int(part["payee_uscc"].nunique()), font=xl.TOTAL_FONT),
+                xl.yuan_cell(ws, int(part["amount"].sum()), font=xl.TOTAL_FONT),
+            ]
+        )
+    ws.append(
+        [
+            xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER),
+            None,
+            None,
+            xl.count_cell(ws, award_lines, font=xl.TOTAL_FONT),
+            xl.count_cell(ws, int(d["payee_uscc"].nunique()) if len(d) else 0, font=xl.TOTAL_FONT),
+            xl.yuan_cell(ws, total, font=xl.TOTAL_FONT),
+        ]
+    )
     ws.merged_cells.add(f"A{ws.next_row - 1}:C{ws.next_row - 1}")
-    xl.merged_row(ws, "注：政策小计的奖励笔数按奖励明细计，一笔由市、区（县）两级共同承担的奖励只计一次。", widths, font=xl.NOTE_FONT)
-
+    xl.merged_row(
+        ws,
+        "注：政策小计的奖励笔数按奖励明细计，一笔由市、区（县）两级共同承担的奖励只计一次。",
+        widths,
+        font=xl.NOTE_FONT,
+    )
 
 
 # ------------------------------------------------------------------------ 预算测算
@@ -162,14 +250,20 @@ def _summary_sheet(wb, used, year, lines, money: Payments, catalog: Catalog, set
 BUDGET_WIDTHS = [5, 30, 15, 15, 13, 12, 15]
 
 
-def _budget_sheet(wb, used, year, lines: pd.DataFrame, catalog: Catalog, scale_factors: dict, run: RunInfo) -> None:
+def _budget_sheet(
+    wb, used, year, lines: pd.DataFrame, catalog: Catalog, scale_factors: dict, run: RunInfo
+) -> None:
     """Per policy: what paying every line in full would cost (the budget that pays in full), the
     budget and the factor the run applied, and what this list pays. Other budgets: settlement whatif."""
     widths = BUDGET_WIDTHS
     ws = _sheet(wb, used, "预算测算", widths, None, landscape=False)
     xl.title_row(ws, _title(year, run, "预算测算"), widths)
     xl.merged_row(ws, f"结算编号：{run.run_uid}　　金额单位：元", widths)
-    xl.header_row(ws, ["序号", "政策文件", "全额兑现所需(元)", "预算(元)", "预算来源", "下调系数", "本清单实付(元)"], widths)
+    xl.header_row(
+        ws,
+        ["序号", "政策文件", "全额兑现所需(元)", "预算(元)", "预算来源", "下调系数", "本清单实付(元)"],
+        widths,
+    )
     status = lines["status"].astype(str)
     candidate = status.isin(["paid", "zero"]).to_numpy()
     full_sum = paid_sum = 0
@@ -180,21 +274,52 @@ def _budget_sheet(wb, used, year, lines: pd.DataFrame, catalog: Catalog, scale_f
         full_sum, paid_sum = full_sum + full, paid_sum + paid
         factors = scale_factors.get(policy.id) or {}
         budget = factors.get("budget")
-        source = factors.get("budget_source", "") if budget is not None else ("不按预算下调" if not policy.budget.scale_down else "未给出预算")
-        ws.append([xl.count_cell(ws, k), xl.text_cell(ws, policy.citation), xl.yuan_cell(ws, full),
-                   xl.yuan_cell(ws, int(budget)) if budget is not None else xl.text_cell(ws, "—", alignment=xl.CENTER),
-                   xl.text_cell(ws, source), xl.text_cell(ws, factors.get("factor_decimal", "1"), alignment=xl.CENTER), xl.yuan_cell(ws, paid)],
-                  xl.fit_height([(policy.citation, widths[1]), (source, widths[4])]))
-    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER), None, xl.yuan_cell(ws, full_sum, font=xl.TOTAL_FONT),
-               None, None, None, xl.yuan_cell(ws, paid_sum, font=xl.TOTAL_FONT)])
+        source = (
+            factors.get("budget_source", "")
+            if budget is not None
+            else ("不按预算下调" if not policy.budget.scale_down else "未给出预算")
+        )
+        ws.append(
+            [
+                xl.count_cell(ws, k),
+                xl.text_cell(ws, policy.citation),
+                xl.yuan_cell(ws, full),
+                (
+                    xl.yuan_cell(ws, int(budget))
+                    if budget is not None
+                    else xl.text_cell(ws, "—", alignment=xl.CENTER)
+                ),
+                xl.text_cell(ws, source),
+                xl.text_cell(ws, factors.get("factor_decimal", "1"), alignment=xl.CENTER),
+                xl.yuan_cell(ws, paid),
+            ],
+            xl.fit_height([(policy.citation, widths[1]), (source, widths[4])]),
+        )
+    ws.append(
+        [
+            xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER),
+            None,
+            xl.yuan_cell(ws, full_sum, font=xl.TOTAL_FONT),
+            None,
+            None,
+            None,
+            xl.yuan_cell(ws, paid_sum, font=xl.TOTAL_FONT),
+        ]
+    )
     ws.merged_cells.add(f"A{ws.next_row - 1}:B{ws.next_row - 1}")
-    xl.merged_row(ws, "注：全额兑现所需为封顶、就高不重复之后、按预算比例下调之前的应兑现合计，即足额兑现所需的预算；"
-                      "下调系数为预算除以应兑现合计，各笔按最大余数法精确到分。公示后经异议处理调整或取消的奖励不再重新下调。"
-                      f"其他预算下能兑现多少，用 settlement whatif --year {year} --budget 政策编号=金额 测算（只读，不改变结算）。",
-                  widths, font=xl.NOTE_FONT)
+    xl.merged_row(
+        ws,
+        "注：全额兑现所需为封顶、就高不重复之后、按预算比例下调之前的应兑现合计，即足额兑现所需的预算；"
+        "下调系数为预算除以应兑现合计，各笔按最大余数法精确到分。公示后经异议处理调整或取消的奖励不再重新下调。"
+        f"其他预算下能兑现多少，用 settlement whatif --year {year} --budget 政策编号=金额 测算（只读，"
+        "不改变结算）。",
+        widths,
+        font=xl.NOTE_FONT,
+    )
 
 
 # ------------------------------------------------------------------------ transfers
+
 
 def _source_heading(settings: Settings, source: FundingSource, year: int) -> str:
     conf = settings.source(source.name)
@@ -203,7 +328,9 @@ def _source_heading(settings: Settings, source: FundingSource, year: int) -> str
     return f"资金来源：{source.label}　　预算科目：{subject}　　拨款文号：{document}"
 
 
-def _transfer_sheet(wb, used, year, money: Payments, source: FundingSource, settings: Settings, run: RunInfo) -> None:
+def _transfer_sheet(
+    wb, used, year, money: Payments, source: FundingSource, settings: Settings, run: RunInfo
+) -> None:
     widths = TRANSFER_WIDTHS
     ws = _sheet(wb, used, f"{source.name}拨付", widths, "4:4", freeze="A5")
     xl.title_row(ws, _title(year, run, source.name), widths)
@@ -215,19 +342,46 @@ def _transfer_sheet(wb, used, year, money: Payments, source: FundingSource, sett
     recover = transfers[transfers["amount"] < 0]
     _transfer_rows(ws, pay, widths)
     total = int(pay["amount"].sum())
-    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER), xl.text_cell(ws, f"共{len(pay)}笔转账", font=xl.TOTAL_FONT),
-               *[xl.text_cell(ws, "") for _ in range(4)], xl.yuan_cell(ws, total, font=xl.TOTAL_FONT), xl.text_cell(ws, ""),
-               xl.count_cell(ws, int(pay["lines"].sum()), font=xl.TOTAL_FONT)])
+    ws.append(
+        [
+            xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER),
+            xl.text_cell(ws, f"共{len(pay)}笔转账", font=xl.TOTAL_FONT),
+            *[xl.text_cell(ws, "") for _ in range(4)],
+            xl.yuan_cell(ws, total, font=xl.TOTAL_FONT),
+            xl.text_cell(ws, ""),
+            xl.count_cell(ws, int(pay["lines"].sum()), font=xl.TOTAL_FONT),
+        ]
+    )
     ws.auto_filter.ref = f"A{header}:{xl.last_column(widths)}{header + max(len(pay), 1)}"
-    xl.merged_row(ws, f"合计金额（大写）：{fen_to_capitals(total)}（小写：¥{fen_to_yuan_grouped(total)}）", widths, font=xl.TOTAL_FONT)
+    xl.merged_row(
+        ws,
+        f"合计金额（大写）：{fen_to_capitals(total)}（小写：¥{fen_to_yuan_grouped(total)}）",
+        widths,
+        font=xl.TOTAL_FONT,
+    )
     if len(recover):
         ws.blank_row()
-        xl.merged_row(ws, "应追回（更正后多拨部分，不列入银行批量转账文件，请另行办理追回）", widths, font=xl.HEADER_FONT)
+        xl.merged_row(
+            ws,
+            "应追回（更正后多拨部分，不列入银行批量转账文件，请另行办理追回）",
+            widths,
+            font=xl.HEADER_FONT,
+        )
         xl.header_row(ws, TRANSFER_HEADERS[:6] + ["追回金额(元)", "用途", "明细笔数"], widths)
         _transfer_rows(ws, recover.assign(amount=-recover["amount"]), widths)
         back = int(-recover["amount"].sum())
-        xl.merged_row(ws, f"应追回合计：{fen_to_capitals(back)}（小写：¥{fen_to_yuan_grouped(back)}）", widths, font=xl.TOTAL_FONT)
-    xl.merged_row(ws, f"说明：每行是一笔银行转账；明细见“{source.name}明细”表（按拨付序号对应）。银行批量转账文件与本表逐笔一致。", widths, font=xl.NOTE_FONT)
+        xl.merged_row(
+            ws,
+            f"应追回合计：{fen_to_capitals(back)}（小写：¥{fen_to_yuan_grouped(back)}）",
+            widths,
+            font=xl.TOTAL_FONT,
+        )
+    xl.merged_row(
+        ws,
+        f"说明：每行是一笔银行转账；明细见“{source.name}明细”表（按拨付序号对应）。银行批量转账文件与本表逐笔一致。",
+        widths,
+        font=xl.NOTE_FONT,
+    )
     ws.blank_row()
     _sign_off(ws, settings, widths)
 
@@ -236,10 +390,14 @@ def _transfer_rows(ws, transfers: pd.DataFrame, widths) -> None:
     if not len(transfers):
         return
     columns = [
-        xl.count_column(ws, transfers["no"].tolist()), xl.text_column(ws, transfers["account_name"].tolist()),
-        xl.text_column(ws, transfers["payee_uscc"].tolist()), xl.text_column(ws, transfers["bank_name"].tolist()),
-        xl.text_column(ws, transfers["bank_account"].tolist()), xl.text_column(ws, transfers["bank_code"].tolist()),
-        xl.yuan_column(ws, transfers["amount"].to_numpy(dtype=np.int64)), xl.text_column(ws, transfers["purpose"].tolist()),
+        xl.count_column(ws, transfers["no"].tolist()),
+        xl.text_column(ws, transfers["account_name"].tolist()),
+        xl.text_column(ws, transfers["payee_uscc"].tolist()),
+        xl.text_column(ws, transfers["bank_name"].tolist()),
+        xl.text_column(ws, transfers["bank_account"].tolist()),
+        xl.text_column(ws, transfers["bank_code"].tolist()),
+        xl.yuan_column(ws, transfers["amount"].to_numpy(dtype=np.int64)),
+        xl.text_column(ws, transfers["purpose"].tolist()),
         xl.count_column(ws, transfers["lines"].tolist()),
     ]
     ws.append_columns(columns, xl.wrapped_heights(columns, widths, TRANSFER_WRAPPED))
@@ -252,25 +410,44 @@ def _sign_off(ws, settings: Settings, widths) -> None:
 
 # --------------------------------------------------------------------------- details
 
+
 def _detail_sheet(wb, used, year, money: Payments, source: FundingSource, run: RunInfo) -> None:
     widths = DETAIL_WIDTHS
     ws = _sheet(wb, used, f"{source.name}明细", widths, "3:3", freeze="A4")
     xl.title_row(ws, _title(year, run, f"{source.name} 奖励明细"), widths)
-    xl.merged_row(ws, f"资金来源：{source.label}　　结算编号：{run.run_uid}　　金额单位：元　　"
-                      "核定标准为按条款计算的金额，封顶后为执行条款上限（及共同上限、就高不重复）后的金额，下调系数为预算按比例下调的系数。", widths)
+    xl.merged_row(
+        ws,
+        f"资金来源：{source.label}　　结算编号：{run.run_uid}　　金额单位：元　　"
+        "核定标准为按条款计算的金额，封顶后为执行条款上限（及共同上限、就高不重复）后的金额，"
+        "下调系数为预算按比例下调的系数。",
+        widths,
+    )
     header = xl.header_row(ws, DETAIL_HEADERS, widths)
     d = money.source_details(source)
     if len(d):
         columns = [
-            xl.count_column(ws, range(1, len(d) + 1)), xl.count_column(ws, d["transfer_no"].tolist()), xl.text_column(ws, d["payee_name"].tolist()),
-            xl.text_column(ws, d["policy_citation"].tolist()), xl.text_column(ws, d["clause_words"].tolist()),
-            xl.yuan_column(ws, d["standard_amount"].to_numpy(dtype=np.int64)), xl.yuan_column(ws, d["capped_amount"].to_numpy(dtype=np.int64)),
-            xl.text_column(ws, d["scale_factor"].astype(str).tolist(), alignment=xl.RIGHT), xl.yuan_column(ws, d["amount"].to_numpy(dtype=np.int64)),
+            xl.count_column(ws, range(1, len(d) + 1)),
+            xl.count_column(ws, d["transfer_no"].tolist()),
+            xl.text_column(ws, d["payee_name"].tolist()),
+            xl.text_column(ws, d["policy_citation"].tolist()),
+            xl.text_column(ws, d["clause_words"].tolist()),
+            xl.yuan_column(ws, d["standard_amount"].to_numpy(dtype=np.int64)),
+            xl.yuan_column(ws, d["capped_amount"].to_numpy(dtype=np.int64)),
+            xl.text_column(ws, d["scale_factor"].astype(str).tolist(), alignment=xl.RIGHT),
+            xl.yuan_column(ws, d["amount"].to_numpy(dtype=np.int64)),
             xl.text_column(ws, d["note"].tolist()),
         ]
         ws.append_columns(columns, xl.wrapped_heights(columns, widths, DETAIL_WRAPPED))
-    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER), None, xl.text_cell(ws, f"共{len(d)}笔奖励", font=xl.TOTAL_FONT),
-               *[xl.text_cell(ws, "") for _ in range(5)], xl.yuan_cell(ws, int(d["amount"].sum()), font=xl.TOTAL_FONT), xl.text_cell(ws, "")])
+    ws.append(
+        [
+            xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER),
+            None,
+            xl.text_cell(ws, f"共{len(d)}笔奖励", font=xl.TOTAL_FONT),
+            *[xl.text_cell(ws, "") for _ in range(5)],
+            xl.yuan_cell(ws, int(d["amount"].sum()), font=xl.TOTAL_FONT),
+            xl.text_cell(ws, ""),
+        ]
+    )
     ws.merged_cells.add(f"A{ws.next_row - 1}:B{ws.next_row - 1}")
     ws.auto_filter.ref = f"A{header}:{xl.last_column(widths)}{header + max(len(d), 1)}"
 
@@ -286,7 +463,12 @@ def _clause_sheet(wb, used, year, money: Payments, catalog: Catalog, run: RunInf
     widths = CLAUSE_WIDTHS
     ws = _sheet(wb, used, "按条款", widths, "3:3", landscape=False, freeze="A4")
     xl.title_row(ws, _title(year, run, "按政策条款"), widths)
-    xl.merged_row(ws, f"结算编号：{run.run_uid}　　金额单位：元　　条款按政策原文顺序排列；奖励笔数按奖励明细计（市、区两级分担的只计一次）。", widths)
+    xl.merged_row(
+        ws,
+        f"结算编号：{run.run_uid}　　金额单位：元　　条款按政策原文顺序排列；奖励笔数按奖励明细计（市、"
+        "区两级分担的只计一次）。",
+        widths,
+    )
     xl.header_row(ws, ["序号", "条款及奖励事项", "奖励笔数", "兑现企业数", "金额(元)"], widths)
     d = money.details
     for k, policy, part in policy_parts(d, catalog):
@@ -298,14 +480,34 @@ def _clause_sheet(wb, used, year, money: Payments, catalog: Catalog, run: RunInf
                 continue
             j += 1
             words = rows["clause_words"].iloc[0]
-            ws.append([xl.count_cell(ws, j), xl.text_cell(ws, words), xl.count_cell(ws, int(rows["line_no"].nunique())),
-                       xl.count_cell(ws, int(rows["payee_uscc"].nunique())), xl.yuan_cell(ws, int(rows["amount"].sum()))],
-                      xl.fit_height([(words, widths[1])]))
-        ws.append([xl.text_cell(ws, ""), xl.text_cell(ws, "小计", font=xl.TOTAL_FONT), xl.count_cell(ws, int(part["line_no"].nunique()), font=xl.TOTAL_FONT),
-                   xl.count_cell(ws, int(part["payee_uscc"].nunique()), font=xl.TOTAL_FONT), xl.yuan_cell(ws, int(part["amount"].sum()), font=xl.TOTAL_FONT)])
-    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER), xl.text_cell(ws, ""),
-               xl.count_cell(ws, int(d["line_no"].nunique()) if len(d) else 0, font=xl.TOTAL_FONT),
-               xl.count_cell(ws, int(d["payee_uscc"].nunique()) if len(d) else 0, font=xl.TOTAL_FONT), xl.yuan_cell(ws, int(d["amount"].sum()), font=xl.TOTAL_FONT)])
+            ws.append(
+                [
+                    xl.count_cell(ws, j),
+                    xl.text_cell(ws, words),
+                    xl.count_cell(ws, int(rows["line_no"].nunique())),
+                    xl.count_cell(ws, int(rows["payee_uscc"].nunique())),
+                    xl.yuan_cell(ws, int(rows["amount"].sum())),
+                ],
+                xl.fit_height([(words, widths[1])]),
+            )
+        ws.append(
+            [
+                xl.text_cell(ws, ""),
+                xl.text_cell(ws, "小计", font=xl.TOTAL_FONT),
+                xl.count_cell(ws, int(part["line_no"].nunique()), font=xl.TOTAL_FONT),
+                xl.count_cell(ws, int(part["payee_uscc"].nunique()), font=xl.TOTAL_FONT),
+                xl.yuan_cell(ws, int(part["amount"].sum()), font=xl.TOTAL_FONT),
+            ]
+        )
+    ws.append(
+        [
+            xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER),
+            xl.text_cell(ws, ""),
+            xl.count_cell(ws, int(d["line_no"].nunique()) if len(d) else 0, font=xl.TOTAL_FONT),
+            xl.count_cell(ws, int(d["payee_uscc"].nunique()) if len(d) else 0, font=xl.TOTAL_FONT),
+            xl.yuan_cell(ws, int(d["amount"].sum()), font=xl.TOTAL_FONT),
+        ]
+    )
 
 
 TOWNSHIP_WIDTHS = [6, 30, 12, 14, 20]
@@ -315,17 +517,46 @@ def _township_sheet(wb, used, year, lines: pd.DataFrame, run: RunInfo) -> None:
     widths = TOWNSHIP_WIDTHS
     ws = _sheet(wb, used, "按街道乡镇", widths, "3:3", landscape=False, freeze="A4")
     xl.title_row(ws, _title(year, run, "按街道乡镇"), widths)
-    xl.merged_row(ws, f"结算编号：{run.run_uid}　　金额单位：元　　按收款单位所在街道（乡镇）汇总；奖励笔数按奖励明细计。", widths)
+    xl.merged_row(
+        ws,
+        f"结算编号：{run.run_uid}　　金额单位：元　　按收款单位所在街道（乡镇）汇总；奖励笔数按奖励明细计。",
+        widths,
+    )
     xl.header_row(ws, ["序号", "所属街道/乡镇", "奖励笔数", "收款单位数", "金额(元)"], widths)
     moving = lines[lines["final_amount"] != lines.get("previously_paid", 0)]
     now = moving["final_amount"] - moving.get("previously_paid", 0)
-    frame = pd.DataFrame({"township": moving["township"].fillna("").replace("", "（未填写）"), "payee": moving["payee_uscc"], "amount": now})
-    totals = frame.groupby("township", sort=True).agg(n=("amount", "size"), payees=("payee", "nunique"), amount=("amount", "sum")).reset_index()
+    frame = pd.DataFrame(
+        {
+            "township": moving["township"].fillna("").replace("", "（未填写）"),
+            "payee": moving["payee_uscc"],
+            "amount": now,
+        }
+    )
+    totals = (
+        frame.groupby("township", sort=True)
+        .agg(n=("amount", "size"), payees=("payee", "nunique"), amount=("amount", "sum"))
+        .reset_index()
+    )
     for k, r in enumerate(totals.itertuples(index=False), start=1):
-        ws.append([xl.count_cell(ws, k), xl.text_cell(ws, r.township), xl.count_cell(ws, int(r.n)), xl.count_cell(ws, int(r.payees)), xl.yuan_cell(ws, int(r.amount))],
-                  xl.fit_height([(r.township, widths[1])]))
-    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER), xl.text_cell(ws, ""), xl.count_cell(ws, len(frame), font=xl.TOTAL_FONT),
-               xl.count_cell(ws, int(frame["payee"].nunique()), font=xl.TOTAL_FONT), xl.yuan_cell(ws, int(frame["amount"].sum()), font=xl.TOTAL_FONT)])
+        ws.append(
+            [
+                xl.count_cell(ws, k),
+                xl.text_cell(ws, r.township),
+                xl.count_cell(ws, int(r.n)),
+                xl.count_cell(ws, int(r.payees)),
+                xl.yuan_cell(ws, int(r.amount)),
+            ],
+            xl.fit_height([(r.township, widths[1])]),
+        )
+    ws.append(
+        [
+            xl.text_cell(ws, "合计", font=xl.TOTAL_FONT, alignment=xl.CENTER),
+            xl.text_cell(ws, ""),
+            xl.count_cell(ws, len(frame), font=xl.TOTAL_FONT),
+            xl.count_cell(ws, int(frame["payee"].nunique()), font=xl.TOTAL_FONT),
+            xl.yuan_cell(ws, int(frame["amount"].sum()), font=xl.TOTAL_FONT),
+        ]
+    )
 
 
 # ------------------------------------------------------------------------- charts
@@ -347,9 +578,17 @@ def _chart_sheet(wb, used, year, policy, part: pd.DataFrame, catalog: Catalog, r
         rows = part[part["clause_id"] == clause.id]
         if len(rows):
             words = rows["clause_words"].iloc[0]
-            ws.append([xl.text_cell(ws, words), xl.yuan_cell(ws, int(rows["amount"].sum()))], xl.fit_height([(words, widths[0])]))
+            ws.append(
+                [xl.text_cell(ws, words), xl.yuan_cell(ws, int(rows["amount"].sum()))],
+                xl.fit_height([(words, widths[0])]),
+            )
             n += 1
-    ws.append([xl.text_cell(ws, "合计", font=xl.TOTAL_FONT), xl.yuan_cell(ws, int(part["amount"].sum()), font=xl.TOTAL_FONT)])
+    ws.append(
+        [
+            xl.text_cell(ws, "合计", font=xl.TOTAL_FONT),
+            xl.yuan_cell(ws, int(part["amount"].sum()), font=xl.TOTAL_FONT),
+        ]
+    )
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
@@ -372,7 +611,13 @@ def bank_rows(money: Payments, source: FundingSource) -> pd.DataFrame:
     """The rows of a source's bank batch-transfer file: its transfers to pay (not recoveries)."""
     t = money.source_transfers(source)
     t = t[t["amount"] > 0]
-    return pd.DataFrame({
-        "户名": t["account_name"].to_numpy(), "账号": t["bank_account"].to_numpy(), "开户行": t["bank_name"].to_numpy(),
-        "联行号": t["bank_code"].to_numpy(), "金额": [fen_to_yuan_text(int(a)) for a in t["amount"]], "用途": t["purpose"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "户名": t["account_name"].to_numpy(),
+            "账号": t["bank_account"].to_numpy(),
+            "开户行": t["bank_name"].to_numpy(),
+            "联行号": t["bank_code"].to_numpy(),
+            "金额": [fen_to_yuan_text(int(a)) for a in t["amount"]],
+            "用途": t["purpose"].to_numpy(),
+        }
+    )

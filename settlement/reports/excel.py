@@ -77,7 +77,9 @@ def text_units(text: str, size: float = 10) -> float:
 
 
 OPENING = set("（《「『“‘〔【〈｛［(<[{")  # never at the end of a line: goes with what follows
-CLOSING = set("，。、；：！？）》」』”’〕】〉｝］,.;:!?)>]}%")  # never at the start of a line: stays with what precedes
+CLOSING = set(
+    "，。、；：！？）》」』”’〕】〉｝］,.;:!?)>]}%"
+)  # never at the start of a line: stays with what precedes
 
 
 def _tokens(text: str) -> list[str]:
@@ -155,7 +157,9 @@ def needed_height(lines: int, size: float = 10) -> float | None:
     return min(MAX_ROW_HEIGHT, height_for(lines, size))
 
 
-def row_heights(columns: list[tuple[list[str], float, float]], exact_limit: int = 3_000) -> list[float | None]:
+def row_heights(
+    columns: list[tuple[list[str], float, float]], exact_limit: int = 3_000
+) -> list[float | None]:
     """The height each row needs for its wrapped cells: ``columns`` are (texts, width, size) of
     the row's wrapped columns. None where one line is enough. Each distinct text is measured once;
     beyond ``exact_limit`` distinct texts a column is measured by a quick upper estimate
@@ -171,7 +175,7 @@ def row_heights(columns: list[tuple[list[str], float, float]], exact_limit: int 
         else:
             d = pd.Series(distinct, dtype=object)
             chars = d.str.len().to_numpy()
-            wide = ((d.str.encode("utf-8").str.len().to_numpy() - chars) // 2)
+            wide = (d.str.encode("utf-8").str.len().to_numpy() - chars) // 2
             units = (chars + wide) * size / BASE_SIZE
             usable = max(width - CELL_PADDING, 1.0) * 0.92
             counts = np.maximum(np.ceil(units / usable).astype(np.int64), 1) + d.str.count("\n").to_numpy()
@@ -189,8 +193,8 @@ A3_LANDSCAPE_UNITS = (420 / 25.4 - 0.8) * 96 / 7
 
 def new_sheet(wb: Workbook, title: str) -> Sheet:
     """A write-only sheet whose rows are lists of cells made by :func:`text_cell`,
-    :func:`count_cell`, :func:`yuan_cell` and :func:`wan_cell` (or None), and whose long lists go in column by column with
-    :meth:`Sheet.append_columns`."""
+    :func:`count_cell`, :func:`yuan_cell` and :func:`wan_cell` (or None), and whose long lists go
+    in column by column with :meth:`Sheet.append_columns`."""
     ws = Sheet(parent=wb, title=title)
     wb._add_sheet(ws)
     return ws
@@ -296,9 +300,15 @@ class _SheetWriter(WorksheetWriter):
         dims, heights = self.ws.row_dimensions, self.ws.heights
         for start in range(0, n, self.CHUNK):
             rows = range(first_row + start, first_row + min(n, start + self.CHUNK))
-            cells = [_cells(_COLUMN_LETTERS[j], c, rows, c.values[start : start + self.CHUNK]) for j, c in present]
+            cells = [
+                _cells(_COLUMN_LETTERS[j], c, rows, c.values[start : start + self.CHUNK]) for j, c in present
+            ]
             text = "".join(
-                f"{_row_open(dims, heights, r)}{''.join(row)}</row>" if row else f"{_row_open(dims, heights, r)[:-1]}/>"
+                (
+                    f"{_row_open(dims, heights, r)}{''.join(row)}</row>"
+                    if row
+                    else f"{_row_open(dims, heights, r)[:-1]}/>"
+                )
                 for r, row in zip(rows, zip(*cells, strict=True) if cells else [()] * len(rows), strict=True)
             )
             xf.flush()
@@ -326,19 +336,37 @@ def _t(value: str) -> str:
     characters XML cannot carry (control characters) shown as U+FFFD."""
     preserve = value[0].isspace() or value[-1].isspace()
     if _SPECIAL.search(value):
-        value = _NOT_XML.sub("\ufffd", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+        value = (
+            _NOT_XML.sub("\ufffd", value)
+            .replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace("\r", "&#13;")
+        )
     return f'<t xml:space="preserve">{value}</t>' if preserve else f"<t>{value}</t>"
 
 
 def _cells(letter: str, column: Column, rows: range, values: list[str]) -> list[str]:
     head = f'<c r="{letter}'
     if column.kind == "m":
-        return [f'{head}{r}" s="{sid}" t="inlineStr"><is>{_t(v)}</is></c>' if k == "s" and v else
-                f'{head}{r}" s="{sid}" t="inlineStr"/>' if k == "s" else f'{head}{r}" s="{sid}" t="n"><v>{v}</v></c>'
-                for r, (k, sid, v) in zip(rows, values, strict=True)]
+        return [
+            (
+                f'{head}{r}" s="{sid}" t="inlineStr"><is>{_t(v)}</is></c>'
+                if k == "s" and v
+                else (
+                    f'{head}{r}" s="{sid}" t="inlineStr"/>'
+                    if k == "s"
+                    else f'{head}{r}" s="{sid}" t="n"><v>{v}</v></c>'
+                )
+            )
+            for r, (k, sid, v) in zip(rows, values, strict=True)
+        ]
     if column.kind == "s":
         tail = f'" s="{column.style_id}" t="inlineStr"'
-        return [f"{head}{r}{tail}><is>{_t(v)}</is></c>" if v else f"{head}{r}{tail}/>" for r, v in zip(rows, values, strict=True)]
+        return [
+            f"{head}{r}{tail}><is>{_t(v)}</is></c>" if v else f"{head}{r}{tail}/>"
+            for r, v in zip(rows, values, strict=True)
+        ]
     tail = f'" s="{column.style_id}" t="n"'
     return [f"{head}{r}{tail}><v>{v}</v></c>" for r, v in zip(rows, values, strict=True)]
 
@@ -370,7 +398,9 @@ def text_column(ws, values, font=BODY_FONT, alignment=LEFT, border=BORDER, fill=
 
     texts = ["" if v is None else v if isinstance(v, str) else str(v) for v in values]
     if any(len(t) > MAX_CELL_CHARS for t in texts):
-        texts = [t if len(t) <= MAX_CELL_CHARS else t[: MAX_CELL_CHARS - len(CUT_NOTE)] + CUT_NOTE for t in texts]
+        texts = [
+            t if len(t) <= MAX_CELL_CHARS else t[: MAX_CELL_CHARS - len(CUT_NOTE)] + CUT_NOTE for t in texts
+        ]
     return Column("s", _style_id(ws, ("t", id(font), id(alignment), id(border), id(fill)), apply), texts)
 
 
@@ -400,7 +430,8 @@ def yuan_column(ws, fen, font=BODY_FONT, border=BORDER) -> Column:
 
 
 def wan_column(ws, fen, font=BODY_FONT, border=BORDER) -> Column:
-    """Amounts given in fen, shown in 10,000 yuan (万元) to four decimals, rounded half up (see :func:`wan_texts`)."""
+    """Amounts given in fen, shown in 10,000 yuan (万元) to four decimals, rounded half up (see
+    :func:`wan_texts`)."""
     return _number_column(ws, wan_texts(fen), WAN_FORMAT, font, border)
 
 
@@ -412,7 +443,9 @@ def wan_units_column(ws, units, font=BODY_FONT, border=BORDER) -> Column:
 _PLAIN_NUMBER = re.compile(r"-?(0|[1-9]\d{0,14})(\.\d{1,9})?")
 
 
-def value_column(ws, texts: list[str], numeric: list[bool], money: list[bool], font=BODY_FONT, border=BORDER) -> Column:
+def value_column(
+    ws, texts: list[str], numeric: list[bool], money: list[bool], font=BODY_FONT, border=BORDER
+) -> Column:
     """Cells typed by what they hold: where ``numeric`` and the text is a plain number it is a
     number cell (``money``: shown as ``#,##0.00``), else text exactly as given."""
     text_id = text_column(ws, [""], font).style_id
@@ -480,15 +513,15 @@ def wan_texts(fen) -> list[str]:
     return wan_texts_of_units(wan_units(fen))
 
 
-
 def set_column_widths(ws, widths: list[float]) -> None:
     """Column widths exactly as given (width units; see :func:`text_units`)."""
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = float(w)
 
 
-
-def page_setup(ws, header_rows: str | None, landscape: bool = True, paper: str = "A4", one_page: bool = False) -> None:
+def page_setup(
+    ws, header_rows: str | None, landscape: bool = True, paper: str = "A4", one_page: bool = False
+) -> None:
     """A4 (or A3), fit to one page wide (``one_page``: the whole sheet on one page), header rows
     on every page, page numbers in the footer. Call it before the first row of a write-only sheet
     (its sheetPr is written first)."""
@@ -556,7 +589,9 @@ def last_column(widths: list[float]) -> str:
     return get_column_letter(len(widths))
 
 
-def merged_row(ws, text: str, widths: list[float], font=SUBTITLE_FONT, alignment=LEFT, min_height: float | None = None) -> int:
+def merged_row(
+    ws, text: str, widths: list[float], font=SUBTITLE_FONT, alignment=LEFT, min_height: float | None = None
+) -> int:
     """A row of one text across all columns (a title, a heading line, a note), as high as its
     wrapped text needs; returns its row number."""
     size = float(font.sz or 10)
@@ -589,7 +624,9 @@ def fit_height(texts_widths: list[tuple[str, float]], size: float = 10) -> float
     return needed_height(max(wrap_lines(t, w, size) for t, w in texts_widths), size)
 
 
-def wrapped_heights(columns: list[Column | None], widths: list[float], wrapped: set[int], size: float = 10) -> list[float | None]:
+def wrapped_heights(
+    columns: list[Column | None], widths: list[float], wrapped: set[int], size: float = 10
+) -> list[float | None]:
     """Row heights for a block of columns, from the texts of the columns (positions) in ``wrapped``."""
     picked = [(columns[i].values, widths[i], size) for i in sorted(wrapped) if columns[i] is not None]
     return row_heights(picked)

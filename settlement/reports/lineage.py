@@ -47,18 +47,59 @@ def read_sources(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
     b, f, pa = Budget.__table__, FxRate.__table__, PriorAward.__table__
     runs, lines = SettlementRun.__table__, AwardLine.__table__
     return {
-        "enterprises": frame(select(e.c.uscc, e.c.park_id, e.c.source_file, e.c.source_row), ["uscc", "park_id", "source_file", "source_row"]),
-        "stats": frame(select(s.c.uscc, s.c.year, s.c.source_file, s.c.source_row).where(s.c.year <= year), ["uscc", "year", "source_file", "source_row"]),
-        "applications": frame(select(a.c.application_id, a.c.source_file, a.c.source_row).where(a.c.year == year), ["application_id", "source_file", "source_row"]),
-        "parks": frame(select(p.c.park_id, p.c.source_file, p.c.source_row), ["park_id", "source_file", "source_row"]),
-        "budgets": frame(select(b.c.policy_id, b.c.source_file, b.c.source_row).where(b.c.year == year), ["policy_id", "source_file", "source_row"]),
-        "fx_rates": frame(select(f.c.year, f.c.source_file, f.c.source_row).where(f.c.year == year), ["year", "source_file", "source_row"]),
-        "prior_awards": frame(select(pa.c.uscc, pa.c.policy_id, pa.c.clause_id, pa.c.subject_uscc, pa.c.year, pa.c.source_file, pa.c.source_row)
-                              .where(pa.c.year < year, pa.c.landing_year == year), ["uscc", "policy_id", "clause_id", "subject_uscc", "year", "source_file", "source_row"]),
-        "finals": frame(select(lines.c.payee_uscc, lines.c.policy_id, lines.c.clause_id, lines.c.subject_uscc, runs.c.year, runs.c.run_uid)
-                        .join(runs, runs.c.id == lines.c.run_id)
-                        .where(runs.c.status == "final", runs.c.year < year, lines.c.status == "paid", lines.c.final_amount > 0),
-                        ["payee_uscc", "policy_id", "clause_id", "subject_uscc", "year", "run_uid"]),
+        "enterprises": frame(
+            select(e.c.uscc, e.c.park_id, e.c.source_file, e.c.source_row),
+            ["uscc", "park_id", "source_file", "source_row"],
+        ),
+        "stats": frame(
+            select(s.c.uscc, s.c.year, s.c.source_file, s.c.source_row).where(s.c.year <= year),
+            ["uscc", "year", "source_file", "source_row"],
+        ),
+        "applications": frame(
+            select(a.c.application_id, a.c.source_file, a.c.source_row).where(a.c.year == year),
+            ["application_id", "source_file", "source_row"],
+        ),
+        "parks": frame(
+            select(p.c.park_id, p.c.source_file, p.c.source_row), ["park_id", "source_file", "source_row"]
+        ),
+        "budgets": frame(
+            select(b.c.policy_id, b.c.source_file, b.c.source_row).where(b.c.year == year),
+            ["policy_id", "source_file", "source_row"],
+        ),
+        "fx_rates": frame(
+            select(f.c.year, f.c.source_file, f.c.source_row).where(f.c.year == year),
+            ["year", "source_file", "source_row"],
+        ),
+        "prior_awards": frame(
+            select(
+                pa.c.uscc,
+                pa.c.policy_id,
+                pa.c.clause_id,
+                pa.c.subject_uscc,
+                pa.c.year,
+                pa.c.source_file,
+                pa.c.source_row,
+            ).where(pa.c.year < year, pa.c.landing_year == year),
+            ["uscc", "policy_id", "clause_id", "subject_uscc", "year", "source_file", "source_row"],
+        ),
+        "finals": frame(
+            select(
+                lines.c.payee_uscc,
+                lines.c.policy_id,
+                lines.c.clause_id,
+                lines.c.subject_uscc,
+                runs.c.year,
+                runs.c.run_uid,
+            )
+            .join(runs, runs.c.id == lines.c.run_id)
+            .where(
+                runs.c.status == "final",
+                runs.c.year < year,
+                lines.c.status == "paid",
+                lines.c.final_amount > 0,
+            ),
+            ["payee_uscc", "policy_id", "clause_id", "subject_uscc", "year", "run_uid"],
+        ),
     }
 
 
@@ -78,8 +119,16 @@ def clause_facts(clause: Clause) -> set[str]:
     return facts
 
 
-NOT_STATISTICS = {"years_since_registration", "registered_this_year", "entered_park_on_or_after_policy_start",
-                  "park.kind", "park.building_area_m2", "park.occupancy_rate", "park.online_shops", "park.established_on"}
+NOT_STATISTICS = {
+    "years_since_registration",
+    "registered_this_year",
+    "entered_park_on_or_after_policy_start",
+    "park.kind",
+    "park.building_area_m2",
+    "park.occupancy_rate",
+    "park.online_shops",
+    "park.established_on",
+}
 
 
 def statistics_facts(clause: Clause) -> set[str]:
@@ -90,7 +139,11 @@ def statistics_facts(clause: Clause) -> set[str]:
 def years_read(clause: Clause, year: int) -> list[int] | None:
     """The statistics years a clause looks at for its subject; None: every year on record."""
     facts = clause_facts(clause)
-    if getattr(clause, "mode", None) == "first_crossing" or clause.kind == "contribution_increment" or "first_limit_above_this_year" in facts:
+    if (
+        getattr(clause, "mode", None) == "first_crossing"
+        or clause.kind == "contribution_increment"
+        or "first_limit_above_this_year" in facts
+    ):
         return None
     years = {year}
     growth = any(f.endswith("@prev") or f.endswith("_growth") or f.endswith("average") for f in facts)
@@ -115,13 +168,19 @@ def _rows_text(frame: pd.DataFrame, key: str, label_of=None) -> pd.Series:
     shown = frame[groups.cumcount().to_numpy() < MAX_ROWS_NAMED]
     joined = shown.groupby([key, "source_file"], sort=False)["_label"].agg("、".join)
     total = counts.groupby([frame[key], frame["source_file"]], sort=False).first().reindex(joined.index)
-    more = np.where(total.to_numpy() > MAX_ROWS_NAMED, "等，共" + total.astype(str).to_numpy(dtype=object) + "行", "")
+    more = np.where(
+        total.to_numpy() > MAX_ROWS_NAMED, "等，共" + total.astype(str).to_numpy(dtype=object) + "行", ""
+    )
     files = joined.index.get_level_values(1).to_numpy(dtype=object)
-    texts = pd.Series(files + " " + joined.to_numpy(dtype=object) + more, index=joined.index.get_level_values(0))
+    texts = pd.Series(
+        files + " " + joined.to_numpy(dtype=object) + more, index=joined.index.get_level_values(0)
+    )
     return texts.groupby(level=0, sort=False).agg("；".join)
 
 
-def input_rows(lines: pd.DataFrame, sources: dict[str, pd.DataFrame], catalog: Catalog, year: int) -> pd.Series:
+def input_rows(
+    lines: pd.DataFrame, sources: dict[str, pd.DataFrame], catalog: Catalog, year: int
+) -> pd.Series:
     """The input rows of each line (its index), as text; blank only for a line that read nothing."""
     n = len(lines)
     lines = lines.reset_index(drop=True)
@@ -130,13 +189,20 @@ def input_rows(lines: pd.DataFrame, sources: dict[str, pd.DataFrame], catalog: C
     line_no = pd.Series(np.arange(n))
 
     # the register rows of the payee and the subject
-    who = pd.concat([pd.DataFrame({"line": line_no, "uscc": lines["payee_uscc"]}),
-                     pd.DataFrame({"line": line_no, "uscc": lines["subject_uscc"].replace("", np.nan)}).dropna()], ignore_index=True).drop_duplicates()
+    who = pd.concat(
+        [
+            pd.DataFrame({"line": line_no, "uscc": lines["payee_uscc"]}),
+            pd.DataFrame({"line": line_no, "uscc": lines["subject_uscc"].replace("", np.nan)}).dropna(),
+        ],
+        ignore_index=True,
+    ).drop_duplicates()
     parts.append(_rows_text(who.merge(ent, on="uscc"), "line"))
 
     # application rows
     apps = lines["application_ids"].fillna("").astype(str)
-    exploded = pd.DataFrame({"line": line_no, "application_id": apps.str.split("、")}).explode("application_id")
+    exploded = pd.DataFrame({"line": line_no, "application_id": apps.str.split("、")}).explode(
+        "application_id"
+    )
     exploded = exploded[exploded["application_id"].fillna("") != ""]
     parts.append(_rows_text(exploded.merge(sources["applications"], on="application_id"), "line"))
 
@@ -156,48 +222,93 @@ def input_rows(lines: pd.DataFrame, sources: dict[str, pd.DataFrame], catalog: C
         park_total = clause.payee == "park"
         subject = rows["subject_uscc"].where(rows["subject_uscc"].fillna("") != "", rows["payee_uscc"])
         if park_total:
-            who = pd.DataFrame({"line": idx, "park_id": rows["park_id"].to_numpy()}).merge(members, on="park_id")[["line", "uscc"]]
+            who = pd.DataFrame({"line": idx, "park_id": rows["park_id"].to_numpy()}).merge(
+                members, on="park_id"
+            )[["line", "uscc"]]
         else:
             who = pd.DataFrame({"line": idx, "uscc": subject.to_numpy()})
-        if not (statistics_facts(clause) or park_total or clause.kind in ("tiered", "step", "contribution_increment")):
+        if not (
+            statistics_facts(clause)
+            or park_total
+            or clause.kind in ("tiered", "step", "contribution_increment")
+        ):
             continue
         picked = who.merge(stats, on="uscc")
         picked = picked[picked["year"].isin(years)] if years is not None else picked
         wanted.append(picked)
     if wanted:
-        parts.append(_rows_text(pd.concat(wanted, ignore_index=True), "line", lambda f: "（" + f["year"].astype(str) + "年）"))
+        parts.append(
+            _rows_text(
+                pd.concat(wanted, ignore_index=True), "line", lambda f: "（" + f["year"].astype(str) + "年）"
+            )
+        )
 
     # park rows, fx rates, budgets
     park_lines = pd.DataFrame({"line": line_no, "park_id": lines["park_id"].fillna("")})
-    parts.append(_rows_text(park_lines[park_lines["park_id"] != ""].merge(sources["parks"], on="park_id"), "line"))
-    usd = {(p.id, c.id) for p in catalog.policies for c in p.clauses if any(FACTS.get(f) and FACTS[f].type == "usd" for f in clause_facts(c))}
-    usd_lines = [i for i, pc in enumerate(zip(lines["policy_id"], lines["clause_id"], strict=True)) if pc in usd]
+    parts.append(
+        _rows_text(park_lines[park_lines["park_id"] != ""].merge(sources["parks"], on="park_id"), "line")
+    )
+    usd = {
+        (p.id, c.id)
+        for p in catalog.policies
+        for c in p.clauses
+        if any(FACTS.get(f) and FACTS[f].type == "usd" for f in clause_facts(c))
+    }
+    usd_lines = [
+        i for i, pc in enumerate(zip(lines["policy_id"], lines["clause_id"], strict=True)) if pc in usd
+    ]
     if usd_lines and len(sources["fx_rates"]):
         fx = sources["fx_rates"].iloc[[0]]
         parts.append(_rows_text(pd.DataFrame({"line": usd_lines}).merge(fx, how="cross"), "line"))
     scaled = lines["scale_factor"].astype(str) != "1"
     if scaled.any():
-        budget = pd.DataFrame({"line": line_no[scaled.to_numpy()], "policy_id": lines.loc[scaled, "policy_id"].to_numpy()})
+        budget = pd.DataFrame(
+            {"line": line_no[scaled.to_numpy()], "policy_id": lines.loc[scaled, "policy_id"].to_numpy()}
+        )
         parts.append(_rows_text(budget.merge(sources["budgets"], on="policy_id"), "line"))
 
     # what was paid before, where a rule looked at it
-    trace = lines["trace"].fillna("{}").astype(str) if "trace" in lines else pd.Series("{}", index=lines.index)
-    before = (trace.str.contains('"paid_before":', regex=False) & ~trace.str.contains('"paid_before":0,', regex=False)).to_numpy()
+    trace = (
+        lines["trace"].fillna("{}").astype(str) if "trace" in lines else pd.Series("{}", index=lines.index)
+    )
+    before = (
+        trace.str.contains('"paid_before":', regex=False)
+        & ~trace.str.contains('"paid_before":0,', regex=False)
+    ).to_numpy()
     if before.any():
-        keys = lines.loc[before, ["payee_uscc", "policy_id", "clause_id", "subject_uscc"]].assign(line=line_no[before].to_numpy())
-        prior = sources["prior_awards"].assign(subject_uscc=lambda f: f["subject_uscc"].where(f["subject_uscc"] != "", f["uscc"]))
-        parts.append(_rows_text(keys.merge(prior.rename(columns={"uscc": "payee_uscc"}), on=["payee_uscc", "policy_id", "clause_id", "subject_uscc"]),
-                                "line", lambda f: "（" + f["year"].astype(str) + "年已兑现）"))
+        keys = lines.loc[before, ["payee_uscc", "policy_id", "clause_id", "subject_uscc"]].assign(
+            line=line_no[before].to_numpy()
+        )
+        prior = sources["prior_awards"].assign(
+            subject_uscc=lambda f: f["subject_uscc"].where(f["subject_uscc"] != "", f["uscc"])
+        )
+        parts.append(
+            _rows_text(
+                keys.merge(
+                    prior.rename(columns={"uscc": "payee_uscc"}),
+                    on=["payee_uscc", "policy_id", "clause_id", "subject_uscc"],
+                ),
+                "line",
+                lambda f: "（" + f["year"].astype(str) + "年已兑现）",
+            )
+        )
         finals = keys.merge(sources["finals"], on=["payee_uscc", "policy_id", "clause_id", "subject_uscc"])
         if len(finals):
             text = finals.groupby("line")[["year", "run_uid"]].apply(
-                lambda g: "以前年度定稿结算 " + "、".join(f"{y}年 {u}" for y, u in sorted(set(zip(g["year"], g["run_uid"], strict=True)))))
+                lambda g: (
+                    "以前年度定稿结算 "
+                    + "、".join(
+                        f"{y}年 {u}" for y, u in sorted(set(zip(g["year"], g["run_uid"], strict=True)))
+                    )
+                )
+            )
             parts.append(text)
     out = pd.Series([""] * n, dtype=object)
     for part in parts:
         if len(part):
             idx = part.index.to_numpy(dtype=np.int64)
             current = out.iloc[idx].to_numpy()
-            out.iloc[idx] = np.where(current == "", part.to_numpy(dtype=object), current + "；" + part.to_numpy(dtype=object))
+            out.iloc[idx] = np.where(
+                current == "", part.to_numpy(dtype=object), current + "；" + part.to_numpy(dtype=object)
+            )
     return out
-

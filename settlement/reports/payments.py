@@ -83,14 +83,31 @@ def shares(lines: pd.DataFrame, catalog: Catalog, regions: pd.Series) -> pd.Data
     district_now = (final - before) - city_now
     names = region_names(catalog)
     policy_ids = lines["policy_id"].astype(str).to_numpy()
-    city = {pid: city_source(catalog, pid) if pid in catalog.by_id else FundingSource("市级财政", "000000") for pid in set(policy_ids)}
+    city = {
+        pid: city_source(catalog, pid) if pid in catalog.by_id else FundingSource("市级财政", "000000")
+        for pid in set(policy_ids)
+    }
     districts = {r: district_source(r, names) for r in set(regions.astype(str))}
     region_values = regions.astype(str).to_numpy()
     parts = [
-        pd.DataFrame({"line": np.arange(n), "source": [city[p].name for p in policy_ids], "source_code": [city[p].code for p in policy_ids],
-                      "side": "city", "amount": city_now}),
-        pd.DataFrame({"line": np.arange(n), "source": [districts[r].name for r in region_values],
-                      "source_code": [districts[r].code for r in region_values], "side": "district", "amount": district_now}),
+        pd.DataFrame(
+            {
+                "line": np.arange(n),
+                "source": [city[p].name for p in policy_ids],
+                "source_code": [city[p].code for p in policy_ids],
+                "side": "city",
+                "amount": city_now,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "line": np.arange(n),
+                "source": [districts[r].name for r in region_values],
+                "source_code": [districts[r].code for r in region_values],
+                "side": "district",
+                "amount": district_now,
+            }
+        ),
     ]
     out = pd.concat(parts, ignore_index=True)
     return out[out["amount"] != 0].reset_index(drop=True)
@@ -102,7 +119,10 @@ def _column(lines: pd.DataFrame, name: str, n: int) -> np.ndarray:
 
 def sources_in_order(share_rows: pd.DataFrame) -> list[FundingSource]:
     pairs = share_rows[["source", "source_code"]].drop_duplicates()
-    return sorted((FundingSource(s, c) for s, c in zip(pairs["source"], pairs["source_code"], strict=True)), key=lambda s: s.order)
+    return sorted(
+        (FundingSource(s, c) for s, c in zip(pairs["source"], pairs["source_code"], strict=True)),
+        key=lambda s: s.order,
+    )
 
 
 BANK_COLUMNS = ["account_name", "bank_name", "bank_account", "bank_code"]
@@ -114,7 +134,11 @@ def bank_details(enterprises: pd.DataFrame) -> pd.DataFrame:
     info = enterprises.set_index("uscc")
     out = pd.DataFrame(index=info.index)
     names = info["name"].fillna("").astype(str)
-    holder = info["account_name"].fillna("").astype(str).str.strip() if "account_name" in info else pd.Series("", index=info.index)
+    holder = (
+        info["account_name"].fillna("").astype(str).str.strip()
+        if "account_name" in info
+        else pd.Series("", index=info.index)
+    )
     out["account_name"] = holder.where(holder != "", names)
     for col in ("bank_name", "bank_account", "bank_code"):
         out[col] = info[col].fillna("").astype(str).str.strip() if col in info else ""
@@ -140,7 +164,9 @@ class Payments:
         return self.transfers[self.transfers["source"] == source.name]
 
 
-def payments(lines: pd.DataFrame, enterprises: pd.DataFrame, catalog: Catalog, settings: Settings, year: int) -> Payments:
+def payments(
+    lines: pd.DataFrame, enterprises: pd.DataFrame, catalog: Catalog, settings: Settings, year: int
+) -> Payments:
     """The details and transfers of ``lines`` (a final or correction run's lines; lines whose
     money does not move now are left out)."""
     lines = lines.reset_index(drop=True)
@@ -159,33 +185,53 @@ def payments(lines: pd.DataFrame, enterprises: pd.DataFrame, catalog: Catalog, s
     details["_source_order"] = details["source"].map(order).astype(np.int64)
     details["_policy_order"] = details["policy_id"].map(policy_order).fillna(99).astype(np.int64)
     keys = pd.MultiIndex.from_arrays([details["policy_id"], details["clause_id"]])
-    details["_clause_order"] = pd.Series(clause_order, dtype=np.int64).reindex(keys).fillna(999).astype(np.int64).to_numpy()
-    details = details.sort_values(["_source_order", "payee_uscc", "_policy_order", "_clause_order", "subject_uscc", "park_id"], kind="stable")
+    details["_clause_order"] = (
+        pd.Series(clause_order, dtype=np.int64).reindex(keys).fillna(999).astype(np.int64).to_numpy()
+    )
+    details = details.sort_values(
+        ["_source_order", "payee_uscc", "_policy_order", "_clause_order", "subject_uscc", "park_id"],
+        kind="stable",
+    )
     details = details.reset_index(drop=True)
-    details["policy_citation"] = details["policy_id"].map({p.id: p.citation for p in catalog.policies}).fillna(details["policy_id"])
+    details["policy_citation"] = (
+        details["policy_id"].map({p.id: p.citation for p in catalog.policies}).fillna(details["policy_id"])
+    )
     details["clause_words"] = clause_words(details, catalog)
     details["note"] = detail_notes(details, catalog)
 
     keys = ["source", "payee_uscc"]
     grouped = details.groupby(keys, sort=False)
     transfers = grouped.agg(
-        source_code=("source_code", "first"), amount=("amount", "sum"), lines=("amount", "size"),
-        account_name=("payee_account_name", "first"), bank_name=("payee_bank_name", "first"),
-        bank_account=("payee_bank_account", "first"), bank_code=("payee_bank_code", "first"), name=("payee_name", "first"),
+        source_code=("source_code", "first"),
+        amount=("amount", "sum"),
+        lines=("amount", "size"),
+        account_name=("payee_account_name", "first"),
+        bank_name=("payee_bank_name", "first"),
+        bank_account=("payee_bank_account", "first"),
+        bank_code=("payee_bank_code", "first"),
+        name=("payee_name", "first"),
         _source_order=("_source_order", "first"),
     ).reset_index()
     transfers["amount"] = transfers["amount"].astype(np.int64)
     transfers = transfers.sort_values(["_source_order", "payee_uscc"], kind="stable").reset_index(drop=True)
     transfers["no"] = transfers.groupby("source", sort=False).cumcount() + 1
     transfers["purpose"] = settings.purpose_for(year)
-    details = details.merge(transfers[keys + ["no"]].rename(columns={"no": "transfer_no"}), on=keys, how="left")
+    details = details.merge(
+        transfers[keys + ["no"]].rename(columns={"no": "transfer_no"}), on=keys, how="left"
+    )
     return Payments(details, transfers, sources_in_order(rows))
 
 
 def clause_words(frame: pd.DataFrame, catalog: Catalog) -> pd.Series:
     """第4.3条 境外展会补助: the clause and the reward's name (its matter)."""
-    return pd.Series([f"第{c}条 {catalog.matter_label(m)}" if m else f"第{c}条" for c, m in zip(frame["clause_id"], frame["matter"], strict=True)],
-                     index=frame.index, dtype=object)
+    return pd.Series(
+        [
+            f"第{c}条 {catalog.matter_label(m)}" if m else f"第{c}条"
+            for c, m in zip(frame["clause_id"], frame["matter"], strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
 
 
 def detail_notes(details: pd.DataFrame, catalog: Catalog) -> pd.Series:
@@ -197,23 +243,51 @@ def detail_notes(details: pd.DataFrame, catalog: Catalog) -> pd.Series:
     n = len(details)
     if not n:
         return pd.Series([], dtype=object)
-    remark = details["remark"].fillna("").astype(str).to_numpy() if "remark" in details else np.full(n, "", dtype=object)
+    remark = (
+        details["remark"].fillna("").astype(str).to_numpy()
+        if "remark" in details
+        else np.full(n, "", dtype=object)
+    )
     final = details["final_amount"].to_numpy(dtype=np.int64)
     city = details["city_share"].to_numpy(dtype=np.int64)
     district = details["district_share"].to_numpy(dtype=np.int64)
     before = _column(details, "previously_paid", n)
     amount = details["amount"].to_numpy(dtype=np.int64)
     mine = np.where(details["side"].to_numpy() == "city", city, district)
-    split = np.where((city != 0) & (district != 0),
-                     "市、区（县）两级分担：奖励合计" + fen_column_words(final) + "，本来源承担" + fen_column_words(mine), "")
+    split = np.where(
+        (city != 0) & (district != 0),
+        "市、区（县）两级分担：奖励合计" + fen_column_words(final) + "，本来源承担" + fen_column_words(mine),
+        "",
+    )
     park = details["park_id"].fillna("").astype(str).to_numpy()
     payee = details["payee_uscc"].to_numpy()
     subject = details["subject_uscc"].fillna("").astype(str).to_numpy()
-    park_words = np.where((park != "") & (subject == payee), "园区奖励（园区" + park.astype(object) + "），付给运营主体",
-                          np.where((subject != "") & (subject != payee), "因入驻企业" + subject.astype(object) + "付给园区运营主体", ""))
-    correction = np.where(before != 0, "更正：原已拨付" + fen_column_words(before) + np.where(amount < 0, "，本次追回差额", "，本次补拨差额"), "")
-    capped = np.where(details["capped_amount"].to_numpy(dtype=np.int64) < details["standard_amount"].to_numpy(dtype=np.int64), "按条款上限封顶", "")
-    out = ["；".join(p for p in parts if p) for parts in zip(capped, remark, split, park_words, correction, strict=True)]
+    park_words = np.where(
+        (park != "") & (subject == payee),
+        "园区奖励（园区" + park.astype(object) + "），付给运营主体",
+        np.where(
+            (subject != "") & (subject != payee),
+            "因入驻企业" + subject.astype(object) + "付给园区运营主体",
+            "",
+        ),
+    )
+    correction = np.where(
+        before != 0,
+        "更正：原已拨付"
+        + fen_column_words(before)
+        + np.where(amount < 0, "，本次追回差额", "，本次补拨差额"),
+        "",
+    )
+    capped = np.where(
+        details["capped_amount"].to_numpy(dtype=np.int64)
+        < details["standard_amount"].to_numpy(dtype=np.int64),
+        "按条款上限封顶",
+        "",
+    )
+    out = [
+        "；".join(p for p in parts if p)
+        for parts in zip(capped, remark, split, park_words, correction, strict=True)
+    ]
     return pd.Series(out, index=details.index, dtype=object)
 
 
@@ -228,7 +302,18 @@ def missing_bank_details(lines: pd.DataFrame, enterprises: pd.DataFrame) -> pd.D
     info = bank.reindex(counts.index)
     missing = []
     for uscc, row in info.iterrows():
-        gaps = [label for col, label in (("bank_account", "银行账号"), ("bank_name", "开户银行")) if not str(row[col] if pd.notna(row[col]) else "").strip()]
+        gaps = [
+            label
+            for col, label in (("bank_account", "银行账号"), ("bank_name", "开户银行"))
+            if not str(row[col] if pd.notna(row[col]) else "").strip()
+        ]
         if gaps:
-            missing.append({"payee_uscc": uscc, "name": row["name"] if pd.notna(row["name"]) else "", "missing": "、".join(gaps), "lines": int(counts[uscc])})
+            missing.append(
+                {
+                    "payee_uscc": uscc,
+                    "name": row["name"] if pd.notna(row["name"]) else "",
+                    "missing": "、".join(gaps),
+                    "lines": int(counts[uscc]),
+                }
+            )
     return pd.DataFrame(missing, columns=["payee_uscc", "name", "missing", "lines"])

@@ -25,7 +25,9 @@ def convert(workbooks: list[Path], out_dir: Path, pages: int | None = None, dpi:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     pdftoppm = shutil.which("pdftoppm")
     if not soffice or not pdftoppm:
-        raise SystemExit("需要 LibreOffice 和 pdftoppm：apt-get install libreoffice-calc poppler-utils fonts-noto-cjk")
+        raise SystemExit(
+            "需要 LibreOffice 和 pdftoppm：apt-get install libreoffice-calc poppler-utils fonts-noto-cjk"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     images: list[Path] = []
     with tempfile.TemporaryDirectory() as profile:
@@ -34,27 +36,54 @@ def convert(workbooks: list[Path], out_dir: Path, pages: int | None = None, dpi:
             for old in out_dir.glob(f"{book.stem}-*.png"):
                 old.unlink()
             subprocess.run(
-                [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(book)],
-                check=True, capture_output=True, timeout=600, env=env,
+                [
+                    soffice,
+                    f"-env:UserInstallation=file://{profile}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(out_dir),
+                    str(book),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=600,
+                env=env,
             )
             pdf = out_dir / (book.stem + ".pdf")
             last = ["-l", str(pages)] if pages else []
-            subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-f", "1", *last, str(pdf), str(out_dir / book.stem)], check=True, timeout=600)
+            subprocess.run(
+                [pdftoppm, "-png", "-r", str(dpi), "-f", "1", *last, str(pdf), str(out_dir / book.stem)],
+                check=True,
+                timeout=600,
+            )
             images += sorted(out_dir.glob(f"{book.stem}-*.png"))
     return images
 
 
 # 宋体 and 黑体 write Latin letters and digits half as wide as a Chinese character, as Noto Sans
 # Mono CJK does (the proportional Noto CJK fonts set them wider than Excel would)
-FONT_ALIASES = {"宋体": "Noto Sans Mono CJK SC", "SimSun": "Noto Sans Mono CJK SC", "黑体": "Noto Sans Mono CJK SC", "SimHei": "Noto Sans Mono CJK SC",
-                "Calibri": "Carlito"}
+FONT_ALIASES = {
+    "宋体": "Noto Sans Mono CJK SC",
+    "SimSun": "Noto Sans Mono CJK SC",
+    "黑体": "Noto Sans Mono CJK SC",
+    "SimHei": "Noto Sans Mono CJK SC",
+    "Calibri": "Carlito",
+}
 
 
 def _fontconfig(folder: Path) -> str:
-    aliases = "".join(f"<alias binding=\"same\"><family>{name}</family><prefer><family>{to}</family></prefer></alias>" for name, to in FONT_ALIASES.items())
+    aliases = "".join(
+        f'<alias binding="same"><family>{name}</family><prefer><family>{to}</family></prefer></alias>'
+        for name, to in FONT_ALIASES.items()
+    )
     path = folder / "fonts.conf"
-    path.write_text(f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>{aliases}</fontconfig>',
-                    encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><include'
+        f' ignore_missing="yes">/etc/fonts/fonts.conf</include>{aliases}</fontconfig>',
+        encoding="utf-8",
+    )
     return str(path)
 
 

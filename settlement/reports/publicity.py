@@ -24,7 +24,17 @@ from . import excel as xl
 from .payments import clause_words
 from .runinfo import RunInfo
 
-HEADERS = ["序号", "企业名称", "统一社会信用代码", "所属街道/乡镇", "政策文件", "条款", "奖励金额(元)", "奖励金额(万元)", "备注"]
+HEADERS = [
+    "序号",
+    "企业名称",
+    "统一社会信用代码",
+    "所属街道/乡镇",
+    "政策文件",
+    "条款",
+    "奖励金额(元)",
+    "奖励金额(万元)",
+    "备注",
+]
 WIDTHS = [5, 27, 19, 11, 19, 27, 14, 11, 16]
 WRAPPED = {1, 3, 4, 5, 8}
 NUMERALS = "一二三四五六七八九十"
@@ -39,7 +49,15 @@ def title_of(year: int, status: str) -> str:
     return title + ("（草稿）" if status == "draft" else "")
 
 
-def write_publicity(path: Path, year: int, lines: pd.DataFrame, catalog: Catalog, settings: Settings, run: RunInfo, fixed_time: str) -> str:
+def write_publicity(
+    path: Path,
+    year: int,
+    lines: pd.DataFrame,
+    catalog: Catalog,
+    settings: Settings,
+    run: RunInfo,
+    fixed_time: str,
+) -> str:
     paid = lines[lines["status"] == "paid"].reset_index(drop=True)
     present = set(paid["policy_id"])
     policies = [p for p in catalog.policies if p.id in present] or catalog.in_force(year)
@@ -54,10 +72,21 @@ def write_publicity(path: Path, year: int, lines: pd.DataFrame, catalog: Catalog
     title = title_of(year, run.status)
     xl.title_row(ws, title, widths)
     if run.status == "draft":
-        xl.merged_row(ws, "本名单为草稿：尚未公示，仅供内部核对，不得对外发布。公示开始后（settlement publicize）重新生成。", widths, font=xl.FAIL_FONT)
+        xl.merged_row(
+            ws,
+            "本名单为草稿：尚未公示，仅供内部核对，不得对外发布。"
+            "公示开始后（settlement publicize）重新生成。",
+            widths,
+            font=xl.FAIL_FONT,
+        )
     basis = "、".join(p.full_citation for p in policies)
     window = f"公示期为{run.publicity[0]}至{run.publicity[1]}" if run.publicity else "公示期待定"
-    xl.merged_row(ws, f"根据{basis}等政策规定，经企业申报、有关部门审核，现将{year}年度拟兑现电子商务扶持奖励资金的企业名单予以公示，{window}。", widths)
+    xl.merged_row(
+        ws,
+        f"根据{basis}等政策规定，经企业申报、有关部门审核，"
+        f"现将{year}年度拟兑现电子商务扶持奖励资金的企业名单予以公示，{window}。",
+        widths,
+    )
     for note in run.notes:
         xl.merged_row(ws, f"说明：{note}", widths, font=xl.FAIL_FONT)
     xl.header_row(ws, HEADERS, widths)
@@ -84,12 +113,29 @@ def write_publicity(path: Path, year: int, lines: pd.DataFrame, catalog: Catalog
             ]
             ws.append_columns(columns, xl.wrapped_heights(columns, widths, WRAPPED))
             number += len(part)
-        _total_row(ws, "小计", f"{policy.short_name}：{len(rows)}项，{paid['payee_uscc'].iloc[rows].nunique()}家企业",
-                   int(paid["final_amount"].iloc[rows].sum()), int(units[rows].sum()), widths)
-    _total_row(ws, "合计", f"共{len(paid)}项，{paid['payee_uscc'].nunique()}家企业", int(paid["final_amount"].sum()), int(units.sum()), widths)
+        _total_row(
+            ws,
+            "小计",
+            f"{policy.short_name}：{len(rows)}项，{paid['payee_uscc'].iloc[rows].nunique()}家企业",
+            int(paid["final_amount"].iloc[rows].sum()),
+            int(units[rows].sum()),
+            widths,
+        )
+    _total_row(
+        ws,
+        "合计",
+        f"共{len(paid)}项，{paid['payee_uscc'].nunique()}家企业",
+        int(paid["final_amount"].sum()),
+        int(units.sum()),
+        widths,
+    )
     notes = [
-        "注：1. 奖励金额以“奖励金额(元)”为准；“奖励金额(万元)”为每项金额（元）四舍五入保留四位小数，小计、合计为所列万元数之和，"
-        "与按元合计换算的万元数可能有尾差。2. 同一企业同一事项同时符合多项政策的，按就高原则不重复享受；超出预算的政策按比例下调兑现，备注中注明系数。",
+        (
+            "注：1. 奖励金额以“奖励金额(元)”为准；“奖励金额(万元)”为每项金额（元）四舍五入保留四位小数，"
+            "小计、合计为所列万元数之和，"
+            "与按元合计换算的万元数可能有尾差。2. 同一企业同一事项同时符合多项政策的，"
+            "按就高原则不重复享受；超出预算的政策按比例下调兑现，备注中注明系数。"
+        ),
         f"异议受理：{settings.objection_rules}",
     ]
     contact = settings.contact_line()
@@ -114,10 +160,15 @@ def _signature_date(run: RunInfo) -> str:
 
 
 def _total_row(ws, label: str, words: str, fen: int, units: int, widths) -> None:
-    ws.append([
-        xl.text_cell(ws, label, font=xl.TOTAL_FONT, alignment=xl.CENTER), xl.text_cell(ws, words, font=xl.TOTAL_FONT),
-        *[xl.text_cell(ws, "") for _ in range(4)],
-        xl.yuan_cell(ws, fen, font=xl.TOTAL_FONT), xl.wan_units_column(ws, [units], font=xl.TOTAL_FONT), xl.text_cell(ws, ""),
-    ], xl.fit_height([(words, sum(widths[1:6]))]))
+    ws.append(
+        [
+            xl.text_cell(ws, label, font=xl.TOTAL_FONT, alignment=xl.CENTER),
+            xl.text_cell(ws, words, font=xl.TOTAL_FONT),
+            *[xl.text_cell(ws, "") for _ in range(4)],
+            xl.yuan_cell(ws, fen, font=xl.TOTAL_FONT),
+            xl.wan_units_column(ws, [units], font=xl.TOTAL_FONT),
+            xl.text_cell(ws, ""),
+        ],
+        xl.fit_height([(words, sum(widths[1:6]))]),
+    )
     ws.merged_cells.add(f"B{ws.next_row - 1}:F{ws.next_row - 1}")
-

@@ -44,20 +44,42 @@ class Identity:
         return "相符" if self.holds else "不符"
 
 
-def reconcile(summary: dict, lines: pd.DataFrame | None = None, money: Payments | None = None, catalog: Catalog | None = None,
-              scale_factors: dict | None = None, bank_totals: dict | None = None,
-              draft_paid: int | None = None, adjustments: int | None = None) -> list[Identity]:
+def reconcile(
+    summary: dict,
+    lines: pd.DataFrame | None = None,
+    money: Payments | None = None,
+    catalog: Catalog | None = None,
+    scale_factors: dict | None = None,
+    bank_totals: dict | None = None,
+    draft_paid: int | None = None,
+    adjustments: int | None = None,
+) -> list[Identity]:
     out: list[Identity] = []
     for file in sorted(summary.get("rows_read", {})):
         read = int(summary["rows_read"][file])
         quarantined = int(summary.get("quarantined_rows", {}).get(file, 0))
         ignored = int(summary.get("ignored_rows", {}).get(file, 0))
         loaded = int(summary.get("loaded_rows", {}).get(file, read - quarantined - ignored))
-        out.append(Identity("输入文件", f"{file}：读入行数 = 隔离行数({quarantined}) + 未采用行数({ignored}) + 入账行数({loaded})",
-                            read, quarantined + ignored + loaded, "行"))
+        out.append(
+            Identity(
+                "输入文件",
+                f"{file}：读入行数 = 隔离行数({quarantined}) + 未采用行数({ignored}) + 入账行数({loaded})",
+                read,
+                quarantined + ignored + loaded,
+                "行",
+            )
+        )
         if file in summary.get("ledger_rows", {}):
             ledger = int(summary["ledger_rows"][file])
-            out.append(Identity("写入台账", f"{file}：入账行数 = 台账中来自该文件的行数（写入后核对）", loaded, ledger, "行"))
+            out.append(
+                Identity(
+                    "写入台账",
+                    f"{file}：入账行数 = 台账中来自该文件的行数（写入后核对）",
+                    loaded,
+                    ledger,
+                    "行",
+                )
+            )
     if lines is None:
         return out
 
@@ -65,34 +87,103 @@ def reconcile(summary: dict, lines: pd.DataFrame | None = None, money: Payments 
     for label, part in _by_policy(lines, catalog):
         counts = part["status"].value_counts()
         words = " + ".join(f"{LINE_STATUS_WORDS[s]}({int(counts.get(s, 0))})" for s in LINE_STATUS_WORDS)
-        out.append(Identity("奖励行", f"{label}：奖励行数 = {words}", len(part), int(sum(int(counts.get(s, 0)) for s in LINE_STATUS_WORDS)), "笔"))
+        out.append(
+            Identity(
+                "奖励行",
+                f"{label}：奖励行数 = {words}",
+                len(part),
+                int(sum(int(counts.get(s, 0)) for s in LINE_STATUS_WORDS)),
+                "笔",
+            )
+        )
     paid = lines[status == "paid"]
     paid_total = int(paid["final_amount"].sum())
     city, district = int(paid["city_share"].sum()), int(paid["district_share"].sum())
-    out.append(Identity("资金分担", "兑现金额合计 = 市级承担合计 + 区（县）级承担合计", paid_total, city + district, "元"))
+    out.append(
+        Identity(
+            "资金分担", "兑现金额合计 = 市级承担合计 + 区（县）级承担合计", paid_total, city + district, "元"
+        )
+    )
     moving = int((lines["final_amount"] - lines.get("previously_paid", 0)).sum())
     if money is not None:
-        out.append(Identity("资金来源", "本次拨付金额 = 各资金来源承担之和", moving, int(money.details["amount"].sum()), "元",
-                            note="定稿时本次拨付即兑现合计；更正时为与原定稿的差额"))
+        out.append(
+            Identity(
+                "资金来源",
+                "本次拨付金额 = 各资金来源承担之和",
+                moving,
+                int(money.details["amount"].sum()),
+                "元",
+                note="定稿时本次拨付即兑现合计；更正时为与原定稿的差额",
+            )
+        )
         for source in money.sources:
             d, t = money.source_details(source), money.source_transfers(source)
-            out.append(Identity("拨付", f"{source.name}：奖励明细合计 = 转账合计（{len(t)}笔转账）", int(d["amount"].sum()), int(t["amount"].sum()), "元"))
-            out.append(Identity("拨付", f"{source.name}：奖励明细笔数 = 各笔转账的明细笔数之和", len(d), int(t["lines"].sum()), "笔"))
+            out.append(
+                Identity(
+                    "拨付",
+                    f"{source.name}：奖励明细合计 = 转账合计（{len(t)}笔转账）",
+                    int(d["amount"].sum()),
+                    int(t["amount"].sum()),
+                    "元",
+                )
+            )
+            out.append(
+                Identity(
+                    "拨付",
+                    f"{source.name}：奖励明细笔数 = 各笔转账的明细笔数之和",
+                    len(d),
+                    int(t["lines"].sum()),
+                    "笔",
+                )
+            )
             if bank_totals is not None and source.name in bank_totals:
                 rows, fen = bank_totals[source.name]
                 pay = t[t["amount"] > 0]
-                out.append(Identity("银行文件", f"{source.name}：银行批量转账文件合计 = 应拨付转账合计", int(fen), int(pay["amount"].sum()), "元"))
-                out.append(Identity("银行文件", f"{source.name}：银行批量转账文件行数 = 应拨付转账笔数", int(rows), len(pay), "笔"))
+                out.append(
+                    Identity(
+                        "银行文件",
+                        f"{source.name}：银行批量转账文件合计 = 应拨付转账合计",
+                        int(fen),
+                        int(pay["amount"].sum()),
+                        "元",
+                    )
+                )
+                out.append(
+                    Identity(
+                        "银行文件",
+                        f"{source.name}：银行批量转账文件行数 = 应拨付转账笔数",
+                        int(rows),
+                        len(pay),
+                        "笔",
+                    )
+                )
     for pid, factor in sorted((scale_factors or {}).items()):
         if not factor.get("scaled"):
             continue
         total = int(paid.loc[paid["policy_id"] == pid, "final_amount"].sum())
         name = catalog.policy(pid).short_name if catalog and pid in catalog.by_id else pid
         relation = "=" if draft_paid is None else "<="
-        out.append(Identity("预算", f"{name}：按比例下调后兑现合计 {'=' if relation == '=' else '≤'} 预算", total, int(factor["budget"]), "元", relation,
-                            note="公示后异议处理可减少兑现金额，不再重新按比例分配" if relation == "<=" else ""))
+        out.append(
+            Identity(
+                "预算",
+                f"{name}：按比例下调后兑现合计 {'=' if relation == '=' else '≤'} 预算",
+                total,
+                int(factor["budget"]),
+                "元",
+                relation,
+                note="公示后异议处理可减少兑现金额，不再重新按比例分配" if relation == "<=" else "",
+            )
+        )
     if draft_paid is not None:
-        out.append(Identity("异议处理", "定稿兑现合计 = 公示兑现合计 + 异议处理调整差额", paid_total, int(draft_paid) + int(adjustments or 0), "元"))
+        out.append(
+            Identity(
+                "异议处理",
+                "定稿兑现合计 = 公示兑现合计 + 异议处理调整差额",
+                paid_total,
+                int(draft_paid) + int(adjustments or 0),
+                "元",
+            )
+        )
     return out
 
 
@@ -116,7 +207,9 @@ def bank_file_totals(paths: dict[str, str], encoding: str) -> dict[str, tuple[in
 
     out = {}
     for source, path in paths.items():
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig" if encoding == "utf-8-sig" else "gbk", keep_default_na=False)
+        frame = pd.read_csv(
+            path, dtype=str, encoding="utf-8-sig" if encoding == "utf-8-sig" else "gbk", keep_default_na=False
+        )
         fen = int(np.sum([yuan_to_fen(v) for v in frame["金额"]])) if len(frame) else 0
         out[source] = (len(frame), fen)
     return out

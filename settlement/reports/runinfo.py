@@ -20,7 +20,8 @@ class RunInfo:
     correction: int | None = None  # the k-th correction of a final year
     correction_reason: str = ""
     inputs: dict[str, str] = field(default_factory=dict)  # landing file -> SHA-256
-    notes: tuple[str, ...] = ()  # what the officer decided about the run (a replaced publicity, an early finalization), shown on the lists
+    # what the officer decided about the run (a replaced publicity, an early finalization), shown on the lists
+    notes: tuple[str, ...] = ()
 
     @property
     def window_words(self) -> str:

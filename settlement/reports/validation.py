@@ -11,11 +11,17 @@ from ..validation import ValidationResult
 from .files import write_text_atomic
 
 
-def validation_data(result: ValidationResult, hashes: dict[str, str], tables: dict[str, str] | None = None) -> dict:
+def validation_data(
+    result: ValidationResult, hashes: dict[str, str], tables: dict[str, str] | None = None
+) -> dict:
     """Everything the checks found: each check (with its Chinese name and what it requires), every
     quarantined row and warning (with the enterprise it concerns), and the rows of each input
     file read, quarantined, not used and loaded."""
-    loaded = {file: int(len(frame)) for name, frame in result.clean.items() for file in [(tables or {}).get(name, f"{name}.csv")]}
+    loaded = {
+        file: int(len(frame))
+        for name, frame in result.clean.items()
+        for file in [(tables or {}).get(name, f"{name}.csv")]
+    }
     return {
         "year": result.year,
         "ok": result.ok,
@@ -23,8 +29,18 @@ def validation_data(result: ValidationResult, hashes: dict[str, str], tables: di
         "inputs": hashes,
         "tables": dict(sorted((tables or {}).items())),
         "checks": [
-            {"file": c.file, "check": c.name, "label": c.label, "requirement": c.requirement, "severity": c.severity,
-             "description": c.description, "why": c.why, "failed": c.failed, "checked": c.checked, "passed": c.failed == 0}
+            {
+                "file": c.file,
+                "check": c.name,
+                "label": c.label,
+                "requirement": c.requirement,
+                "severity": c.severity,
+                "description": c.description,
+                "why": c.why,
+                "failed": c.failed,
+                "checked": c.checked,
+                "passed": c.failed == 0,
+            }
             for c in result.checks
         ],
         "rows_read": dict(sorted(result.rows_read.items())),

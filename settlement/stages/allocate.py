@@ -36,8 +36,15 @@ def decorate(lines: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
 
 
 @locked
-def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: str | None = None, load: dict | None = None,
-                  computed: tuple | None = None, staged: str | None = None) -> dict:
+def allocate_year(
+    year: int,
+    line_paths: list[str],
+    landing_root: Path,
+    db_url: str | None = None,
+    load: dict | None = None,
+    computed: tuple | None = None,
+    staged: str | None = None,
+) -> dict:
     """Caps, no double benefit, scale-down and funding over all policies' lines; the draft run
     and its lines are recorded in the ledger (the same inputs reuse the same run). ``computed``:
     the lines and the context they were computed on (:func:`compute_in_process`), instead of
@@ -64,9 +71,15 @@ def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: 
         run_uid = run_uid_for(year, inputs, catalog.sha256)
         replaces = (load or {}).get("replaces")
         meta = {
-            "inputs": inputs, "policies": catalog.sha256, "code_version": __version__, "totals": totals,
-            "timings": {"allocate": round(time.perf_counter() - t, 3)}, "load_changes": (load or {}).get("load_changes", {}),
-            "quarantined": int(sum(store.quarantine_counts(conn, year).values())), "started_at": started, "scale_factors": allocation.scale_factors,
+            "inputs": inputs,
+            "policies": catalog.sha256,
+            "code_version": __version__,
+            "totals": totals,
+            "timings": {"allocate": round(time.perf_counter() - t, 3)},
+            "load_changes": (load or {}).get("load_changes", {}),
+            "quarantined": int(sum(store.quarantine_counts(conn, year).values())),
+            "started_at": started,
+            "scale_factors": allocation.scale_factors,
             "message": replacement_note(replaces) if replaces else "",
         }
         run_id = store.save_draft(conn, run_uid, year, lines, meta)
@@ -74,7 +87,13 @@ def allocate_year(year: int, line_paths: list[str], landing_root: Path, db_url: 
         import shutil
 
         shutil.rmtree(staged, ignore_errors=True)  # recorded: the snapshot is not needed again
-    return {"year": year, "run_uid": run_uid, "run_id": run_id, "lines": int(len(lines)), "paid": int((lines["status"] == "paid").sum())}
+    return {
+        "year": year,
+        "run_uid": run_uid,
+        "run_id": run_id,
+        "lines": int(len(lines)),
+        "paid": int((lines["status"] == "paid").sum()),
+    }
 
 
 @dataclass
@@ -111,7 +130,9 @@ def settle_within(conn, year: int, landing_root: Path, out_root: Path, catalog: 
 
     t = time.perf_counter()
     changes = load_validated(conn, year, landing, result)
-    result.summary["ledger_rows"] = store.rows_from_files(conn, year, {n: table.file_name for n, table in landing.tables.items()})
+    result.summary["ledger_rows"] = store.rows_from_files(
+        conn, year, {n: table.file_name for n, table in landing.tables.items()}
+    )
     timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -123,5 +144,17 @@ def settle_within(conn, year: int, landing_root: Path, out_root: Path, catalog: 
     allocation = allocate(lines, ctx)
     final_lines = decorate(allocation.lines, ctx.enterprises)
     timings["allocate"] = time.perf_counter() - t
-    return Computed(year, landing, result, report, catalog, final_lines, allocation.scale_factors, policy_totals(final_lines), changes, ctx.enterprises, timings,
-                    run_uid)
+    return Computed(
+        year,
+        landing,
+        result,
+        report,
+        catalog,
+        final_lines,
+        allocation.scale_factors,
+        policy_totals(final_lines),
+        changes,
+        ctx.enterprises,
+        timings,
+        run_uid,
+    )

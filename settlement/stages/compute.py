@@ -66,7 +66,9 @@ def stage_year(year: int, work_dir: Path, db_url: str | None = None) -> str:
     for name, frame in frames.items():
         frame.reset_index(drop=True).to_parquet(tmp / f"{name}.parquet", index=False)
         types[name] = {str(col): str(dtype) for col, dtype in frame.dtypes.items()}
-    (tmp / STAGED_TYPES).write_text(json.dumps(types, sort_keys=True), encoding="utf-8")  # last: marks the copy whole
+    (tmp / STAGED_TYPES).write_text(
+        json.dumps(types, sort_keys=True), encoding="utf-8"
+    )  # last: marks the copy whole
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(tmp, folder)
     return str(folder)
@@ -83,7 +85,9 @@ def staged_frames(folder: Path) -> dict[str, pd.DataFrame]:
     """The staged frames with the column types they had in the ledger read (Parquet keeps
     values; dates come back in milliseconds and text as strings, so the types are restored)."""
     types = json.loads((folder / STAGED_TYPES).read_text(encoding="utf-8"))
-    return {name: pd.read_parquet(folder / f"{name}.parquet").astype(columns) for name, columns in types.items()}
+    return {
+        name: pd.read_parquet(folder / f"{name}.parquet").astype(columns) for name, columns in types.items()
+    }
 
 
 def evaluate_policy(ctx, policy_id: str | None, report: Path | None = None) -> pd.DataFrame:
@@ -121,7 +125,9 @@ def compute_policies(year: int, ids: list[str], work_dir: Path, db_url: str | No
 
 
 def _read_lines(paths: list[str]) -> pd.DataFrame:
-    return normalise_lines([pd.read_json(Path(path), orient="records", dtype=False) for path in sorted(paths)])
+    return normalise_lines(
+        [pd.read_json(Path(path), orient="records", dtype=False) for path in sorted(paths)]
+    )
 
 
 def normalise_lines(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -133,6 +139,17 @@ def normalise_lines(frames: list[pd.DataFrame]) -> pd.DataFrame:
     lines = pd.concat(parts, ignore_index=True)
     for col in AMOUNT_COLUMNS:
         lines[col] = lines[col].astype(np.int64)
-    for col in ("payee_uscc", "subject_uscc", "park_id", "policy_id", "clause_id", "matter", "status", "application_ids", "explanation", "trace"):
+    for col in (
+        "payee_uscc",
+        "subject_uscc",
+        "park_id",
+        "policy_id",
+        "clause_id",
+        "matter",
+        "status",
+        "application_ids",
+        "explanation",
+        "trace",
+    ):
         lines[col] = lines[col].fillna("").astype(str)
     return lines

@@ -37,7 +37,9 @@ def data_docs_wanted() -> bool:
     return os.environ.get("SETTLEMENT_DATA_DOCS", "1") != "0"
 
 
-def validate(landing: Landing, catalog: Catalog, out_dir: Path, data_docs: bool | None = None) -> tuple[ValidationResult, Path]:
+def validate(
+    landing: Landing, catalog: Catalog, out_dir: Path, data_docs: bool | None = None
+) -> tuple[ValidationResult, Path]:
     """All checks, then the report: validation_Y.xlsx and .json, and the Data Docs site."""
     out_dir = Path(out_dir)
     data_docs = data_docs_wanted() if data_docs is None else data_docs
@@ -45,7 +47,9 @@ def validate(landing: Landing, catalog: Catalog, out_dir: Path, data_docs: bool 
     if docs is not None and docs.exists():
         shutil.rmtree(docs)  # the site shows this validation only
     result = validate_landing(landing, catalog, docs_dir=docs)
-    result.summary = validation_data(result, landing.hashes, {name: t.file_name for name, t in landing.tables.items()})
+    result.summary = validation_data(
+        result, landing.hashes, {name: t.file_name for name, t in landing.tables.items()}
+    )
     write_validation_json(out_dir / f"validation_{landing.year}.json", result.summary)
     report = out_dir / f"validation_{landing.year}.xlsx"
     write_audit(report, AuditBook(result.summary, catalog), fixed_time(landing.year))
@@ -53,7 +57,9 @@ def validate(landing: Landing, catalog: Catalog, out_dir: Path, data_docs: bool 
 
 
 def run_uid_for(year: int, inputs: dict[str, str], policies: dict[str, str]) -> str:
-    digest = hashlib.sha256(json.dumps({"inputs": inputs, "policies": policies, "code": __version__}, sort_keys=True).encode()).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps({"inputs": inputs, "policies": policies, "code": __version__}, sort_keys=True).encode()
+    ).hexdigest()
     return f"{year}-{digest[:16]}"
 
 
@@ -85,7 +91,13 @@ def load_validated(conn, year: int, landing: Landing, result: ValidationResult) 
 
 
 @locked
-def load_inputs(year: int, landing_root: Path, out_root: Path, db_url: str | None = None, replace_reason: str | None = None) -> dict:
+def load_inputs(
+    year: int,
+    landing_root: Path,
+    out_root: Path,
+    db_url: str | None = None,
+    replace_reason: str | None = None,
+) -> dict:
     """Read, validate and load the year's clean rows into the ledger (by natural keys). A year in
     publicity is not settled again from other inputs unless the officer says why (``replace_reason``)."""
     catalog = load_catalog()
@@ -97,8 +109,15 @@ def load_inputs(year: int, landing_root: Path, out_root: Path, db_url: str | Non
             raise year_is_final(year)
         replaces = _publicized_replaced(conn, year, run_uid, replace_reason)
         changes = load_validated(conn, year, landing, result)
-    return {"year": year, "inputs": landing.hashes, "load_changes": changes, "quarantined": result.quarantined_rows, "warnings": int(len(result.warnings)),
-            "run_uid": run_uid, "replaces": replaces}
+    return {
+        "year": year,
+        "inputs": landing.hashes,
+        "load_changes": changes,
+        "quarantined": result.quarantined_rows,
+        "warnings": int(len(result.warnings)),
+        "run_uid": run_uid,
+        "replaces": replaces,
+    }
 
 
 def _publicized_replaced(conn, year: int, run_uid: str, reason: str | None) -> dict | None:
@@ -110,10 +129,16 @@ def _publicized_replaced(conn, year: int, run_uid: str, reason: str | None) -> d
         return None
     window = f"{current.publicity_start.isoformat()}至{current.publicity_deadline.isoformat()}"
     if not (reason or "").strip():
-        raise RunRefused(f"{year}年的结算 {current.run_uid} 正在公示（{window}），本次输入与公示时不同，不能悄悄替换已公示的名单。"
-                         f"如确需按新数据重新结算并重新公示，请加 --replace-publicized --reason \"理由\" 重新运行（理由记录在台账、manifest 和新名单上）。")
+        raise RunRefused(
+            f"{year}年的结算 {current.run_uid} "
+            f"正在公示（{window}），本次输入与公示时不同，不能悄悄替换已公示的名单。"
+            f'如确需按新数据重新结算并重新公示，请加 --replace-publicized --reason "理由"'
+            f" 重新运行（理由记录在台账、manifest 和新名单上）。"
+        )
     return {"run_uid": current.run_uid, "window": window, "reason": reason.strip()}
 
 
 def replacement_note(replaces: dict) -> str:
-    return f"替换公示中的结算 {replaces['run_uid']}（公示期 {replaces['window']}），理由：{replaces['reason']}"
+    return (
+        f"替换公示中的结算 {replaces['run_uid']}（公示期 {replaces['window']}），理由：{replaces['reason']}"
+    )

@@ -24,7 +24,9 @@ from .locking import locked
 
 
 @locked
-def publish_year(year: int, out_root: Path, run_uid: str, db_url: str | None = None, warnings: int | None = None) -> dict:
+def publish_year(
+    year: int, out_root: Path, run_uid: str, db_url: str | None = None, warnings: int | None = None
+) -> dict:
     """The run's files, written from the ledger (awards.csv, the publicity list, the audit
     workbook, manifest); then the run becomes the year's draft. Until then it is ``running``,
     never taken for done. (``warnings`` is not used: the count comes from the audit workbook.)"""
@@ -58,7 +60,9 @@ def publish_run(year: int, out_root: Path, run_uid: str, db_url: str | None = No
         report = staging_dir(out_root, year, run_uid) / f"validation_{year}.json"
         summary = read_validation_json(report) or summary_from(run) or None
         if summary is None or summary.get("inputs") != inputs:
-            raise RunRefused(f"找不到本次结算输入的校验结果（{report}）；请重新运行 settlement run --year {year}。")
+            raise RunRefused(
+                f"找不到本次结算输入的校验结果（{report}）；请重新运行 settlement run --year {year}。"
+            )
         # the ledger's rows from each input file, counted once for the run (reconciliation)
         summary["ledger_rows"] = store.rows_from_files(conn, year, summary.get("tables", {}))
         store.record_validation(conn, run.id, summary)
@@ -67,11 +71,27 @@ def publish_run(year: int, out_root: Path, run_uid: str, db_url: str | None = No
         scale_factors = json.loads(run.scale_factors or "{}")
         totals = json.loads(run.totals or "{}")
         info = RunInfo(year, run.run_uid, status, __version__, window, inputs=inputs, notes=run_notes(run))
-        spec = RunOutputs(info, out_dir, lines, enterprises, catalog, summary, scale_factors, totals, publicity=True)
+        spec = RunOutputs(
+            info, out_dir, lines, enterprises, catalog, summary, scale_factors, totals, publicity=True
+        )
         outputs = write_run_outputs(conn, spec)
         manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
         store.complete_draft(conn, run.id)
     promote(out_root, year, run_uid)
     quarantined = {f: int(summary.get("quarantined_rows", {}).get(f, 0)) for f in sorted(inputs)}
-    result = {"year": year, "run_uid": run.run_uid, "outputs": {k: str(out_dir / k) for k in outputs}, "publicity": str(out_dir / f"publicity_{year}.xlsx")}
-    return Published(result, lines, scale_factors, totals, quarantined, int(manifest["warnings"]), outputs, missing_bank_details(lines, enterprises))
+    result = {
+        "year": year,
+        "run_uid": run.run_uid,
+        "outputs": {k: str(out_dir / k) for k in outputs},
+        "publicity": str(out_dir / f"publicity_{year}.xlsx"),
+    }
+    return Published(
+        result,
+        lines,
+        scale_factors,
+        totals,
+        quarantined,
+        int(manifest["warnings"]),
+        outputs,
+        missing_bank_details(lines, enterprises),
+    )

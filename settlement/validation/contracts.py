@@ -19,7 +19,9 @@ import pandas as pd
 
 from .display import display_values
 
-CONTRACTS_DIR = Path(os.environ.get("SETTLEMENT_CONTRACTS_DIR", Path(__file__).resolve().parents[2] / "data_contracts"))
+CONTRACTS_DIR = Path(
+    os.environ.get("SETTLEMENT_CONTRACTS_DIR", Path(__file__).resolve().parents[2] / "data_contracts")
+)
 PACKAGED = Path(__file__).parent / "data_contracts"
 
 
@@ -88,13 +90,23 @@ def _frame_for_gx(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def run_contracts(frames: dict[str, pd.DataFrame], file_names: dict[str, str], year: int, policy_ids: list[str],
-                  docs_dir: Path | None = None, today: date | None = None) -> ContractResult:
+def run_contracts(
+    frames: dict[str, pd.DataFrame],
+    file_names: dict[str, str],
+    year: int,
+    policy_ids: list[str],
+    docs_dir: Path | None = None,
+    today: date | None = None,
+) -> ContractResult:
     """Validate every landing frame against its suite; optionally build the Data Docs site."""
     g = _gx()
     gx = g["gx"]
     today = today or date.today()
-    params = {"settlement_year": year, "policy_ids": sorted(policy_ids), "today_days": (today - date(1970, 1, 1)).days}
+    params = {
+        "settlement_year": year,
+        "policy_ids": sorted(policy_ids),
+        "today_days": (today - date(1970, 1, 1)).days,
+    }
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
@@ -112,7 +124,10 @@ def run_contracts(frames: dict[str, pd.DataFrame], file_names: dict[str, str], y
             site_name="settlement",
             site_config={
                 "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(docs_dir).resolve())},
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(Path(docs_dir).resolve()),
+                },
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
         )
@@ -124,16 +139,30 @@ def run_contracts(frames: dict[str, pd.DataFrame], file_names: dict[str, str], y
         if doc is None:
             continue
         specs = {f"{name}:{i}": spec for i, spec in enumerate(doc["expectations"])}
-        suite = gx.ExpectationSuite(name=doc["name"], expectations=[_expectation(gx, s, key) for key, s in specs.items()], meta=doc.get("meta", {}))
+        suite = gx.ExpectationSuite(
+            name=doc["name"],
+            expectations=[_expectation(gx, s, key) for key, s in specs.items()],
+            meta=doc.get("meta", {}),
+        )
         suite = ctx.suites.add(suite)
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("landing")
-        definition = ctx.validation_definitions.add(gx.ValidationDefinition(name=f"{name}_{year}", data=batch, suite=suite))
+        definition = ctx.validation_definitions.add(
+            gx.ValidationDefinition(name=f"{name}_{year}", data=batch, suite=suite)
+        )
         gx_frame = _frame_for_gx(name, frame)
-        actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["settlement"])] if docs_dir is not None else []
-        checkpoint = ctx.checkpoints.add(gx.Checkpoint(
-            name=f"{name}_{year}", validation_definitions=[definition], actions=actions,
-            result_format={"result_format": "COMPLETE", "include_unexpected_rows": False},
-        ))
+        actions = (
+            [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["settlement"])]
+            if docs_dir is not None
+            else []
+        )
+        checkpoint = ctx.checkpoints.add(
+            gx.Checkpoint(
+                name=f"{name}_{year}",
+                validation_definitions=[definition],
+                actions=actions,
+                result_format={"result_format": "COMPLETE", "include_unexpected_rows": False},
+            )
+        )
         result = checkpoint.run(batch_parameters={"dataframe": gx_frame}, expectation_parameters=params)
         validation = next(iter(result.run_results.values()))
         for r in validation.results:
@@ -142,21 +171,39 @@ def run_contracts(frames: dict[str, pd.DataFrame], file_names: dict[str, str], y
             kwargs = spec["kwargs"]
             column = kwargs.get("column") or kwargs.get("column_B") or kwargs.get("column_list", [""])[0]
             column = column.removesuffix("_days")
-            rows = [int(i) for i in (r.result.get("unexpected_index_list") or [])]
+            rows = [int(i) for i in r.result.get("unexpected_index_list") or []]
             severity = "error" if spec.get("severity", "critical") == "critical" else "warning"
-            checks.append({
-                "file": file_names.get(name, name), "check": spec["type"], "column": column, "severity": severity,
-                "description": meta.get("message", ""), "why": meta.get("why", ""), "failed": int(r.result.get("unexpected_count") or len(rows)),
-                "checked": int(r.result.get("element_count") or len(frame)), "reason": meta.get("reason", ""),
-                "label": meta.get("name", ""), "requirement": meta.get("requirement", ""),
-            })
+            checks.append(
+                {
+                    "file": file_names.get(name, name),
+                    "check": spec["type"],
+                    "column": column,
+                    "severity": severity,
+                    "description": meta.get("message", ""),
+                    "why": meta.get("why", ""),
+                    "failed": int(r.result.get("unexpected_count") or len(rows)),
+                    "checked": int(r.result.get("element_count") or len(frame)),
+                    "reason": meta.get("reason", ""),
+                    "label": meta.get("name", ""),
+                    "requirement": meta.get("requirement", ""),
+                }
+            )
             if rows:
-                values = frame.set_index("_row").reindex(rows)[column] if column in frame else pd.Series([""] * len(rows))
-                part = pd.DataFrame({
-                    "file": file_names.get(name, name), "row": rows, "column": column,
-                    "value": display_values(name, column, values),
-                    "reason": meta.get("reason", spec["type"]), "message": meta.get("message", spec["type"]),
-                })
+                values = (
+                    frame.set_index("_row").reindex(rows)[column]
+                    if column in frame
+                    else pd.Series([""] * len(rows))
+                )
+                part = pd.DataFrame(
+                    {
+                        "file": file_names.get(name, name),
+                        "row": rows,
+                        "column": column,
+                        "value": display_values(name, column, values),
+                        "reason": meta.get("reason", spec["type"]),
+                        "message": meta.get("message", spec["type"]),
+                    }
+                )
                 (problems if severity == "error" else warnings).append(part)
     cols = ["file", "row", "column", "value", "reason", "message"]
     return ContractResult(
@@ -174,34 +221,168 @@ def _expectation(gx, spec: dict, key: str):
     type_ = spec["type"]
     cls_name = "".join(part.capitalize() for part in type_.split("_"))
     cls = _GX["expectation"] if type_ == "expect_column_values_to_be_valid_uscc" else getattr(gxe, cls_name)
-    return cls(**spec["kwargs"], meta={**spec.get("meta", {}), "check": key}, severity=spec.get("severity", "critical"))
+    return cls(
+        **spec["kwargs"],
+        meta={**spec.get("meta", {}), "check": key},
+        severity=spec.get("severity", "critical"),
+    )
 
 
-SEVERITY_WORDS = {"critical": "error — the row is quarantined", "warning": "warning — reported, the row still counts"}
+SEVERITY_WORDS = {
+    "critical": "error — the row is quarantined",
+    "warning": "warning — reported, the row still counts",
+}
 OTHER_CHECKS = [
-    ("the folder", "every file is a landing file (names match whatever their case); an old .xls, a copy such as `applications (1).xlsx` or any other file stops the run naming it; lock files, `_`/`.` files, objections and subfolders are not read", "blocking", "a file skipped in silence changes the money"),
-    ("all files", "a header with a unit other than the column's (网络零售额（万元）, 增速（%）), or within two edits of a contract column (onlinesales), stops the run naming both; a title row above the header is named", "blocking", "amounts are never rescaled by guess and a misspelt column is never dropped"),
-    ("all files", "size: at most 300 MB and 1,200,000 rows a file; an .xlsx at most 200 columns, 20,000,000 cells and 1 GB unpacked (200x packed); formulas without a calculated value refuse the workbook", "blocking", "a junk or hostile file is refused before it fills memory; a formula never calculated reads as blank"),
-    ("all files", "more than half of a file's rows unreadable (cells or enterprise code) stops the run", "blocking", "a wrong file under a landing name"),
-    ("all files", "cell types (money, ratio, quantity, date, boolean, enumeration, region code, bank account); texts longer than the column holds", "error", "a cell that cannot be read exactly is never guessed at"),
-    ("enterprises", "a bank account in an Excel number cell (any length)", "error", "Excel keeps 15 digits and drops leading zeros: never paid to"),
-    ("budgets", "a budget row of a policy that scales down to its budget cannot be read", "blocking", "falling back to the text's total would pay a different amount"),
-    ("all files", "a required column is missing; the file is missing, empty, not CSV/xlsx or in an unknown encoding", "blocking", "the whole file cannot be used: exit 2, nothing written to the ledger"),
-    ("annual_stats", "the settlement year is present", "blocking", "without the year's figures there is nothing to settle"),
-    ("enterprises", "at least one usable enterprise", "blocking", "every award is paid to an enterprise of the register"),
-    ("fx_rates", "a rate for the settlement year when a US-dollar clause has applications", "blocking", "thresholds and amounts in USD need that year's rate; no rate is built into the code"),
-    ("applications, prior_awards", "the clause id exists in the named policy", "error", "an application must name a real clause"),
-    ("annual_stats, applications, prior_awards", "the enterprise exists (and is not itself quarantined)", "error", "rows that refer to a quarantined row are quarantined too"),
-    ("parks", "the operator is an enterprise of the register (not quarantined)", "error", "park awards are paid to the operator"),
-    ("enterprises", "the park exists (and is not quarantined)", "error", "park aggregates collect the members of a park"),
-    ("annual_stats", "reported growth within 0.5 percentage points of the growth computed from last year's row", "warning", "a comparable-basis rate far from the levels points to a basis or data error (the reported rate is still used)"),
-    ("annual_stats", "no more than 10x growth, nor a fall to a tenth or less, year on year (online retail, retail sales)", "warning", "a tenfold jump or drop is usually a unit error (元/万元)"),
-    ("applications, budgets", "rows of another year than the settlement year", "warning", "they belong to that year's settlement; not used"),
+    (
+        "the folder",
+        (
+            "every file is a landing file (names match whatever their case); an old .xls, a copy such as"
+            " `applications (1).xlsx` or any other file stops the run naming it; lock files, `_`/`.` files,"
+            " objections and subfolders are not read"
+        ),
+        "blocking",
+        "a file skipped in silence changes the money",
+    ),
+    (
+        "all files",
+        (
+            "a header with a unit other than the column's (网络零售额（万元）, 增速（%）), or within two"
+            " edits of a contract column (onlinesales), stops the run naming both; a title row above the"
+            " header is named"
+        ),
+        "blocking",
+        "amounts are never rescaled by guess and a misspelt column is never dropped",
+    ),
+    (
+        "all files",
+        (
+            "size: at most 300 MB and 1,200,000 rows a file; an .xlsx at most 200 columns, 20,000,000 cells"
+            " and 1 GB unpacked (200x packed); formulas without a calculated value refuse the workbook"
+        ),
+        "blocking",
+        "a junk or hostile file is refused before it fills memory; a formula never calculated reads as blank",
+    ),
+    (
+        "all files",
+        "more than half of a file's rows unreadable (cells or enterprise code) stops the run",
+        "blocking",
+        "a wrong file under a landing name",
+    ),
+    (
+        "all files",
+        (
+            "cell types (money, ratio, quantity, date, boolean, enumeration, region code, bank account);"
+            " texts longer than the column holds"
+        ),
+        "error",
+        "a cell that cannot be read exactly is never guessed at",
+    ),
+    (
+        "enterprises",
+        "a bank account in an Excel number cell (any length)",
+        "error",
+        "Excel keeps 15 digits and drops leading zeros: never paid to",
+    ),
+    (
+        "budgets",
+        "a budget row of a policy that scales down to its budget cannot be read",
+        "blocking",
+        "falling back to the text's total would pay a different amount",
+    ),
+    (
+        "all files",
+        "a required column is missing; the file is missing, empty, not CSV/xlsx or in an unknown encoding",
+        "blocking",
+        "the whole file cannot be used: exit 2, nothing written to the ledger",
+    ),
+    (
+        "annual_stats",
+        "the settlement year is present",
+        "blocking",
+        "without the year's figures there is nothing to settle",
+    ),
+    (
+        "enterprises",
+        "at least one usable enterprise",
+        "blocking",
+        "every award is paid to an enterprise of the register",
+    ),
+    (
+        "fx_rates",
+        "a rate for the settlement year when a US-dollar clause has applications",
+        "blocking",
+        "thresholds and amounts in USD need that year's rate; no rate is built into the code",
+    ),
+    (
+        "applications, prior_awards",
+        "the clause id exists in the named policy",
+        "error",
+        "an application must name a real clause",
+    ),
+    (
+        "annual_stats, applications, prior_awards",
+        "the enterprise exists (and is not itself quarantined)",
+        "error",
+        "rows that refer to a quarantined row are quarantined too",
+    ),
+    (
+        "parks",
+        "the operator is an enterprise of the register (not quarantined)",
+        "error",
+        "park awards are paid to the operator",
+    ),
+    (
+        "enterprises",
+        "the park exists (and is not quarantined)",
+        "error",
+        "park aggregates collect the members of a park",
+    ),
+    (
+        "annual_stats",
+        "reported growth within 0.5 percentage points of the growth computed from last year's row",
+        "warning",
+        (
+            "a comparable-basis rate far from the levels points to a basis or data error (the reported rate"
+            " is still used)"
+        ),
+    ),
+    (
+        "annual_stats",
+        "no more than 10x growth, nor a fall to a tenth or less, year on year (online retail, retail sales)",
+        "warning",
+        "a tenfold jump or drop is usually a unit error (元/万元)",
+    ),
+    (
+        "applications, budgets",
+        "rows of another year than the settlement year",
+        "warning",
+        "they belong to that year's settlement; not used",
+    ),
     ("budgets", "a budget of 0", "warning", "a scaled policy then pays nothing"),
-    ("applications", "two approved applications with identical content under two ids", "warning", "both would be paid"),
-    ("all files", "columns outside the contract", "warning", "kept as they are, not used; named so that a misnamed column is seen"),
-    ("budgets", "a budget row belongs to a policy whose text scales down to its budget", "warning", "other policies have no budget rule; the row is ignored"),
-    ("applications", "no application for a clause computed from statistics alone", "warning", "such clauses need no application; the row is ignored"),
+    (
+        "applications",
+        "two approved applications with identical content under two ids",
+        "warning",
+        "both would be paid",
+    ),
+    (
+        "all files",
+        "columns outside the contract",
+        "warning",
+        "kept as they are, not used; named so that a misnamed column is seen",
+    ),
+    (
+        "budgets",
+        "a budget row belongs to a policy whose text scales down to its budget",
+        "warning",
+        "other policies have no budget rule; the row is ignored",
+    ),
+    (
+        "applications",
+        "no application for a clause computed from statistics alone",
+        "warning",
+        "such clauses need no application; the row is ignored",
+    ),
 ]
 
 
@@ -231,9 +412,22 @@ def contracts_readme() -> str:
     for name, doc in load_suite_documents().items():
         for spec in doc["expectations"]:
             kw = spec["kwargs"]
-            column = kw.get("column") or (f"{kw.get('column_A')} ≥ {kw.get('column_B')}" if "column_A" in kw else ", ".join(kw.get("column_list", [])))
-            lines.append(f"| {name} | `{spec['type']}` | {column} | {SEVERITY_WORDS[spec.get('severity', 'critical')]} | `{spec['meta']['reason']}` {spec['meta']['message']} | {spec['meta']['why']} |")
-    lines += ["", "## Checks outside the suites (settlement/ingest, settlement/validation/rules.py)", "", "| file | check | severity | why |", "|---|---|---|---|"]
+            column = kw.get("column") or (
+                f"{kw.get('column_A')} ≥ {kw.get('column_B')}"
+                if "column_A" in kw
+                else ", ".join(kw.get("column_list", []))
+            )
+            lines.append(
+                f"| {name} | `{spec['type']}` | {column} | {SEVERITY_WORDS[spec.get('severity', 'critical')]}"
+                f" | `{spec['meta']['reason']}` {spec['meta']['message']} | {spec['meta']['why']} |"
+            )
+    lines += [
+        "",
+        "## Checks outside the suites (settlement/ingest, settlement/validation/rules.py)",
+        "",
+        "| file | check | severity | why |",
+        "|---|---|---|---|",
+    ]
     for file, check, severity, why in OTHER_CHECKS:
         lines.append(f"| {file} | {check} | {severity} | {why} |")
     return "\n".join(lines) + "\n"

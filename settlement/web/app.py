@@ -39,7 +39,11 @@ def may_pay(user) -> bool:
     from airflow.api_fastapi.app import get_auth_manager
     from airflow.api_fastapi.auth.managers.models.resource_details import DagAccessEntity, DagDetails
 
-    return bool(get_auth_manager().is_authorized_dag(method="POST", access_entity=DagAccessEntity.RUN, details=DagDetails(id=FINALIZE_DAG), user=user))
+    return bool(
+        get_auth_manager().is_authorized_dag(
+            method="POST", access_entity=DagAccessEntity.RUN, details=DagDetails(id=FINALIZE_DAG), user=user
+        )
+    )
 
 
 def user_name(user) -> str:
@@ -76,7 +80,14 @@ def create_app(out_root: Path | None = None, db: str | None = None) -> FastAPI:
         known_year(year)
         info = _summary(out(), year, with_policies=True)
         info["sources"] = _sources(ledger(), year)
-        return pages.year_page(year, info, files.listed(out(), year), may_pay(user), _downloads(ledger(), year), _validation(out(), year))
+        return pages.year_page(
+            year,
+            info,
+            files.listed(out(), year),
+            may_pay(user),
+            _downloads(ledger(), year),
+            _validation(out(), year),
+        )
 
     @app.get("/{year}/files/{name:path}")
     def download(year: int, name: str, user: User):
@@ -86,10 +97,15 @@ def create_app(out_root: Path | None = None, db: str | None = None) -> FastAPI:
             raise HTTPException(404, "没有这个文件")
         if found.bank:
             if not may_pay(user):
-                raise HTTPException(403, "含银行账户的文件只提供给有拨付权限（可触发 ecommerce_settlement_finalize）的用户")
+                raise HTTPException(
+                    403, "含银行账户的文件只提供给有拨付权限（可触发 ecommerce_settlement_finalize）的用户"
+                )
             _record_download(ledger(), year, found, user_name(user))
-        return FileResponse(found.path, headers={"Content-Disposition": files.content_disposition(found.name)},
-                            media_type=_media_type(found.name))
+        return FileResponse(
+            found.path,
+            headers={"Content-Disposition": files.content_disposition(found.name)},
+            media_type=_media_type(found.name),
+        )
 
     @app.get("/{year}/validation", response_class=HTMLResponse)
     def validation(year: int, user: User) -> str:
@@ -117,8 +133,11 @@ def create_app(out_root: Path | None = None, db: str | None = None) -> FastAPI:
 
 
 def _media_type(name: str) -> str:
-    return {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".csv": "text/csv; charset=utf-8",
-            ".json": "application/json"}.get(Path(name).suffix, "application/octet-stream")
+    return {
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".csv": "text/csv; charset=utf-8",
+        ".json": "application/json",
+    }.get(Path(name).suffix, "application/octet-stream")
 
 
 def _summary(out_root: Path, year: int, with_policies: bool = False) -> dict:
@@ -127,20 +146,36 @@ def _summary(out_root: Path, year: int, with_policies: bool = False) -> dict:
     factors = m.get("scale_factors") or {}
     window = m.get("publicity") or {}
     info = {
-        "year": year, "status": "corrected" if m.get("supersedes_run_id") else m.get("status", "—"), "run_id": m.get("run_id", "—"),
-        "window": f'{window["start"]} 至 {window["deadline"]}' if window.get("start") else "—",
-        "finalized_on": m.get("finalized_on") or "", "paid_lines": sum(int(t.get("paid_lines", 0)) for t in totals.values()),
+        "year": year,
+        "status": "corrected" if m.get("supersedes_run_id") else m.get("status", "—"),
+        "run_id": m.get("run_id", "—"),
+        "window": f"{window['start']} 至 {window['deadline']}" if window.get("start") else "—",
+        "finalized_on": m.get("finalized_on") or "",
+        "paid_lines": sum(int(t.get("paid_lines", 0)) for t in totals.values()),
         "paid_total": sum(int(round(float(t.get("paid_total", 0)) * 100)) for t in totals.values()),
-        "factors": "；".join(f'{_short_name(pid)} {f.get("factor_decimal")}' for pid, f in sorted(factors.items()) if f.get("scaled")) or "1",
+        "factors": "；".join(
+            f"{_short_name(pid)} {f.get('factor_decimal')}"
+            for pid, f in sorted(factors.items())
+            if f.get("scaled")
+        )
+        or "1",
     }
     if with_policies:
         from ..policies import load_catalog
 
         names = {p.id: p.citation for p in load_catalog().policies}
-        info["policies"] = [{"name": names.get(pid, pid), "paid_lines": int(t.get("paid_lines", 0)), "payees": int(t.get("payees", 0)),
-                             "paid_total": t.get("paid_total", "0"), "city_share": t.get("city_share", "0"),
-                             "district_share": t.get("district_share", "0"), "factor": (factors.get(pid) or {}).get("factor_decimal", "1")}
-                            for pid, t in totals.items()]
+        info["policies"] = [
+            {
+                "name": names.get(pid, pid),
+                "paid_lines": int(t.get("paid_lines", 0)),
+                "payees": int(t.get("payees", 0)),
+                "paid_total": t.get("paid_total", "0"),
+                "city_share": t.get("city_share", "0"),
+                "district_share": t.get("district_share", "0"),
+                "factor": (factors.get(pid) or {}).get("factor_decimal", "1"),
+            }
+            for pid, t in totals.items()
+        ]
     return info
 
 
@@ -177,17 +212,34 @@ def _sources(db: str | None, year: int) -> list[dict]:
             if run is None:
                 return []
             table = AwardLine.__table__
-            lines = read_table(conn, AwardLine, where=(table.c.run_id == run.id) & (table.c.final_amount != 0), order_by=("line_no",))
+            lines = read_table(
+                conn,
+                AwardLine,
+                where=(table.c.run_id == run.id) & (table.c.final_amount != 0),
+                order_by=("line_no",),
+            )
             enterprises = read_table(conn, Enterprise)
     finally:
         engine.dispose()
     if not len(lines):
         return []
-    regions = lines["payee_uscc"].map(enterprises.set_index("uscc")["region_code"]).fillna("").astype(str).reset_index(drop=True)
+    regions = (
+        lines["payee_uscc"]
+        .map(enterprises.set_index("uscc")["region_code"])
+        .fillna("")
+        .astype(str)
+        .reset_index(drop=True)
+    )
     rows = shares(lines.reset_index(drop=True), load_catalog(), regions)
     rows["payee"] = lines["payee_uscc"].to_numpy()[rows["line"].to_numpy()]
-    return [{"source": s.label, "transfers": int(rows.loc[rows["source"] == s.name, "payee"].nunique()),
-             "fen": int(rows.loc[rows["source"] == s.name, "amount"].sum())} for s in sources_in_order(rows)]
+    return [
+        {
+            "source": s.label,
+            "transfers": int(rows.loc[rows["source"] == s.name, "payee"].nunique()),
+            "fen": int(rows.loc[rows["source"] == s.name, "amount"].sum()),
+        }
+        for s in sources_in_order(rows)
+    ]
 
 
 def _downloads(db: str | None, year: int) -> list[dict]:
@@ -206,7 +258,15 @@ def _downloads(db: str | None, year: int) -> list[dict]:
             rows = conn.execute(select(t).where(t.c.year == year).order_by(t.c.id.desc()).limit(200)).all()
     finally:
         engine.dispose()
-    return [{"at": r.at.strftime("%Y-%m-%d %H:%M:%S") if r.at else "", "user": r.user, "file": r.file, "sha256": r.sha256} for r in rows]
+    return [
+        {
+            "at": r.at.strftime("%Y-%m-%d %H:%M:%S") if r.at else "",
+            "user": r.user,
+            "file": r.file,
+            "sha256": r.sha256,
+        }
+        for r in rows
+    ]
 
 
 def _record_download(db: str | None, year: int, found: files.OutputFile, who: str) -> None:
@@ -222,9 +282,15 @@ def _record_download(db: str | None, year: int, found: files.OutputFile, who: st
         raise HTTPException(503, "台账不可用，无法记录下载，含银行账户的文件暂不提供")
     try:
         if not inspect(engine).has_table(Download.__tablename__):
-            raise HTTPException(503, "台账尚未升级（没有下载记录表），请先运行一次 settlement run；含银行账户的文件暂不提供")
+            raise HTTPException(
+                503, "台账尚未升级（没有下载记录表），请先运行一次 settlement run；含银行账户的文件暂不提供"
+            )
         with engine.begin() as conn:
-            conn.execute(Download.__table__.insert().values(year=year, file=found.name, sha256=digest, user=who[:200], at=datetime.now(UTC)))
+            conn.execute(
+                Download.__table__.insert().values(
+                    year=year, file=found.name, sha256=digest, user=who[:200], at=datetime.now(UTC)
+                )
+            )
     except SQLAlchemyError:
         raise HTTPException(503, "台账写入失败，无法记录下载，含银行账户的文件暂不提供") from None
     finally:
@@ -259,13 +325,33 @@ def _lines_for(db: str | None, year: int, query: str) -> tuple[list[dict], str]:
             run = latest_run(conn, year)
             if run is None:
                 return [], f"台账中没有{year}年的结算"
-            found = conn.execute(select(t).where(t.c.run_id == run.id, or_(t.c.payee_uscc == code, t.c.subject_uscc == code,
-                                                                           t.c.name.contains(query.strip(), autoescape=True)))
-                                 .order_by(t.c.payee_uscc, t.c.line_no).limit(200)).all()
+            found = conn.execute(
+                select(t)
+                .where(
+                    t.c.run_id == run.id,
+                    or_(
+                        t.c.payee_uscc == code,
+                        t.c.subject_uscc == code,
+                        t.c.name.contains(query.strip(), autoescape=True),
+                    ),
+                )
+                .order_by(t.c.payee_uscc, t.c.line_no)
+                .limit(200)
+            ).all()
     finally:
         engine.dispose()
-    lines = [{"name": r.name, "payee_uscc": r.payee_uscc, "policy": _short_name(r.policy_id), "clause_id": r.clause_id,
-              "status_words": LINE_STATUS_WORDS.get(r.status, r.status), "final_amount": r.final_amount, "explanation": r.explanation} for r in found]
+    lines = [
+        {
+            "name": r.name,
+            "payee_uscc": r.payee_uscc,
+            "policy": _short_name(r.policy_id),
+            "clause_id": r.clause_id,
+            "status_words": LINE_STATUS_WORDS.get(r.status, r.status),
+            "final_amount": r.final_amount,
+            "explanation": r.explanation,
+        }
+        for r in found
+    ]
     return lines, f"结算 {run.run_uid}（{pages.STATUS_WORDS.get(run.status, run.status)}）；最多列出 200 笔"
 
 

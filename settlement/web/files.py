@@ -14,9 +14,15 @@ from urllib.parse import quote
 BANK_PREFIXES = ("disbursement_", "bank_transfer_")  # files with bank accounts: finance officers only
 
 KINDS = (
-    ("publicity_", "公示名单"), ("disbursement_", "拨付清单（含银行账户）"), ("bank_transfer_", "银行批量转账文件（含银行账户）"),
-    ("validation_", "审计与校验报告"), ("awards", "全部奖励明细（awards.csv）"), ("changes_", "定稿变更清单"),
-    ("manifest", "运行记录（manifest.json）"), ("prospects/", "可申报未申报名单"), ("whatif/", "预算测算"),
+    ("publicity_", "公示名单"),
+    ("disbursement_", "拨付清单（含银行账户）"),
+    ("bank_transfer_", "银行批量转账文件（含银行账户）"),
+    ("validation_", "审计与校验报告"),
+    ("awards", "全部奖励明细（awards.csv）"),
+    ("changes_", "定稿变更清单"),
+    ("manifest", "运行记录（manifest.json）"),
+    ("prospects/", "可申报未申报名单"),
+    ("whatif/", "预算测算"),
 )
 
 
@@ -58,7 +64,10 @@ def years(out_root: Path) -> list[int]:
     root = Path(out_root)
     if not root.is_dir():
         return []
-    return sorted((int(p.name) for p in root.iterdir() if p.name.isdigit() and p.is_dir() and not p.is_symlink()), reverse=True)
+    return sorted(
+        (int(p.name) for p in root.iterdir() if p.name.isdigit() and p.is_dir() and not p.is_symlink()),
+        reverse=True,
+    )
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -83,15 +92,31 @@ def listed(out_root: Path, year: int) -> list[OutputFile]:
     """The year's files people may download, in the manifest's order, then prospects and what-if."""
     folder = year_dir(out_root, year)
     names = list((manifest(out_root, year).get("outputs") or {}).keys())
-    names += [f"prospects/prospects_{year}.xlsx", f"prospects/prospects_{year}.csv", f"whatif/whatif_{year}.json"]
+    names += [
+        f"prospects/prospects_{year}.xlsx",
+        f"prospects/prospects_{year}.csv",
+        f"whatif/whatif_{year}.json",
+    ]
     out = []
     for name in names:
         path = folder / name
-        if "\\" in name or name.startswith("/") or ".." in Path(name).parts or not path.is_file() or not inside(path, folder):
+        if (
+            "\\" in name
+            or name.startswith("/")
+            or ".." in Path(name).parts
+            or not path.is_file()
+            or not inside(path, folder)
+        ):
             continue
         out.append(OutputFile(name, path, path.stat().st_size, kind_of(name)))
     rank = {prefix: k for k, (prefix, _) in enumerate(KINDS)}
-    return sorted(out, key=lambda f: (next((r for prefix, r in rank.items() if f.name.startswith(prefix)), len(rank)), f.name))
+    return sorted(
+        out,
+        key=lambda f: (
+            next((r for prefix, r in rank.items() if f.name.startswith(prefix)), len(rank)),
+            f.name,
+        ),
+    )
 
 
 def find(out_root: Path, year: int, name: str) -> OutputFile | None:
@@ -111,5 +136,7 @@ def content_disposition(name: str) -> str:
     """attachment with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987), so Chinese
     names download correctly in every browser."""
     base = Path(name).name
-    fallback = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in base) or "download"
+    fallback = (
+        "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in base) or "download"
+    )
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(base, safe='')}"

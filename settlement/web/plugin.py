@@ -12,5 +12,12 @@ from .app import create_app
 class SettlementPlugin(AirflowPlugin):
     name = "settlement_results"
     fastapi_apps = [{"app": create_app(), "url_prefix": "/settlement", "name": "结算结果"}]
-    external_views = [{"name": "结算结果", "href": "/settlement/", "destination": "nav", "url_route": "settlement_results",
-                       "category": "browse"}]
+    external_views = [
+        {
+            "name": "结算结果",
+            "href": "/settlement/",
+            "destination": "nav",
+            "url_route": "settlement_results",
+            "category": "browse",
+        }
+    ]

@@ -54,8 +54,23 @@ YEAR = 2025
 HISTORY = 4  # years of statistics before the settlement year: 5 in all
 APPLICATION_SHARE = 0.01
 PG_BASE = os.environ.get("SETTLEMENT_TEST_PG_URL", "postgresql+psycopg://127.0.0.1:5432/test")
-STAGES = ["ingest", "validate", "load", "load_pg", "read", "facts", "compute", "allocate", "record", "publicity", "disburse", "prospects", "reference",
-          "reference_e2e", "run"]
+STAGES = [
+    "ingest",
+    "validate",
+    "load",
+    "load_pg",
+    "read",
+    "facts",
+    "compute",
+    "allocate",
+    "record",
+    "publicity",
+    "disburse",
+    "prospects",
+    "reference",
+    "reference_e2e",
+    "run",
+]
 TARGETS = {
     "compute_allocate_1m_s": 10.0,
     "run_100k_s": 60.0,
@@ -108,14 +123,23 @@ def _drop(engine, schema: str) -> None:
 def _spec(enterprise_years: int, landing: Path):
     from settlement.demo import DemoSpec
 
-    return DemoSpec(out=landing, years=(YEAR, YEAR), enterprises=enterprise_years // (HISTORY + 1), seed=enterprise_years, history=HISTORY,
-                    application_share=APPLICATION_SHARE, only_last_year=True)
+    return DemoSpec(
+        out=landing,
+        years=(YEAR, YEAR),
+        enterprises=enterprise_years // (HISTORY + 1),
+        seed=enterprise_years,
+        history=HISTORY,
+        application_share=APPLICATION_SHARE,
+        only_last_year=True,
+    )
 
 
 def _in_child(cmd: list[str], env: dict | None = None, quiet: bool = False) -> tuple[float, float]:
     """Run ``cmd`` in a process of its own: (seconds, its peak resident memory in MiB)."""
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL if quiet else None)
+    proc = subprocess.Popen(
+        cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL if quiet else None
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
@@ -164,7 +188,10 @@ def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) 
     engine = make_engine(db)
     with engine.connect() as conn:
         ctx = clock.stage("read", year_context, conn, YEAR, catalog)
-    frames = {k: getattr(ctx, k) for k in ("enterprises", "stats", "applications", "parks", "fx_rates", "budgets", "paid")}
+    frames = {
+        k: getattr(ctx, k)
+        for k in ("enterprises", "stats", "applications", "parks", "fx_rates", "budgets", "paid")
+    }
     ctx = clock.stage("facts", lambda: YearContext(year=YEAR, catalog=catalog, **frames))
     lines = clock.stage("compute", evaluate_year, ctx)
     allocation = clock.stage("allocate", lambda: allocate(lines, ctx))
@@ -172,21 +199,50 @@ def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) 
 
     def record():
         with engine.begin() as conn:
-            return store.save_draft(conn, "bench", YEAR, final, {"inputs": data.hashes, "policies": catalog.sha256, "code_version": "bench"})
+            return store.save_draft(
+                conn,
+                "bench",
+                YEAR,
+                final,
+                {"inputs": data.hashes, "policies": catalog.sha256, "code_version": "bench"},
+            )
 
     clock.stage("record", record)
     out = work / "xlsx"
     out.mkdir(exist_ok=True)
     run = RunInfo(YEAR, "bench", "final", "bench", ("2026-03-02", "2026-03-06"), "2026-03-16")
-    clock.stage("publicity", write_publicity, out / "publicity.xlsx", YEAR, final, catalog, load_settings(), run, pipeline.fixed_time(YEAR))
-    clock.stage("disburse", write_disbursement, out / "disbursement.xlsx", YEAR, final[final["status"] == "paid"], ctx.enterprises, catalog, load_settings(), run,
-                pipeline.fixed_time(YEAR))
+    clock.stage(
+        "publicity",
+        write_publicity,
+        out / "publicity.xlsx",
+        YEAR,
+        final,
+        catalog,
+        load_settings(),
+        run,
+        pipeline.fixed_time(YEAR),
+    )
+    clock.stage(
+        "disburse",
+        write_disbursement,
+        out / "disbursement.xlsx",
+        YEAR,
+        final[final["status"] == "paid"],
+        ctx.enterprises,
+        catalog,
+        load_settings(),
+        run,
+        pipeline.fixed_time(YEAR),
+    )
+
     def prospects():
         from settlement.engine.prospects import prospects as find_prospects
         from settlement.reports.prospects import write_prospects_csv, write_prospects_xlsx
 
         frame, skipped = find_prospects(ctx)
-        write_prospects_xlsx(out / "prospects.xlsx", YEAR, frame, load_settings(), "bench", pipeline.fixed_time(YEAR), skipped)
+        write_prospects_xlsx(
+            out / "prospects.xlsx", YEAR, frame, load_settings(), "bench", pipeline.fixed_time(YEAR), skipped
+        )
         write_prospects_csv(out / "prospects.csv", frame)
         return len(frame)
 
@@ -200,10 +256,17 @@ def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) 
         figures_rows = sum(sum(1 for _ in ws.iter_rows(values_only=True)) for ws in wb.worksheets)
         wb.close()
         rows_written[book] = figures_rows
-    figures = {"enterprise_years": enterprise_years, "enterprises": enterprises, "stats_rows": int(len(ctx.stats)),
-               "applications": int(len(ctx.applications)), "lines": int(len(final)), "paid_lines": paid,
-               "quarantined_rows": int(sum(result.quarantined_rows.values())), "xlsx_rows": rows_written,
-               "prospects": prospect_rows}
+    figures = {
+        "enterprise_years": enterprise_years,
+        "enterprises": enterprises,
+        "stats_rows": int(len(ctx.stats)),
+        "applications": int(len(ctx.applications)),
+        "lines": int(len(final)),
+        "paid_lines": paid,
+        "quarantined_rows": int(sum(result.quarantined_rows.values())),
+        "xlsx_rows": rows_written,
+        "prospects": prospect_rows,
+    }
     if reference:
         ref = clock.stage("reference", settle, ctx)
         diff = differences(engine_result(allocation.lines), ref)
@@ -213,7 +276,9 @@ def one_size(enterprise_years: int, landing: Path, work: Path, reference: bool) 
             print("  ENGINE AND REFERENCE DIFFER:\n    " + "\n    ".join(diff))
         from reference_run import run as reference_run
 
-        e2e, _ = clock.stage("reference_e2e", reference_run, landing / str(YEAR), YEAR, work / "reference_awards.csv")
+        e2e, _ = clock.stage(
+            "reference_e2e", reference_run, landing / str(YEAR), YEAR, work / "reference_awards.csv"
+        )
         diff = differences(engine_result(allocation.lines), e2e)
         figures["e2e_equal"] = not diff
         figures["e2e_lines"] = len(e2e)
@@ -237,17 +302,50 @@ def measure(size: int, reference: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="settlement-bench-") as tmp:
         tmp = Path(tmp)
         landing = tmp / "landing"
-        print(f"{size:,} enterprise-years ({size // (HISTORY + 1):,} enterprises x {HISTORY + 1} years)", flush=True)
+        print(
+            f"{size:,} enterprise-years ({size // (HISTORY + 1):,} enterprises x {HISTORY + 1} years)",
+            flush=True,
+        )
         gen_s, gen_peak = _in_child([sys.executable, __file__, "--generate", str(size), str(landing)], env)
         print(f"  {'generate':<10} {gen_s:8.2f} s   peak {gen_peak:7.0f} MiB (own process)", flush=True)
         part = tmp / "stages.json"
-        _, stages_peak = _in_child([sys.executable, __file__, "--child", str(size), "--child-landing", str(landing), "--child-json", str(part),
-                                    "--child-reference", str(int(reference))], env)
+        _, stages_peak = _in_child(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(size),
+                "--child-landing",
+                str(landing),
+                "--child-json",
+                str(part),
+                "--child-reference",
+                str(int(reference)),
+            ],
+            env,
+        )
         r = json.loads(part.read_text(encoding="utf-8"))
         binary = Path(sys.executable).parent / "settlement"
-        run_s, run_peak = _in_child([str(binary), "run", "--year", str(YEAR), "--landing", str(landing), "--out", str(tmp / "run"),
-                                     "--db", f"sqlite:///{tmp / 'run.db'}"], env, quiet=True)
-        print(f"  {'run':<10} {run_s:8.2f} s   peak {run_peak:7.0f} MiB (settlement run, own process)", flush=True)
+        run_s, run_peak = _in_child(
+            [
+                str(binary),
+                "run",
+                "--year",
+                str(YEAR),
+                "--landing",
+                str(landing),
+                "--out",
+                str(tmp / "run"),
+                "--db",
+                f"sqlite:///{tmp / 'run.db'}",
+            ],
+            env,
+            quiet=True,
+        )
+        print(
+            f"  {'run':<10} {run_s:8.2f} s   peak {run_peak:7.0f} MiB (settlement run, own process)",
+            flush=True,
+        )
     r["seconds"] = {"generate": round(gen_s, 3), **r["seconds"], "run": round(run_s, 3)}
     r["peak_rss_mib"] = {"generate": round(gen_peak, 1), **r["peak_rss_mib"], "run": round(run_peak, 1)}
     r["max_rss_mib"] = round(run_peak, 1)  # the whole settlement run
@@ -265,34 +363,77 @@ def _machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()},"
+        f" {platform.system()} {platform.release()}"
+    )
 
 
 def table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
-    headers = ["stage"] + [f"{r['enterprise_years']:,} s" for r in results] + [f"{r['enterprise_years']:,} µs/ey" for r in results]
+    headers = (
+        ["stage"]
+        + [f"{r['enterprise_years']:,} s" for r in results]
+        + [f"{r['enterprise_years']:,} µs/ey" for r in results]
+    )
     rows = []
     for stage in ["generate"] + STAGES:
         if not any(stage in r["seconds"] for r in results):
             continue
         secs = [f"{r['seconds'][stage]:.2f}" if stage in r["seconds"] else "–" for r in results]
-        per = [f"{r['seconds'][stage] / r['enterprise_years'] * 1e6:.1f}" if stage in r["seconds"] else "–" for r in results]
+        per = [
+            f"{r['seconds'][stage] / r['enterprise_years'] * 1e6:.1f}" if stage in r["seconds"] else "–"
+            for r in results
+        ]
         rows.append([stage] + secs + per)
-    rows.append(["compute+allocate"] + [f"{r['compute_allocate_s']:.2f}" for r in results] + [f"{r['compute_allocate_s'] / r['enterprise_years'] * 1e6:.1f}" for r in results])
-    rows.append(["peak RSS, settlement run (MiB)"] + [f"{r['max_rss_mib']:.0f}" for r in results] + [""] * len(results))
-    rows.append(["peak RSS, stages above (MiB)"] + [f"{r['stages_rss_mib']:.0f}" for r in results] + [""] * len(results))
+    rows.append(
+        ["compute+allocate"]
+        + [f"{r['compute_allocate_s']:.2f}" for r in results]
+        + [f"{r['compute_allocate_s'] / r['enterprise_years'] * 1e6:.1f}" for r in results]
+    )
+    rows.append(
+        ["peak RSS, settlement run (MiB)"]
+        + [f"{r['max_rss_mib']:.0f}" for r in results]
+        + [""] * len(results)
+    )
+    rows.append(
+        ["peak RSS, stages above (MiB)"]
+        + [f"{r['stages_rss_mib']:.0f}" for r in results]
+        + [""] * len(results)
+    )
     return headers, rows
 
 
 def markdown(results: list[dict], meta: dict) -> str:
     headers, rows = table(results)
-    out = [f"# Benchmark ({meta['date']}, {meta['machine']})", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out = [
+        f"# Benchmark ({meta['date']}, {meta['machine']})",
+        "",
+        "| " + " | ".join(headers) + " |",
+        "|" + "---|" * len(headers),
+    ]
     out += ["| " + " | ".join(r) + " |" for r in rows]
-    out += ["", "| size | stats rows | lines | paid | reference equal | reference / engine (compute+allocate) | publicity rows/s (rows) | disbursement rows/s (rows) | prospects listed | per-row script / settlement run (same lines) |", "|---|---|---|---|---|---|---|---|---|---|"]
+    out += [
+        "",
+        (
+            "| size | stats rows | lines | paid | reference equal | reference / engine (compute+allocate) |"
+            " publicity rows/s (rows) | disbursement rows/s (rows) | prospects listed | per-row script /"
+            " settlement run (same lines) |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         out.append(
-            f"| {r['enterprise_years']:,} | {r['stats_rows']:,} | {r['lines']:,} | {r['paid_lines']:,} | {r.get('reference_equal', '–')} | "
-            f"{r.get('reference_ratio', '–')}x | {r['publicity_rows_per_s']:,} ({r['xlsx_rows']['publicity']:,}) | {r['disbursement_rows_per_s']:,} ({r['xlsx_rows']['disbursement']:,}) | {r.get('prospects', 0):,} | "
-            + (f"{r['seconds']['reference_e2e']:.1f} s / {r['seconds']['run']:.1f} s ({r['e2e_equal']})" if "e2e_equal" in r else "–") + " |"
+            f"| {r['enterprise_years']:,} | {r['stats_rows']:,} | {r['lines']:,} | {r['paid_lines']:,} |"
+            f" {r.get('reference_equal', '–')} | {r.get('reference_ratio', '–')}x |"
+            f" {r['publicity_rows_per_s']:,} ({r['xlsx_rows']['publicity']:,}) |"
+            f" {r['disbursement_rows_per_s']:,} ({r['xlsx_rows']['disbursement']:,}) |"
+            f" {r.get('prospects', 0):,} | "
+            + (
+                f"{r['seconds']['reference_e2e']:.1f} s / {r['seconds']['run']:.1f} s ({r['e2e_equal']})"
+                if "e2e_equal" in r
+                else "–"
+            )
+            + " |"
         )
     out += ["", "Targets: " + ", ".join(f"{k} {v}" for k, v in TARGETS.items()), ""]
     out += [f"- {c}" for c in meta["checks"]]
@@ -302,9 +443,15 @@ def markdown(results: list[dict], meta: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--no-reference-above", type=int, default=10**9, help="skip the per-row reference above this size")
+    parser.add_argument(
+        "--no-reference-above", type=int, default=10**9, help="skip the per-row reference above this size"
+    )
     parser.add_argument("--out", default=str(ROOT / "out" / "bench"))
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed (engine and reference differing always does)")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a target is missed (engine and reference differing always does)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--generate", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child-json", help=argparse.SUPPRESS)
@@ -336,29 +483,49 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         n = r["enterprise_years"]
         if "reference_equal" in r:
-            checks.append(f"{n:,}: engine equals the per-row reference on all {r['reference_lines']:,} lines: {r['reference_equal']}")
+            checks.append(
+                f"{n:,}: engine equals the per-row reference on all {r['reference_lines']:,} lines:"
+                f" {r['reference_equal']}"
+            )
             ok &= r["reference_equal"]
         if "e2e_equal" in r:
-            checks.append(f"{n:,}: settlement run equals the end-to-end per-row script on all {r['e2e_lines']:,} lines: {r['e2e_equal']}")
+            checks.append(
+                f"{n:,}: settlement run equals the end-to-end per-row script on all {r['e2e_lines']:,} lines:"
+                f" {r['e2e_equal']}"
+            )
             ok &= r["e2e_equal"]
             if n >= 100_000:
                 ratio = r["seconds"]["reference_e2e"] / r["seconds"]["run"]
-                checks.append(f"{n:,}: whole settlement run {r['seconds']['run']:.1f} s against the end-to-end per-row script "
-                              f"{r['seconds']['reference_e2e']:.1f} s: {ratio:.2f}x (target ≥ 4x): {ratio >= 4}")
-        if n == 1_000_000 and "reference_ratio" in r:  # the target is stated for 1M; smaller sizes are shown in the table
+                checks.append(
+                    f"{n:,}: whole settlement run {r['seconds']['run']:.1f} s against the end-to-end per-row"
+                    f" script {r['seconds']['reference_e2e']:.1f} s: {ratio:.2f}x (target ≥ 4x): {ratio >= 4}"
+                )
+        if (
+            n == 1_000_000 and "reference_ratio" in r
+        ):  # the target is stated for 1M; smaller sizes are shown in the table
             good = r["reference_ratio"] >= TARGETS["reference_ratio_1m"]
-            checks.append(f"1,000,000: compute+allocate {r['reference_ratio']}x faster than the reference (target ≥ {TARGETS['reference_ratio_1m']:.0f}x): {good}")
+            checks.append(
+                f"1,000,000: compute+allocate {r['reference_ratio']}x faster than the reference (target ≥"
+                f" {TARGETS['reference_ratio_1m']:.0f}x): {good}"
+            )
             ok &= good
         if n == 1_000_000:
             good = r["compute_allocate_s"] < TARGETS["compute_allocate_1m_s"]
-            checks.append(f"1,000,000: compute+allocate {r['compute_allocate_s']:.2f} s (target < 10 s): {good}")
+            checks.append(
+                f"1,000,000: compute+allocate {r['compute_allocate_s']:.2f} s (target < 10 s): {good}"
+            )
             ok &= good
             good = r["max_rss_mib"] / 1024 < TARGETS["peak_rss_1m_gib"]
-            checks.append(f"1,000,000: peak memory of settlement run {r['max_rss_mib'] / 1024:.2f} GiB (target < 4 GiB): {good}")
+            checks.append(
+                f"1,000,000: peak memory of settlement run {r['max_rss_mib'] / 1024:.2f} GiB (target < 4"
+                f" GiB): {good}"
+            )
             ok &= good
         if n == 100_000:
             good = r["seconds"]["run"] < TARGETS["run_100k_s"]
-            checks.append(f"100,000: whole settlement run {r['seconds']['run']:.1f} s (target < 60 s): {good}")
+            checks.append(
+                f"100,000: whole settlement run {r['seconds']['run']:.1f} s (target < 60 s): {good}"
+            )
             ok &= good
     big = [r for r in results if r["enterprise_years"] >= 100_000]
     for small, large in zip(big, big[1:], strict=False):
@@ -369,16 +536,28 @@ def main(argv: list[str] | None = None) -> int:
                 b = large["seconds"][stage] / large["enterprise_years"]
                 if b > 1.5 * a:
                     faster.append(f"{stage} {a * 1e6:.1f} → {b * 1e6:.1f} µs")
-        checks.append(f"{small['enterprise_years']:,} → {large['enterprise_years']:,}: no stage grows faster than linearly "
-                      f"(time per enterprise-year at most 1.5x){' — ' + ', '.join(faster) if faster else ''}: {not faster}")
+        checks.append(
+            f"{small['enterprise_years']:,} → {large['enterprise_years']:,}: no stage grows faster than"
+            f" linearly (time per enterprise-year at most 1.5x){' — ' + ', '.join(faster) if faster else ''}:"
+            f" {not faster}"
+        )
         ok &= not faster
     for r in results:
-        good = min(r["publicity_rows_per_s"], r["disbursement_rows_per_s"]) >= TARGETS["excel_rows_per_s"] or r["paid_lines"] < 20_000
+        good = (
+            min(r["publicity_rows_per_s"], r["disbursement_rows_per_s"]) >= TARGETS["excel_rows_per_s"]
+            or r["paid_lines"] < 20_000
+        )
         if r["paid_lines"] >= 20_000:  # smaller lists are dominated by fixed costs
-            checks.append(f"{r['enterprise_years']:,}: Excel {r['publicity_rows_per_s']:,} (publicity) and {r['disbursement_rows_per_s']:,} (disbursement) rows/s (target ≥ 10,000): {good}")
+            checks.append(
+                f"{r['enterprise_years']:,}: Excel {r['publicity_rows_per_s']:,} (publicity) and"
+                f" {r['disbursement_rows_per_s']:,} (disbursement) rows/s (target ≥ 10,000): {good}"
+            )
         ok &= good
     meta = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": _machine(), "checks": checks}
-    (out / "scale.json").write_text(json.dumps({"meta": meta, "targets": TARGETS, "results": results}, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "scale.json").write_text(
+        json.dumps({"meta": meta, "targets": TARGETS, "results": results}, ensure_ascii=False, indent=2),
+        encoding="utf-8",
+    )
     md = markdown(results, meta)
     (out / "scale.md").write_text(md, encoding="utf-8")
     print()

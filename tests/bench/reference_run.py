@@ -91,7 +91,14 @@ def cell(kind: str, value):
 
 
 def read_table(folder: Path, spec) -> Rows:
-    path = next((p for p in folder.iterdir() if p.stem.lower() == spec.name and p.suffix.lower() in (".csv", ".xlsx")), None)
+    path = next(
+        (
+            p
+            for p in folder.iterdir()
+            if p.stem.lower() == spec.name and p.suffix.lower() in (".csv", ".xlsx")
+        ),
+        None,
+    )
     if path is None:
         return Rows()
     header, rows = read_rows(path)
@@ -114,20 +121,59 @@ def read_table(folder: Path, spec) -> Rows:
 
 def settle_folder(folder: Path, year: int) -> dict:
     tables = {spec.name: read_table(folder, spec) for spec in FILES}
-    stats = Rows(s for s in tables["annual_stats"] if s["year"] <= year
-                 and not (s["online_retail"] is not None and s["retail_sales"] is not None and s["online_retail"] > s["retail_sales"]))
-    paid = Rows({"payee_uscc": p["uscc"], "subject_uscc": p.get("subject_uscc") or p["uscc"], "policy_id": p["policy_id"], "clause_id": p["clause_id"],
-                 "year": p["year"], "amount": p["amount"]} for p in tables["prior_awards"] if p["year"] < year and (p["amount"] or 0) > 0)
-    ctx = SimpleNamespace(year=year, catalog=load_catalog(), enterprises=tables["enterprises"], stats=stats,
-                          applications=Rows(a for a in tables["applications"] if a["year"] == year), parks=tables["parks"],
-                          fx_rates=tables["fx_rates"], budgets=Rows(b for b in tables["budgets"] if b["year"] == year), paid=paid)
+    stats = Rows(
+        s
+        for s in tables["annual_stats"]
+        if s["year"] <= year
+        and not (
+            s["online_retail"] is not None
+            and s["retail_sales"] is not None
+            and s["online_retail"] > s["retail_sales"]
+        )
+    )
+    paid = Rows(
+        {
+            "payee_uscc": p["uscc"],
+            "subject_uscc": p.get("subject_uscc") or p["uscc"],
+            "policy_id": p["policy_id"],
+            "clause_id": p["clause_id"],
+            "year": p["year"],
+            "amount": p["amount"],
+        }
+        for p in tables["prior_awards"]
+        if p["year"] < year and (p["amount"] or 0) > 0
+    )
+    ctx = SimpleNamespace(
+        year=year,
+        catalog=load_catalog(),
+        enterprises=tables["enterprises"],
+        stats=stats,
+        applications=Rows(a for a in tables["applications"] if a["year"] == year),
+        parks=tables["parks"],
+        fx_rates=tables["fx_rates"],
+        budgets=Rows(b for b in tables["budgets"] if b["year"] == year),
+        paid=paid,
+    )
     return Reference(ctx).settle()
 
 
 def write_awards(path: Path, result: dict) -> None:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["payee_uscc", "subject_uscc", "park_id", "policy_id", "clause_id", "status", "capped_fen", "final_fen", "city_fen", "district_fen"])
+        writer.writerow(
+            [
+                "payee_uscc",
+                "subject_uscc",
+                "park_id",
+                "policy_id",
+                "clause_id",
+                "status",
+                "capped_fen",
+                "final_fen",
+                "city_fen",
+                "district_fen",
+            ]
+        )
         for key in sorted(result):
             r = result[key]
             writer.writerow([*key, r["status"], r["capped"], r["final"], r["city"], r["district"]])

@@ -67,10 +67,19 @@ def data_amounts(job: DataJob) -> Fired:
     label = FACTS[clause.contribution].label
     facts_text = np.full(n, "", dtype=object)
     facts_text[w] = tx.join_columns(
-        "达标年", q_words, "年（" + tx.describe_comparison(q) + "），", metric_words(ft_w, clause.metric, year),
-        "；基数=", q_words, f"年前{k}年{label}平均值", tx.fen_column_words(div_half_up(base_sum, k)),
-        "；", metric_words(ft_w, clause.contribution, year),
-        "；增量部分按", pick([tx.ratio_words(r) for r in rates], tier_w, "无"), "奖励",
+        "达标年",
+        q_words,
+        "年（" + tx.describe_comparison(q) + "），",
+        metric_words(ft_w, clause.metric, year),
+        "；基数=",
+        q_words,
+        f"年前{k}年{label}平均值",
+        tx.fen_column_words(div_half_up(base_sum, k)),
+        "；",
+        metric_words(ft_w, clause.contribution, year),
+        "；增量部分按",
+        pick([tx.ratio_words(r) for r in rates], tier_w, "无"),
+        "奖励",
     )
     lowest = f"{FACTS[clause.metric].label}未达到{tx.value_words(clause.metric, clause.tiers[0].threshold)}档"
     reason = np.full(n, "", dtype=object)

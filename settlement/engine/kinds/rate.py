@@ -35,8 +35,12 @@ def application_amounts(job: ApplicationJob) -> Items:
         limit = np.minimum(q, clause.quantity_limit * NUMBER_SCALE)
         num = mul(num, limit)
         den = mul(den, q)
-        share = (tx.scaled_column_words(limit, NUMBER_SCALE) + "/" + tx.scaled_column_words(q, NUMBER_SCALE)
-                 + f"（最多{clause.quantity_limit}个）")
+        share = (
+            tx.scaled_column_words(limit, NUMBER_SCALE)
+            + "/"
+            + tx.scaled_column_words(q, NUMBER_SCALE)
+            + f"（最多{clause.quantity_limit}个）"
+        )
         note = np.where(q > limit, note + "×" + share, note)
     items.amount = fit_int64(div_half_up(num, den), job.apps["application_id"])
     items.note = note + "=" + tx.fen_column_words(items.amount)

@@ -43,8 +43,15 @@ def _steps(policy, clause, ft, payees: np.ndarray, ctx):
     if clause.step_by_level:
         levels = ft.value("application.level")
         for level, cfg in clause.step_by_level.items():
-            configs.append((np.asarray(levels == level, dtype=bool), cfg.metric, cfg.step, cfg.first_above,
-                            LEVEL_LABELS.get(level, level)))
+            configs.append(
+                (
+                    np.asarray(levels == level, dtype=bool),
+                    cfg.metric,
+                    cfg.step,
+                    cfg.first_above,
+                    LEVEL_LABELS.get(level, level),
+                )
+            )
         in_scope = pd.Series(levels).isin(list(clause.step_by_level)).to_numpy()
         why_not = np.where(in_scope, why_not, "级别不在本条适用范围")
     else:
@@ -61,20 +68,37 @@ def _steps(policy, clause, ft, payees: np.ndarray, ctx):
         p = as_int_array(prev.num)
         step_fen = Fraction(check_value(metric, step))
         rise = np.where(cur.known & prev.known, c - p, 0)
-        units = np.maximum(0, np.asarray(mul(rise, step_fen.denominator) // step_fen.numerator, dtype=np.int64))
+        units = np.maximum(
+            0, np.asarray(mul(rise, step_fen.denominator) // step_fen.numerator, dtype=np.int64)
+        )
         steps_amount = mul_int64(units, int(clause.step_amount), payees)
         info = FACTS[metric]
-        fact_words = (f"{year}年{info.label}" + tx.fen_column_words(c) + f"，{year - 1}年"
-                      + tx.fen_column_words(p) + "，增长" + tx.fen_column_words(np.maximum(rise, 0)))
-        step_note = (fact_words + f"，每满{tx.value_words(metric, step)}奖励{award_words}，计"
-                     + units.astype(str).astype(object) + "档")
+        fact_words = (
+            f"{year}年{info.label}"
+            + tx.fen_column_words(c)
+            + f"，{year - 1}年"
+            + tx.fen_column_words(p)
+            + "，增长"
+            + tx.fen_column_words(np.maximum(rise, 0))
+        )
+        step_note = (
+            fact_words
+            + f"，每满{tx.value_words(metric, step)}奖励{award_words}，计"
+            + units.astype(str).astype(object)
+            + "档"
+        )
         if first_above is not None and clause.first_award is not None:
             first = paid == 0
             passes = compare(ft, metric, ">", first_above)
             first_amount = np.where(passes, int(clause.first_award), 0)
             above = tx.value_words(metric, first_above)
-            first_note = f"{label}首年：{year}年{info.label}" + tx.fen_column_words(c) + np.where(
-                passes, f"＞{above}，首年奖励{tx.amount_words(clause.first_award)}", f"未超过{above}")
+            first_note = (
+                f"{label}首年：{year}年{info.label}"
+                + tx.fen_column_words(c)
+                + np.where(
+                    passes, f"＞{above}，首年奖励{tx.amount_words(clause.first_award)}", f"未超过{above}"
+                )
+            )
             this_amount = np.where(first, first_amount, steps_amount)
             this_note = np.where(first, first_note, f"{label}后续年度：" + step_note)
             this_ok = np.where(first, cur.known, cur.known & prev.known)

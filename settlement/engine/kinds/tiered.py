@@ -77,7 +77,9 @@ def _rows(policy, clause, ft, cond: np.ndarray) -> Fired:
     """highest / differential tiers on any rows (parks, members); differential nets when finished."""
     reached, words, facts = _reached_tiers(policy, clause, ft, cond)
     amount = tier_amounts(clause.tiers, reached)
-    facts_text = tx.join_columns(facts, "，达到“", pick(words, reached), tx.fen_column_words(amount, "”档，标准"))
+    facts_text = tx.join_columns(
+        facts, "，达到“", pick(words, reached), tx.fen_column_words(amount, "”档，标准")
+    )
     return Fired(reached >= 0, amount, reached, facts_text, np.full(ft.n, "", dtype=object))
 
 
@@ -109,8 +111,13 @@ def _enterprises(policy, clause, ctx: YearContext, cond: np.ndarray) -> Fired:
         idx = np.where((reached >= k) & ~before, k, idx)
     since, has_since = ctx.first_history_year()
     since_codes, since_years = pd.factorize(np.where(has_since, since, -1))
-    since_words = np.array([f"查阅{y}—{ctx.year - 1}年历史数据" if y >= 0 else f"无{ctx.year}年以前的历史数据"
-                            for y in since_years.tolist()], dtype=object)[since_codes]
+    since_words = np.array(
+        [
+            f"查阅{y}—{ctx.year - 1}年历史数据" if y >= 0 else f"无{ctx.year}年以前的历史数据"
+            for y in since_years.tolist()
+        ],
+        dtype=object,
+    )[since_codes]
     amount = tier_amounts(clause.tiers, idx)
     # the note and the reason of a row depend on its tiers only: a table of them, one entry per
     # first tier, then per tier reached before, then "no tier"

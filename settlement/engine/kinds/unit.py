@@ -39,8 +39,14 @@ def application_amounts(job: ApplicationJob) -> Items:
         known = idx >= 0
         per_unit = tier_amounts(clause.tiers, idx)
         words = pick(tier_words(clause.tiers, clause.metric), idx)
-        prefix = (metric_words(ft, clause.metric, job.ctx.year) + "，“" + words + "”档每单位"
-                  + tx.fen_column_words(per_unit) + "：")
+        prefix = (
+            metric_words(ft, clause.metric, job.ctx.year)
+            + "，“"
+            + words
+            + "”档每单位"
+            + tx.fen_column_words(per_unit)
+            + "："
+        )
         why_not = np.where(known, why_not, "未达到任何档位")
     else:
         known = np.ones(n, dtype=bool)
@@ -56,8 +62,13 @@ def application_amounts(job: ApplicationJob) -> Items:
             count = np.minimum(count, units.max_units)
         amount = mul_int64(per_unit, count, ids)
         size_words = tx.value_words(units.fact, units.size)
-        note = (metric_words(ft, units.fact, ft.year) + f"，每满{size_words}计1个单位，共"
-                + count.astype(str).astype(object) + "个×" + tx.fen_column_words(per_unit))
+        note = (
+            metric_words(ft, units.fact, ft.year)
+            + f"，每满{size_words}计1个单位，共"
+            + count.astype(str).astype(object)
+            + "个×"
+            + tx.fen_column_words(per_unit)
+        )
     else:
         qty = ft.rational("application.quantity")
         why_not = np.where(qty.known | ~known, why_not, "申报缺少数量")
@@ -67,10 +78,19 @@ def application_amounts(job: ApplicationJob) -> Items:
             micro = (micro // NUMBER_SCALE) * NUMBER_SCALE
         if units.max_units is not None:
             micro = np.minimum(micro, units.max_units * NUMBER_SCALE)
-        months = (as_int_array(ft.rational("application.months").num) if units.times_months
-                  else np.ones(n, dtype=np.int64))
+        months = (
+            as_int_array(ft.rational("application.months").num)
+            if units.times_months
+            else np.ones(n, dtype=np.int64)
+        )
         amount = fit_int64(div_half_up(mul(mul(per_unit, micro), months), NUMBER_SCALE), ids)
-        note = prefix + "数量" + tx.scaled_column_words(micro, NUMBER_SCALE) + "×" + tx.fen_column_words(per_unit)
+        note = (
+            prefix
+            + "数量"
+            + tx.scaled_column_words(micro, NUMBER_SCALE)
+            + "×"
+            + tx.fen_column_words(per_unit)
+        )
         if units.times_months:
             note = note + "×" + months.astype(str).astype(object) + "个月"
     note = note + "=" + tx.fen_column_words(amount)

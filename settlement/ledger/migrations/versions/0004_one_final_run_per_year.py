@@ -3,6 +3,7 @@
 Revision ID: 0004
 Revises: 0003
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,7 +16,14 @@ FINAL = sa.text("status = 'final'")
 
 
 def upgrade() -> None:
-    op.create_index("uq_one_final_run_per_year", "settlement_runs", ["year"], unique=True, sqlite_where=FINAL, postgresql_where=FINAL)
+    op.create_index(
+        "uq_one_final_run_per_year",
+        "settlement_runs",
+        ["year"],
+        unique=True,
+        sqlite_where=FINAL,
+        postgresql_where=FINAL,
+    )
 
 
 def downgrade() -> None:

@@ -5,6 +5,7 @@ publicity and finalization
 Revision ID: 0005
 Revises: 0004
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -5,6 +5,7 @@ rows; another year's folder never changes them)
 Revision ID: 0006
 Revises: 0005
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,7 +16,17 @@ depends_on = None
 
 KEY = ["landing_year", "uscc", "year", "policy_id", "clause_id", "subject_uscc"]
 OLD_KEY = KEY[1:]
-COLUMNS = ["uscc", "year", "policy_id", "clause_id", "subject_uscc", "amount", "source_file", "source_row", "extra"]
+COLUMNS = [
+    "uscc",
+    "year",
+    "policy_id",
+    "clause_id",
+    "subject_uscc",
+    "amount",
+    "source_file",
+    "source_row",
+    "extra",
+]
 
 
 def _rebuild(key: list[str], with_landing_year: bool) -> None:
@@ -23,10 +34,14 @@ def _rebuild(key: list[str], with_landing_year: bool) -> None:
     ledger get landing year 0, which no settlement reads; the next run of a year loads its
     folder's file again)."""
     columns = [
-        sa.Column("uscc", sa.String(18), nullable=False), sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("policy_id", sa.String(64), nullable=False), sa.Column("clause_id", sa.String(16), nullable=False),
-        sa.Column("subject_uscc", sa.String(18), nullable=False), sa.Column("amount", sa.BigInteger(), nullable=False),
-        sa.Column("source_file", sa.String(200), nullable=False), sa.Column("source_row", sa.Integer(), nullable=False),
+        sa.Column("uscc", sa.String(18), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("policy_id", sa.String(64), nullable=False),
+        sa.Column("clause_id", sa.String(16), nullable=False),
+        sa.Column("subject_uscc", sa.String(18), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("source_file", sa.String(200), nullable=False),
+        sa.Column("source_row", sa.Integer(), nullable=False),
         sa.Column("extra", sa.Text(), nullable=False),
     ]
     if with_landing_year:
@@ -40,7 +55,9 @@ def _rebuild(key: list[str], with_landing_year: bool) -> None:
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.add_column("prior_awards", sa.Column("landing_year", sa.Integer(), nullable=False, server_default="0"))
+        op.add_column(
+            "prior_awards", sa.Column("landing_year", sa.Integer(), nullable=False, server_default="0")
+        )
         op.drop_constraint("prior_awards_pkey", "prior_awards", type_="primary")
         op.create_primary_key("prior_awards_pkey", "prior_awards", KEY)
     else:
