@@ -12,7 +12,8 @@ import pytest
 from settlement.ingest import read_landing
 from settlement.pipeline import run
 from settlement.validation import validate_landing
-from settlement.validation.contracts import contracts_readme, run_contracts
+from settlement.validation.contracts import run_contracts
+from settlement.validation.contracts_readme import contracts_readme
 
 from landing_helpers import ENTERPRISES, STATS, A, B, C, csv_bytes, write_landing
 
@@ -276,7 +277,7 @@ def test_data_docs_list_every_suite(landing_copy, tmp_path, monkeypatch):
 def test_contract_readme_is_current():
     path = Path(__file__).parents[1] / "data_contracts" / "README.md"
     assert path.read_text(encoding="utf-8") == contracts_readme(), (
-        "refresh with: python -m settlement.validation.contracts > data_contracts/README.md"
+        "refresh with: python -m settlement.validation.contracts_readme > data_contracts/README.md"
     )
 
 

@@ -73,7 +73,7 @@ class _Lines(dict):
             self["remark"][rows] = np.where(old != "", old + "；", old) + np.asarray(words, dtype=object)
 
 
-def _orders(clauses: Pairs, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
+def orders(clauses: Pairs, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
     """Each line's policy order in the catalog (99: unknown) and its clause's order in its policy (999)."""
     policy_order = {p.id: i for i, p in enumerate(catalog.policies)}
     clause_order = {(p.id, c.id): j for p in catalog.policies for j, c in enumerate(p.clauses)}
@@ -85,10 +85,10 @@ def _orders(clauses: Pairs, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
 
 def sort_lines(lines: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame, Pairs, np.ndarray, np.ndarray]:
     """Catalog order of policies and clauses, then payee, subject and park; with each sorted
-    line's clause code and its policy and clause order (see :func:`_orders`), which the later
+    line's clause code and its policy and clause order (see :func:`orders`), which the later
     steps use too."""
     clauses = pairs(lines["policy_id"].to_numpy(dtype=object), lines["clause_id"].to_numpy(dtype=object))
-    po, co = _orders(clauses, catalog)
+    po, co = orders(clauses, catalog)
     texts = [lines[c].to_numpy(dtype=object) for c in ("payee_uscc", "subject_uscc", "park_id")]
     if in_order(po, co, *texts):  # the engine gives its lines in this order
         return lines.reset_index(drop=True), clauses, po, co

@@ -20,7 +20,7 @@ from ..engine.grouping import pairs
 from ..money import largest_remainder
 from ..policies import Catalog
 from ..reports.payments import shares, sources_in_order
-from . import _orders, city_fractions, factor_text, split_funding
+from . import city_fractions, factor_text, orders, split_funding
 
 CANDIDATE = ("paid", "zero")
 
@@ -107,7 +107,7 @@ def scenario(
     candidate = np.isin(status, CANDIDATE)
     final = np.where(candidate, capped, 0).astype(np.int64)
     clause_ids = lines["clause_id"].astype(str).to_numpy()
-    _, co = _orders(
+    _, co = orders(
         pairs(policy_ids.astype(object), clause_ids.astype(object)), catalog
     )  # ties as apply_budgets breaks them
     chosen: dict[str, tuple[int | None, str]] = {}

@@ -21,57 +21,21 @@ publicized and finalized, with everything.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from ..engine.frames import LINE_STATUS_WORDS
 from ..ingest.contract import FILES_BY_NAME
-from ..policies import Catalog
 from . import excel as xl
-from .disbursement import sheet_title
-from .payments import clause_words
-from .reconcile import Identity
-from .runinfo import RunInfo
+from .audit_lines import (
+    objections_sheet,
+    trace_sheet,
+)
+from .audit_sheet import RECORD_COLUMNS, SMALL, AuditBook, new_audit_sheet, verdict_cell
 
 SEVERITY_WORDS = {"blocking": "阻断（整批不入账）", "error": "错误（隔离该行）", "warning": "警告（仅提示）"}
-SMALL = Font(name="宋体", size=9)
-SMALL_BOLD = Font(name="宋体", size=9, bold=True)
-
-
-@dataclass
-class AuditBook:
-    summary: dict  # validation_data(): checks, quarantine, warnings, row counts, input hashes
-    catalog: Catalog
-    run: RunInfo | None = None
-    lines: pd.DataFrame | None = None  # the run's lines, as awards.csv has them
-    input_rows: pd.Series | None = None  # per line: the input rows it read (lineage.input_rows)
-    identities: list[Identity] = field(default_factory=list)
-    extra_warnings: pd.DataFrame | None = None  # found after computing (accounts, missing fields)
-    objections: pd.DataFrame | None = None
-
-    @property
-    def year(self) -> int:
-        return int(self.summary["year"])
-
-    def warnings(self) -> pd.DataFrame:
-        frames = [pd.DataFrame(self.summary.get("warnings", []))]
-        if self.extra_warnings is not None and len(self.extra_warnings):
-            frames.append(self.extra_warnings)
-        frames = [f for f in frames if len(f)]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RECORD_COLUMNS)
-
-    @property
-    def warning_count(self) -> int:
-        return len(self.warnings())
-
-
-RECORD_COLUMNS = ["file", "row", "uscc", "name", "column", "value", "reason", "message"]
 
 
 def title_of(year: int) -> str:
@@ -94,20 +58,11 @@ def write_audit(path: Path, book: AuditBook, fixed_time: str) -> str:
     if book.identities:
         _reconciliation(wb, used, book)
     if book.lines is not None:
-        _trace(wb, used, book)
+        trace_sheet(wb, used, book)
     if book.objections is not None and len(book.objections):
-        _objections(wb, used, book)
+        objections_sheet(wb, used, book)
     wb.properties.title = title_of(book.year)
     return xl.save_deterministic(wb, path, fixed_time)
-
-
-def _sheet(wb, used, name, widths, header_rows, freeze=None, paper="A4"):
-    ws = xl.new_sheet(wb, sheet_title(name, used))
-    xl.set_column_widths(ws, widths)
-    if freeze:
-        ws.freeze_panes = freeze
-    xl.page_setup(ws, header_rows, paper=paper)
-    return ws
 
 
 # ---------------------------------------------------------------------------- 概况
@@ -118,7 +73,7 @@ COVER_WIDTHS = [26, 11, 11, 12, 11, 78]
 def _cover(wb, used, book: AuditBook) -> None:
     widths = COVER_WIDTHS
     s = book.summary
-    ws = _sheet(wb, used, "概况", widths, None)
+    ws = new_audit_sheet(wb, used, "概况", widths, None)
     xl.title_row(ws, title_of(book.year), widths)
     run = book.run
     if run is not None:
@@ -225,7 +180,7 @@ CHECK_WIDTHS = [5, 16, 20, 28, 26, 11, 7, 8, 8, 20]
 
 def _checks(wb, used, book: AuditBook) -> None:
     widths = CHECK_WIDTHS
-    ws = _sheet(wb, used, "检查汇总", widths, "3:3", freeze="A4")
+    ws = new_audit_sheet(wb, used, "检查汇总", widths, "3:3", freeze="A4")
     xl.title_row(ws, f"{book.year}年度输入数据检查汇总", widths)
     checks = book.summary.get("checks", [])
     failed = sum(1 for c in checks if c["failed"])
@@ -251,7 +206,7 @@ def _checks(wb, used, book: AuditBook) -> None:
             xl.text_cell(ws, requirement),
             xl.text_cell(ws, c.get("why", "")),
             xl.text_cell(ws, SEVERITY_WORDS.get(c["severity"], c["severity"])),
-            _verdict_cell(ws, not bad, "通过", "有警告" if c["severity"] == "warning" else "未通过"),
+            verdict_cell(ws, not bad, "通过", "有警告" if c["severity"] == "warning" else "未通过"),
             xl.count_cell(ws, c["failed"], font=font),
             xl.count_cell(ws, c["checked"]),
             xl.text_cell(ws, c["check"], font=SMALL),
@@ -268,16 +223,6 @@ def _checks(wb, used, book: AuditBook) -> None:
         small = xl.fit_height([(c["check"], widths[9])], 9)
         ws.append(cells, max(h for h in (height, small, 0) if h is not None) or None)
     ws.auto_filter.ref = f"A{header}:{xl.last_column(widths)}{header + max(len(checks), 1)}"
-
-
-def _verdict_cell(ws, ok: bool, yes: str, no: str):
-    return xl.text_cell(
-        ws,
-        yes if ok else no,
-        font=xl.BODY_FONT if ok else xl.FAIL_FONT,
-        alignment=xl.CENTER,
-        fill=xl.PASS_FILL if ok else xl.FAIL_FILL,
-    )
 
 
 # ---------------------------------------------------------------------- 隔离行 / 警告
@@ -307,7 +252,7 @@ MAX_RECORD_ROWS = (
 
 def _records(wb, used, name: str, frame: pd.DataFrame, note: str) -> None:
     widths = RECORD_WIDTHS
-    ws = _sheet(wb, used, name, widths, "3:3", freeze="A4")
+    ws = new_audit_sheet(wb, used, name, widths, "3:3", freeze="A4")
     xl.title_row(ws, f"{name}（共{len(frame):,}条）", widths)
     if len(frame) > MAX_RECORD_ROWS:
         note += f"本表列出前{MAX_RECORD_ROWS:,}条，全部{len(frame):,}条见同目录的 validation JSON 文件。"
@@ -352,7 +297,7 @@ RECON_WIDTHS = [5, 10, 46, 17, 17, 14, 6, 7, 27]
 
 def _reconciliation(wb, used, book: AuditBook) -> None:
     widths = RECON_WIDTHS
-    ws = _sheet(wb, used, "勾稽核对", widths, "3:3", freeze="A4")
+    ws = new_audit_sheet(wb, used, "勾稽核对", widths, "3:3", freeze="A4")
     xl.title_row(ws, f"{book.year}年度勾稽核对", widths)
     failed = [i for i in book.identities if not i.holds]
     xl.merged_row(
@@ -375,7 +320,7 @@ def _reconciliation(wb, used, book: AuditBook) -> None:
                 cell(ws, i.right),
                 cell(ws, i.left - i.right),
                 xl.text_cell(ws, i.unit, alignment=xl.CENTER),
-                _verdict_cell(ws, i.holds, "相符", "不符"),
+                verdict_cell(ws, i.holds, "相符", "不符"),
                 xl.text_cell(ws, i.note),
             ],
             xl.fit_height([(i.what, widths[2]), (i.step, widths[1]), (i.note, widths[8])]),
@@ -384,135 +329,5 @@ def _reconciliation(wb, used, book: AuditBook) -> None:
 
 # ---------------------------------------------------------------------------- 逐笔追溯
 
-TRACE_HEADERS = [
-    "序号",
-    "收款单位（信用代码）",
-    "政策及条款",
-    "状态及原因",
-    "核定标准(元)",
-    "封顶后(元)",
-    "下调系数",
-    "实付(元)",
-    "市级(元)",
-    "区（县）级(元)",
-    "申报编号",
-    "使用的输入行",
-    "条款原文",
-    "计算说明",
-]
-TRACE_WIDTHS = [6, 20, 16, 18, 13, 13, 9, 13, 13, 13, 12, 24, 21, 24]
-TRACE_WRAPPED = {1, 2, 3, 10, 11, 12, 13}
-
-
-def status_reasons(lines: pd.DataFrame) -> list[str]:
-    """Each line's status in words, with its reason (from the trace) or what superseded it."""
-    trace = lines["trace"].fillna("").astype(str) if "trace" in lines else pd.Series("", index=lines.index)
-    raw = trace.str.extract(r'"reason":"((?:[^"\\]|\\.)*)"', expand=False).fillna("")
-    reasons = [json.loads(f'"{r}"') if "\\" in r else r for r in raw.tolist()]
-    sup = (
-        lines["superseded_by"].fillna("").astype(str).tolist()
-        if "superseded_by" in lines
-        else [""] * len(lines)
-    )
-    remark = lines["remark"].fillna("").astype(str).tolist() if "remark" in lines else [""] * len(lines)
-    out = []
-    for status, reason, by, note in zip(lines["status"].astype(str), reasons, sup, remark, strict=True):
-        words = LINE_STATUS_WORDS.get(status, status)
-        detail = f"由 {by} 取代" if status == "superseded" and by else reason if status != "paid" else note
-        out.append(f"{words}：{detail}" if detail else words)
-    return out
-
-
-def _trace(wb, used, book: AuditBook) -> None:
-    widths = TRACE_WIDTHS
-    lines = book.lines.reset_index(drop=True)
-    ws = _sheet(wb, used, "逐笔追溯", widths, "3:3", freeze="C4", paper="A3")
-    xl.title_row(ws, f"{book.year}年度奖励逐笔追溯（与 awards.csv 逐行对应）", widths)
-    xl.merged_row(
-        ws,
-        "每一行是 awards.csv 的一行（序号即其数据行号）：收款单位、政策条款、状态及原因；核定标准 → 封顶后 →"
-        " 下调系数 → 实付 → 市级、区（县）级承担；"
-        "计算用到的输入行（着陆目录/文件 第几行）、条款原文和计算说明。金额单位：元。",
-        widths,
-    )
-    header = xl.header_row(ws, TRACE_HEADERS, widths, font=SMALL_BOLD)
-    if len(lines):
-        texts = {(p.id, c.id): c.text for p in book.catalog.policies for c in p.clauses}
-        short = {p.id: p.citation for p in book.catalog.policies}
-        payee = (
-            lines["name"].fillna("").astype(str) + "（" + lines["payee_uscc"].astype(str) + "）"
-        ).tolist()
-        clause = (
-            lines["policy_id"].map(short).fillna(lines["policy_id"]) + " " + clause_words(lines, book.catalog)
-        ).tolist()
-        status = status_reasons(lines)
-        rows_used = (
-            (book.input_rows if book.input_rows is not None else pd.Series([""] * len(lines)))
-            .fillna("")
-            .astype(str)
-            .tolist()
-        )
-        clause_text = [texts.get(k, "") for k in zip(lines["policy_id"], lines["clause_id"], strict=True)]
-        apps = lines["application_ids"].fillna("").astype(str).tolist()
-        explanation = lines["explanation"].fillna("").astype(str).tolist()
-
-        def money(col):
-            return xl.yuan_column(ws, lines[col].to_numpy(dtype=np.int64), font=SMALL)
-
-        columns = [
-            xl.count_column(ws, range(1, len(lines) + 1), font=SMALL),
-            xl.text_column(ws, payee, font=SMALL),
-            xl.text_column(ws, clause, font=SMALL),
-            xl.text_column(ws, status, font=SMALL),
-            money("standard_amount"),
-            money("capped_amount"),
-            xl.text_column(ws, lines["scale_factor"].astype(str).tolist(), font=SMALL, alignment=xl.RIGHT),
-            money("final_amount"),
-            money("city_share"),
-            money("district_share"),
-            xl.text_column(ws, apps, font=SMALL),
-            xl.text_column(ws, rows_used, font=SMALL),
-            xl.text_column(ws, clause_text, font=SMALL),
-            xl.text_column(ws, explanation, font=SMALL),
-        ]
-        wrapped = [(c.values, widths[i], 9) for i, c in enumerate(columns) if i in TRACE_WRAPPED]
-        ws.append_columns(columns, xl.row_heights(wrapped))
-    ws.auto_filter.ref = f"A{header}:{xl.last_column(widths)}{header + max(len(lines), 1)}"
-
 
 # ---------------------------------------------------------------------------- 异议处理
-
-OBJECTION_HEADERS = ["序号", "统一社会信用代码", "企业名称", "政策", "条款", "处理结果", "理由"]
-OBJECTION_WIDTHS = [6, 20, 28, 24, 8, 12, 50]
-DECISIONS = {"uphold": "维持原结果", "remove": "取消奖励", "adjust": "调整金额"}
-
-
-def _objections(wb, used, book: AuditBook) -> None:
-    widths = OBJECTION_WIDTHS
-    frame = book.objections.reset_index(drop=True)
-    ws = _sheet(wb, used, "异议处理", widths, "3:3", freeze="A4")
-    xl.title_row(ws, f"{book.year}年度公示异议处理结果（共{len(frame)}条）", widths)
-    xl.merged_row(ws, "定稿时应用的异议处理结果；调整和取消的金额变化见 changes 文件和“逐笔追溯”表。", widths)
-    xl.header_row(ws, OBJECTION_HEADERS, widths)
-    names = (
-        book.lines.set_index("payee_uscc")["name"]
-        if book.lines is not None and len(book.lines)
-        else pd.Series(dtype=object)
-    )
-    names = names[~names.index.duplicated()]
-    short = {p.id: p.short_name for p in book.catalog.policies}
-    for k, r in enumerate(frame.itertuples(index=False), start=1):
-        name = str(names.get(r.payee_uscc, ""))
-        reason = str(r.reason)
-        ws.append(
-            [
-                xl.count_cell(ws, k),
-                xl.text_cell(ws, r.payee_uscc),
-                xl.text_cell(ws, name),
-                xl.text_cell(ws, short.get(r.policy_id, r.policy_id)),
-                xl.text_cell(ws, f"第{r.clause_id}条", alignment=xl.CENTER),
-                xl.text_cell(ws, DECISIONS.get(r.decision, r.decision)),
-                xl.text_cell(ws, reason),
-            ],
-            xl.fit_height([(name, widths[2]), (reason, widths[6])]),
-        )

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from ..config import Settings
 from ..policies import Catalog
 from . import excel as xl
+from .amount_texts import wan_units
 from .payments import clause_words
 from .runinfo import RunInfo
 
@@ -91,7 +92,7 @@ def write_publicity(
         xl.merged_row(ws, f"说明：{note}", widths, font=xl.FAIL_FONT)
     xl.header_row(ws, HEADERS, widths)
 
-    units = xl.wan_units(paid["final_amount"].to_numpy(dtype=np.int64))
+    units = wan_units(paid["final_amount"].to_numpy(dtype=np.int64))
     words = clause_words(paid, catalog).to_numpy()
     number = 0
     for k, policy in enumerate(policies, start=1):

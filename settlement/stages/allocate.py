@@ -18,7 +18,7 @@ from ..ledger import make_engine, store
 from ..policies import Catalog, load_catalog
 from ..reports.manifest import policy_totals
 from ..validation import ValidationResult
-from .compute import _read_lines, evaluate_policy, staged_context, year_context
+from .compute import evaluate_policy, read_lines, staged_context, year_context
 from .inputs import landing_hashes, load_validated, replacement_note, run_uid_for, validated
 from .locking import locked
 
@@ -61,7 +61,7 @@ def allocate_year(
         if computed is not None:
             all_lines, ctx = computed
         else:
-            all_lines = _read_lines(line_paths)
+            all_lines = read_lines(line_paths)
             ctx = staged_context(year, staged)
             if ctx is None:
                 ctx = year_context(conn, year, catalog)

@@ -124,7 +124,7 @@ def compute_policies(year: int, ids: list[str], work_dir: Path, db_url: str | No
     return paths
 
 
-def _read_lines(paths: list[str]) -> pd.DataFrame:
+def read_lines(paths: list[str]) -> pd.DataFrame:
     return normalise_lines(
         [pd.read_json(Path(path), orient="records", dtype=False) for path in sorted(paths)]
     )
