@@ -2,7 +2,6 @@
 the text of one value worded alone."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from settlement.engine import text as tx
@@ -40,7 +39,6 @@ def test_many_amounts_read_as_each_amount_worded_alone(prefix):
         ]
     )
     rng.shuffle(fen)
-    assert len(pd.unique(fen)) >= tx._MANY  # the texts are built as characters
     assert list(tx.fen_column_words(fen, prefix)) == _one_by_one(fen, prefix)
     few = fen[:20]
     assert list(tx.fen_column_words(few, prefix)) == _one_by_one(few, prefix)

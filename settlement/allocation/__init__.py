@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from ..engine import text as tx
-from ..engine.collector import paused_collection
 from ..engine.context import YearContext
 from ..engine.evaluate import overflow_message
 from ..engine.exact import AmountOverflow, add_at
@@ -318,7 +317,6 @@ def apply_funding(lines: _Lines, clauses: Pairs, ctx: YearContext) -> None:
     )
 
 
-@paused_collection()
 def allocate(lines: pd.DataFrame, ctx: YearContext) -> Allocation:
     catalog = ctx.catalog
     frame, clauses, po, co = sort_lines(lines, catalog)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..policies import Catalog
-from .collector import paused_collection
 from .facts import (
     FactTable,
     StatsArrays,
@@ -39,7 +39,6 @@ class YearContext:
     facts: FactTable = field(init=False)
     index: pd.Index = field(init=False)
 
-    @paused_collection()
     def __post_init__(self) -> None:
         if not in_order(
             self.enterprises["uscc"].to_numpy(dtype=object)
@@ -66,10 +65,8 @@ class YearContext:
             self.stats_positions,
             self.facts.value("park_id"),
         )
-        self._shared: dict = {
-            "region_codes": regions,
-            "year_positions": self.positions,
-        }  # derived once, shared with subsets
+        self._shared: dict = {"region_codes": regions}  # derived once, shared with subsets
+        self.whole_year = True  # these are all the year's enterprises (a subset: some of them)
         # derived for these enterprises (a subset its own): blacklist flags, history rows and facts
         self._columns: dict = {}
         paid = self.paid[self.paid["year"] < self.year]
@@ -104,8 +101,8 @@ class YearContext:
         applications and history stay whole (they are looked up by USCC). Facts that depend on
         other enterprises (region averages, park sums) were computed on the whole population and
         are kept as they are."""
-        out = object.__new__(YearContext)
-        out.__dict__.update(self.__dict__)
+        out = copy.copy(self)  # the same year: its frames, shared derivations and facts
+        out.whole_year = False
         positions = np.asarray(positions, dtype=np.int64)
         columns = [c for c in SUBSET_COLUMNS if c in self.enterprises]
         out.enterprises = self.enterprises[columns].iloc[positions].reset_index(drop=True)
@@ -119,7 +116,7 @@ class YearContext:
     def history_rows(self) -> np.ndarray:
         """Positions in ``stats`` of the rows of earlier years of these enterprises (of the whole
         year's computed once and shared; a subset's, its own)."""
-        if self.positions is self._shared["year_positions"]:
+        if self.whole_year:
             return self._year_history_rows()
         if "history_rows" not in self._columns:
             rows = self.own_stats_rows()
@@ -130,7 +127,7 @@ class YearContext:
         """Positions in ``stats`` of every row of these enterprises, in stats order (of a subset:
         found by binary search, each enterprise's rows being one run when the statistics are in
         enterprise order, as the ledger gives them; sorted once otherwise)."""
-        if self.positions is self._shared["year_positions"]:
+        if self.whole_year:
             return np.flatnonzero(self.stats_positions >= 0)
         if "own_rows" not in self._columns:
             if "stats_by_owner" not in self._shared:
@@ -204,7 +201,7 @@ class YearContext:
     def _year_positions(self, rows: np.ndarray) -> np.ndarray:
         """Positions ``rows`` of these enterprises as positions in the whole year (-1 stays -1)."""
         rows = np.asarray(rows)
-        if self.positions is self._shared["year_positions"]:  # the whole year: positions are its own
+        if self.whole_year:  # the whole year: positions are its own
             return rows
         return compose(self.positions, rows)
 

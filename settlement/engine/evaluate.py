@@ -20,7 +20,6 @@ import pandas as pd
 from ..policies.schema import ClauseBase, Policy
 from . import kinds
 from .applications import application_amounts
-from .collector import paused_collection
 from .context import YearContext
 from .data_rows import data_amounts
 from .exact import AmountOverflow
@@ -51,7 +50,6 @@ def data_lines(policy: Policy, clause: ClauseBase, ctx: YearContext) -> dict[str
     return finish([(policy, clause, data_amounts(policy, clause, ctx))], ctx)
 
 
-@paused_collection()
 def evaluate_year(ctx: YearContext, policies: list[Policy] | None = None) -> pd.DataFrame:
     """Every clause of every policy for the year: data-driven clauses of policies in force, and
     every application (lines of policies not in force are excluded with the reason)."""
