@@ -60,7 +60,15 @@ def print_summary(result) -> None:
     changes = ", ".join(
         f"{k} +{v['inserted']}/~{v['updated']}/-{v['deleted']}" for k, v in result.load_changes.items()
     )
-    console.print(f"台账变更（新增/更新/删除）：{changes}", highlight=False)
+    if getattr(result, "reused", False):
+        console.print(
+            f"输入文件、政策文件和程序版本与结算 {result.run_uid} 相同，台账此后也未改变："
+            "沿用该结算及其文件，未重新读取、计算或写出"
+            "（如需强制重算，请先改动输入或删除输出目录中的 manifest.json）。",
+            highlight=False,
+        )
+    else:
+        console.print(f"台账变更（新增/更新/删除）：{changes}", highlight=False)
     console.print(
         f"隔离行：{q}；警告：{result.warnings}（审计与校验报告："
         f"{result.out_dir / f'validation_{result.year}.xlsx'}）",

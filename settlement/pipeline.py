@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import stages
 from .outputs import rejecting
+from .stages.reuse import reusable_run
 
 
 @dataclass
@@ -30,6 +31,7 @@ class RunResult:
     outputs: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     missing_accounts: pd.DataFrame | None = None  # paid payees without an account to pay to
+    reused: bool = False  # the inputs and the ledger had not changed: the year's run stands as it was
 
 
 Progress = Callable[[str], None]
@@ -49,9 +51,30 @@ def run(
 ) -> RunResult:
     """Settle ``year`` as a draft: the stages of :mod:`settlement.stages` in a row (the Airflow
     DAG runs the same functions as separate tasks). ``replace_reason``: why a draft in publicity
-    may be replaced by a settlement from other inputs."""
+    may be replaced by a settlement from other inputs. A re-run on unchanged inputs reuses the
+    year's run as it stands (see :mod:`settlement.stages.reuse`)."""
 
     with stages.hold_year(year, db_url):
+        t = time.perf_counter()
+        progress("核对输入是否改变")
+        same = reusable_run(year, landing_root, out_root, db_url)
+        if same is not None:
+            return RunResult(
+                year,
+                same.run_uid,
+                same.run_id,
+                Path(out_root) / str(year),
+                same.lines,
+                same.scale_factors,
+                same.totals,
+                same.quarantined,
+                same.warnings,
+                {},
+                same.outputs,
+                {"reuse": time.perf_counter() - t},
+                same.missing_accounts,
+                reused=True,
+            )
         return _run_stages(year, landing_root, out_root, db_url, progress, replace_reason)
 
 

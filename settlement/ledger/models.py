@@ -150,6 +150,8 @@ class SettlementRun(Base):
     validation: Mapped[str] = mapped_column(
         Text, default="{}"
     )  # JSON: the checks, warnings and row counts of the run's inputs
+    # the last ledger event when a draft was computed (None: before events were kept)
+    ledger_state: Mapped[int | None] = mapped_column(Integer, nullable=True)
     __table_args__ = (
         # nothing is paid twice: a year has at most one final run (a correction supersedes it)
         Index(
@@ -160,6 +162,17 @@ class SettlementRun(Base):
             postgresql_where=text("status = 'final'"),
         ),
     )
+
+
+class LedgerEvent(Base):
+    """A change of the ledger a year's awards may depend on: a load that changed rows, a final or
+    correction run (what earlier years paid)."""
+
+    __tablename__ = "ledger_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer)
+    what: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AwardLine(Base):

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, delete, select, update
 
+from .events import last_event, record_event
 from .load import bulk_insert_frame
 from .models import AwardLine, SettlementRun
 
@@ -52,6 +53,7 @@ def save_draft(conn: Connection, run_uid: str, year: int, lines: pd.DataFrame, m
         "quarantined": int(meta.get("quarantined", 0)),
         "scale_factors": json.dumps(meta.get("scale_factors", {}), sort_keys=True),
         "message": meta.get("message", ""),
+        "ledger_state": last_event(conn),
     }
     if existing is None:
         result = conn.execute(
@@ -128,6 +130,7 @@ def run_by_id(conn: Connection, run_id: int):
 def insert_run(conn: Connection, lines: pd.DataFrame, **values) -> int:
     """A final or correction run with its lines (already allocated and decorated)."""
     run_id = int(conn.execute(RUNS.insert().values(**values)).inserted_primary_key[0])
+    record_event(conn, int(values["year"]), str(values["kind"]))  # what earlier years paid changed
     frame = lines.assign(run_id=run_id, line_no=np.arange(1, len(lines) + 1))
     cols = [c.name for c in AwardLine.__table__.columns if c.name != "id"]
     bulk_insert_frame(conn, AwardLine.__table__, frame.reindex(columns=cols), cols)

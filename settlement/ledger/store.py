@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from .events import record_event
 from .load import (
     TABLES,
     Changes,
@@ -73,6 +74,8 @@ def load_clean(
         )  # the landing folder's year and the file
         changes[name] = sync(conn, name, frame, year).as_dict()
     replace_quarantine(conn, year, problems, hashes)
+    if any(c["inserted"] or c["updated"] or c["deleted"] for c in changes.values()):
+        record_event(conn, year, "load")
     return changes
 
 

@@ -1,0 +1,100 @@
+"""A re-run on unchanged inputs reuses the year's run as it stands: nothing is read, validated,
+loaded, computed or written again.
+
+Reused only when all of these hold, so that the money cannot differ from a full run's:
+
+- the landing files have the SHA-256 the run was settled from, and the policy files and the
+  code are the same (the same run id);
+- the run is the year's current draft (or in publicity), and the year is not final;
+- no ledger event since the run was computed (no load that changed rows, of any year, and no
+  final or correction run that changes what earlier years paid; see ``ledger.events``);
+- the run's files are in the output folder as its manifest lists them (same SHA-256).
+
+Anything else, and the run proceeds in full.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..hashing import sha256_of
+from ..ledger import make_engine, migrate, store
+from ..ledger.events import last_event
+from ..ledger.load import read_table
+from ..ledger.models import Enterprise
+from ..policies import load_catalog
+from ..reports.payments import missing_bank_details
+from .allocate import decorate
+from .inputs import landing_hashes, run_uid_for
+
+
+@dataclass
+class Reused:
+    run_uid: str
+    run_id: int
+    status: str
+    lines: pd.DataFrame
+    scale_factors: dict
+    totals: dict
+    quarantined: dict[str, int]
+    warnings: int
+    outputs: dict[str, str]
+    missing_accounts: pd.DataFrame
+
+
+def _manifest(out_dir: Path) -> dict | None:
+    try:
+        return json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def reusable_run(year: int, landing_root: Path, out_root: Path, db_url: str | None = None) -> Reused | None:
+    """The year's run, when a re-run on these inputs would settle exactly it (see above)."""
+    if not (Path(landing_root) / str(year)).is_dir():
+        return None
+    try:
+        hashes = landing_hashes(year, landing_root)
+    except OSError:
+        return None  # the full run names what cannot be read
+    run_uid = run_uid_for(year, hashes, load_catalog().sha256)
+    out_dir = Path(out_root) / str(year)
+    manifest = _manifest(out_dir)
+    if manifest is None or manifest.get("run_id") != run_uid or manifest.get("inputs") != hashes:
+        return None
+    outputs = manifest.get("outputs", {})
+    if any(
+        not (out_dir / name).is_file() or sha256_of(out_dir / name) != digest
+        for name, digest in outputs.items()
+    ):
+        return None
+    engine = make_engine(db_url)
+    migrate(engine)
+    with engine.connect() as conn:
+        run = store.run_by_uid(conn, run_uid)
+        current = store.current_run(conn, year)
+        if run is None or current is None or current.id != run.id or run.status not in ("draft", "publicity"):
+            return None
+        if store.final_run(conn, year) is not None:
+            return None
+        if run.ledger_state is None or run.ledger_state != last_event(conn):
+            return None
+        enterprises = read_table(conn, Enterprise)
+        lines = decorate(store.read_lines(conn, run.id), enterprises)
+    quarantined = {f: int(manifest.get("quarantined_rows", {}).get(f, 0)) for f in sorted(hashes)}
+    return Reused(
+        run_uid,
+        int(run.id),
+        str(run.status),
+        lines,
+        json.loads(run.scale_factors or "{}"),
+        json.loads(run.totals or "{}"),
+        quarantined,
+        int(manifest.get("warnings", 0)),
+        dict(outputs),
+        missing_bank_details(lines, enterprises),
+    )

@@ -1,0 +1,51 @@
+"""A re-run on unchanged inputs reuses the year's run: nothing read, loaded, computed or written
+again. Any change that could move money (an input file, an output file, a load of any year, a
+final run of an earlier year) makes the run proceed in full."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from settlement.ledger import make_engine
+from settlement.ledger.events import record_event
+from settlement.pipeline import run
+
+
+def _mtimes(folder):
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.is_file()}
+
+
+def test_an_unchanged_rerun_reuses_the_run_and_writes_nothing(landing_copy, tmp_path):
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    first = run(2025, landing_copy, tmp_path / "out", db)
+    before = _mtimes(first.out_dir)
+    again = run(2025, landing_copy, tmp_path / "out", db)
+    assert again.reused and not first.reused
+    assert again.run_uid == first.run_uid and again.run_id == first.run_id
+    assert _mtimes(first.out_dir) == before  # not a file written again
+    keys = ["payee_uscc", "policy_id", "clause_id", "subject_uscc", "park_id"]
+    pd.testing.assert_frame_equal(
+        again.lines.sort_values(keys).reset_index(drop=True)[keys + ["final_amount", "status"]],
+        first.lines.sort_values(keys).reset_index(drop=True)[keys + ["final_amount", "status"]],
+    )
+    assert again.totals == first.totals and again.quarantined == first.quarantined
+
+
+def test_a_changed_input_an_edited_output_or_a_ledger_event_settles_in_full(landing_copy, tmp_path):
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    out = tmp_path / "out"
+    first = run(2025, landing_copy, out, db)
+
+    (first.out_dir / "awards.csv").write_bytes(b"edited\n")  # an output not as the manifest lists it
+    assert not run(2025, landing_copy, out, db).reused
+    assert run(2025, landing_copy, out, db).reused  # written again: reusable once more
+
+    with make_engine(db).begin() as conn:  # e.g. an earlier year finalized, or loaded anew
+        record_event(conn, 2024, "final")
+    again = run(2025, landing_copy, out, db)
+    assert not again.reused and again.run_uid == first.run_uid
+
+    stats = landing_copy / "2025" / "budgets.csv"
+    stats.write_bytes(stats.read_bytes() + b"\n")  # a different file (the same rows)
+    changed = run(2025, landing_copy, out, db)
+    assert not changed.reused and changed.run_uid != first.run_uid
