@@ -297,23 +297,19 @@ def missing_bank_details(lines: pd.DataFrame, enterprises: pd.DataFrame) -> pd.D
     paid = lines[(lines["status"] == "paid") & (lines["final_amount"] > 0)]
     if not len(paid):
         return pd.DataFrame(columns=["payee_uscc", "name", "missing", "lines"])
-    bank = bank_details(enterprises)
     counts = paid.groupby("payee_uscc").size()
-    info = bank.reindex(counts.index)
-    missing = []
-    for uscc, row in info.iterrows():
-        gaps = [
-            label
-            for col, label in (("bank_account", "银行账号"), ("bank_name", "开户银行"))
-            if not str(row[col] if pd.notna(row[col]) else "").strip()
-        ]
-        if gaps:
-            missing.append(
-                {
-                    "payee_uscc": uscc,
-                    "name": row["name"] if pd.notna(row["name"]) else "",
-                    "missing": "、".join(gaps),
-                    "lines": int(counts[uscc]),
-                }
-            )
-    return pd.DataFrame(missing, columns=["payee_uscc", "name", "missing", "lines"])
+    info = bank_details(enterprises).reindex(counts.index)  # a payee not in the ledger: all blank
+    blank = {col: info[col].fillna("").astype(str).str.strip() == "" for col in ("bank_account", "bank_name")}
+    words = np.where(blank["bank_account"], "银行账号", "")
+    words = np.where(blank["bank_account"] & blank["bank_name"], "银行账号、开户银行", words)
+    words = np.where(~blank["bank_account"] & blank["bank_name"], "开户银行", words)
+    gaps = blank["bank_account"].to_numpy() | blank["bank_name"].to_numpy()
+    return pd.DataFrame(
+        {
+            "payee_uscc": counts.index.to_numpy(dtype=object)[gaps],
+            "name": info["name"].fillna("").to_numpy(dtype=object)[gaps],
+            "missing": words[gaps].astype(object),
+            "lines": counts.to_numpy(dtype=np.int64)[gaps],
+        },
+        columns=["payee_uscc", "name", "missing", "lines"],
+    )

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy import select
 
 from ..hashing import sha256_of
 from ..ledger import make_engine, migrate, store
 from ..ledger.events import last_event
 from ..ledger.load import read_table
-from ..ledger.models import Enterprise
+from ..ledger.models import AwardLine, Enterprise
 from ..policies import load_catalog
 from ..reports.payments import missing_bank_details
 from .allocate import decorate
@@ -83,7 +84,8 @@ def reusable_run(year: int, landing_root: Path, out_root: Path, db_url: str | No
             return None
         if run.ledger_state is None or run.ledger_state != last_event(conn):
             return None
-        enterprises = read_table(conn, Enterprise)
+        payees = select(AwardLine.__table__.c.payee_uscc).where(AwardLine.__table__.c.run_id == run.id)
+        enterprises = read_table(conn, Enterprise, where=Enterprise.__table__.c.uscc.in_(payees))
         lines = decorate(store.read_lines(conn, run.id), enterprises)
     quarantined = {f: int(manifest.get("quarantined_rows", {}).get(f, 0)) for f in sorted(hashes)}
     return Reused(
