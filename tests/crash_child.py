@@ -53,11 +53,11 @@ def _after(module, name: str, action: str) -> None:
 def install(point: str, action: str) -> None:
     from settlement import stages
     from settlement.ledger import load as ledger_load
-    from settlement.ledger import store
+    from settlement.ledger import runs, store
     from settlement.reports import files
 
     if point in ("mid_load", "mid_record"):
-        module = ledger_load if point == "mid_load" else store
+        module = ledger_load if point == "mid_load" else runs  # award lines are recorded by ledger.runs
         original = module.bulk_insert_frame
         fired = []
 
