@@ -670,7 +670,7 @@ def test_15_disk_full_is_told_in_words(monkeypatch, tmp_path, demo_landing):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(files, "write_bytes_atomic", full)
-    monkeypatch.setattr("settlement.reports.excel.write_bytes_atomic", full)
+    monkeypatch.setattr("settlement.reports.xlsx_save.write_bytes_atomic", full)
     code, text, _ = settle(demo_landing, tmp_path / "out", f"sqlite:///{tmp_path / 'l.db'}")
     assert code == 1 and "磁盘空间不足" in text and "Errno" not in text
 
