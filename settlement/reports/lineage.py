@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from ..engine.grouping import group_starts
 from ..fact_registry import FACTS
 from ..policies import Catalog
 from ..policies.schema import Clause
@@ -162,20 +163,19 @@ def _rows_text(frame: pd.DataFrame, key: str, label_of=None) -> pd.Series:
     label = "第" + frame["source_row"].astype(np.int64).astype(str) + "行"
     if label_of is not None:
         label = label + label_of(frame)
-    frame = frame.assign(_label=label.to_numpy())
-    groups = frame.groupby([key, "source_file"], sort=False)
-    counts = groups["_label"].transform("size")
-    shown = frame[groups.cumcount().to_numpy() < MAX_ROWS_NAMED]
-    joined = shown.groupby([key, "source_file"], sort=False)["_label"].agg("、".join)
-    total = counts.groupby([frame[key], frame["source_file"]], sort=False).first().reindex(joined.index)
-    more = np.where(
-        total.to_numpy() > MAX_ROWS_NAMED, "等，共" + total.astype(str).to_numpy(dtype=object) + "行", ""
-    )
-    files = joined.index.get_level_values(1).to_numpy(dtype=object)
-    texts = pd.Series(
-        files + " " + joined.to_numpy(dtype=object) + more, index=joined.index.get_level_values(0)
-    )
-    return texts.groupby(level=0, sort=False).agg("；".join)
+    keys, files = frame[key].to_numpy(dtype=object), frame["source_file"].to_numpy(dtype=object)
+    labels = label.tolist()
+    # one run of rows per (key, file), one run of those per key: the frame is sorted by both
+    starts = np.flatnonzero(group_starts(keys, files))
+    ends = np.r_[starts[1:], len(keys)]
+    counts = ends - starts
+    named = ["、".join(labels[a : min(b, a + MAX_ROWS_NAMED)]) for a, b in zip(starts, ends, strict=True)]
+    more = np.where(counts > MAX_ROWS_NAMED, "等，共" + counts.astype(str).astype(object) + "行", "")
+    per_file = (files[starts] + " " + np.array(named, dtype=object) + more).tolist()
+    firsts = np.flatnonzero(group_starts(keys[starts]))
+    lasts = np.r_[firsts[1:], len(starts)]
+    texts = ["；".join(per_file[a:b]) for a, b in zip(firsts, lasts, strict=True)]
+    return pd.Series(texts, index=keys[starts][firsts], dtype=object)
 
 
 def input_rows(
