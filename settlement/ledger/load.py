@@ -78,6 +78,15 @@ def plain_columns(frame: pd.DataFrame, columns: list[str]) -> list[np.ndarray]:
     return out
 
 
+def _sqlite_values(frame: pd.DataFrame, columns: list[str]) -> list[np.ndarray]:
+    """:func:`plain_columns` with dates as the ISO text SQLAlchemy stores in SQLite."""
+    values = plain_columns(frame, columns)
+    for k, col in enumerate(columns):
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            values[k] = np.array([None if v is None else v.isoformat() for v in values[k]], dtype=object)
+    return values
+
+
 def to_records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     """Rows as dicts of plain Python values (not a DataFrame: pandas would turn None in a text
     column back into NaN)."""
@@ -207,6 +216,17 @@ def bulk_insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: lis
     """Insert ``frame``'s rows: with COPY on PostgreSQL (psycopg's copy, in the transaction of
     ``conn``), in batches of executemany elsewhere."""
     if not len(frame):
+        return
+    if conn.dialect.name == "sqlite":
+        # the driver's own executemany with plain tuples, in the transaction of ``conn`` (the
+        # values are what SQLAlchemy would bind: text, int, 1/0, 'YYYY-MM-DD' for a date)
+        names = ", ".join(f'"{c}"' for c in columns)
+        statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.executemany(statement, zip(*_sqlite_values(frame, columns), strict=True))
+        finally:
+            cursor.close()
         return
     if conn.dialect.name != "postgresql":
         bulk_insert(conn, table, to_records(frame, columns))
