@@ -20,8 +20,6 @@ UNITS = {
 
 
 _UNIT = re.compile(r"^(.+)\(([^()]+)\)$")
-
-
 _BRACKETED = re.compile(r"\([^()]*\)")
 
 

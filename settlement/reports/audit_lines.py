@@ -32,8 +32,6 @@ TRACE_HEADERS = [
 
 
 TRACE_WIDTHS = [6, 20, 16, 18, 13, 13, 9, 13, 13, 13, 12, 24, 21, 24]
-
-
 TRACE_WRAPPED = {1, 2, 3, 10, 11, 12, 13}
 
 
@@ -114,11 +112,7 @@ def trace_sheet(wb, used, book: AuditBook) -> None:
 
 
 OBJECTION_HEADERS = ["序号", "统一社会信用代码", "企业名称", "政策", "条款", "处理结果", "理由"]
-
-
 OBJECTION_WIDTHS = [6, 20, 28, 24, 8, 12, 50]
-
-
 DECISIONS = {"uphold": "维持原结果", "remove": "取消奖励", "adjust": "调整金额"}
 
 

@@ -15,8 +15,6 @@ from .reconcile import Identity
 from .runinfo import RunInfo
 
 SMALL = Font(name="宋体", size=9)
-
-
 SMALL_BOLD = Font(name="宋体", size=9, bold=True)
 
 

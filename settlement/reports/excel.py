@@ -52,16 +52,6 @@ MAX_CELL_CHARS = 32_767  # the most characters an Excel cell holds; a longer tex
 CUT_NOTE = "……（超过Excel单元格上限，以下从略，全文见awards.csv）"
 
 
-# ---------------------------------------------------------------- how much room text takes
-#
-# Column widths are in Excel's units: one digit of the workbook's default font, Calibri 11 pt
-# (7 px at 96 dpi). A CJK character at 11 pt takes two of them and a Latin letter or digit
-# (half-width in 宋体 and 黑体) one; at other sizes in proportion (at 10 pt a CJK character is
-# 13.3 px, 1.9 units). A line of CJK text is about 1.5 em high (the line height of the CJK fonts
-# office suites use). The writers size rows with these estimates, and tests/print_fit.py checks
-# every written sheet with the same rules.
-
-
 # A4 landscape with this module's margins: 297 mm less 2 x 0.4 in, at 96 dpi, in width units
 A4_LANDSCAPE_UNITS = (297 / 25.4 - 0.8) * 96 / 7
 A4_PORTRAIT_UNITS = (210 / 25.4 - 0.8) * 96 / 7

@@ -92,11 +92,7 @@ def _row_open(dims, heights: dict, r: int) -> str:
 # what XML text cannot hold as is: markup characters, carriage returns (which XML readers turn
 # into line feeds), and characters XML 1.0 does not allow at all
 _NOT_XML_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
-
-
 _SPECIAL = re.compile(f"[&<>\r{_NOT_XML_CHARS}]")
-
-
 _NOT_XML = re.compile(f"[{_NOT_XML_CHARS}]")
 
 

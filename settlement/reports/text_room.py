@@ -1,5 +1,13 @@
 """How much room text takes on a printed sheet: widths of CJK and Latin characters, where a line
-may break (never before a closing bracket or after an opening one), lines and row heights."""
+may break (never before a closing bracket or after an opening one), lines and row heights.
+
+Column widths are in Excel's units: one digit of the workbook's default font, Calibri 11 pt
+(7 px at 96 dpi). A CJK character at 11 pt takes two of them and a Latin letter or digit
+(half-width in 宋体 and 黑体) one; at other sizes in proportion (at 10 pt a CJK character is
+13.3 px, 1.9 units). A line of CJK text is about 1.5 em high (the line height of the CJK fonts
+office suites use). The writers size rows with these estimates, and tests/print_fit.py checks
+every written sheet with the same rules.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +22,8 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
 
 
-LINE_EM = 1.5
-
-
+LINE_EM = 1.5  # a line's height, in ems of its font
 BASE_SIZE = 11.0  # the font size at which a CJK character is two width units
-
-
 CELL_PADDING = 0.7  # units a cell's left and right margins take from its width
 
 
@@ -33,8 +37,6 @@ def text_units(text: str, size: float = 10) -> float:
 
 
 OPENING = set("（《「『“‘〔【〈｛［(<[{")  # never at the end of a line: goes with what follows
-
-
 CLOSING = set(
     "，。、；：！？）》」』”’〕】〉｝］,.;:!?)>]}%"
 )  # never at the start of a line: stays with what precedes
@@ -104,8 +106,6 @@ def height_for(lines: int, size: float = 10) -> float:
 
 
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
-
-
 DEFAULT_ROW_HEIGHT = 15.0  # a row's height when none is set
 
 

@@ -26,8 +26,6 @@ from .text_room import (  # noqa: F401 (re-exported)
 )
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
 _CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
 
