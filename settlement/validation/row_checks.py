@@ -196,11 +196,15 @@ def duplicate_applications(apps: pd.DataFrame, file: str, warnings: Collector) -
     approved = apps[apps["status"] == "approved"]
     if not len(approved):
         return
-    values = approved[content].astype(object)
-    keys = values.where(values.notna(), "").astype(str).agg("\x1f".join, axis=1)
-    counts = keys.map(keys.value_counts())
-    ids = approved.groupby(keys)["application_id"].agg(lambda v: "、".join(sorted(map(str, v))))
-    hit = (counts > 1).to_numpy()
+    # each row's content as one text, built a column at a time
+    keys = None
+    for col in content:
+        text = approved[col].astype(object)
+        text = text.where(text.notna(), "").astype(str).to_numpy(dtype=object)
+        keys = text if keys is None else keys + "\x1f" + text
+    keys = pd.Series(keys, index=approved.index, dtype=object)
+    hit = keys.duplicated(keep=False).to_numpy()
+    ids = approved[hit].groupby(keys[hit])["application_id"].agg(lambda v: "、".join(sorted(map(str, v))))
     mask = np.zeros(len(apps), dtype=bool)
     mask[apps.index.get_indexer(approved.index[hit])] = True
     detail = np.full(len(apps), "", dtype=object)
