@@ -80,6 +80,7 @@ TARGETS = {
     "excel_rows_per_s": 10_000,
     "reference_ratio_1m": 50.0,
     "rerun_1m_s": 5.0,
+    "help_s": 0.5,
 }
 
 
@@ -368,6 +369,12 @@ def measure(size: int, reference: bool) -> dict:
     return r
 
 
+def _startup_seconds() -> float:
+    """``settlement --help`` in a process of its own, best of five (start-up: imports only)."""
+    binary = Path(sys.executable).parent / "settlement"
+    return min(_in_child([str(binary), "--help"], quiet=True)[0] for _ in range(5))
+
+
 def _machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -495,6 +502,12 @@ def main(argv: list[str] | None = None) -> int:
         results.append(r)
     checks = []
     ok = True
+    startup = _startup_seconds()
+    good = startup < TARGETS["help_s"]
+    checks.append(
+        f"settlement --help (start-up, best of 5): {startup:.2f} s (target < {TARGETS['help_s']} s): {good}"
+    )
+    ok &= good
     for r in results:
         n = r["enterprise_years"]
         if "reference_equal" in r:
