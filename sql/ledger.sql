@@ -93,6 +93,14 @@ CREATE TABLE fx_rates (
 	PRIMARY KEY (year)
 );
 
+CREATE TABLE ledger_events (
+	id SERIAL NOT NULL, 
+	year INTEGER NOT NULL, 
+	what VARCHAR(40) NOT NULL, 
+	at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (id)
+);
+
 CREATE TABLE parks (
 	park_id VARCHAR(50) NOT NULL, 
 	name VARCHAR(200) NOT NULL, 
@@ -159,6 +167,7 @@ CREATE TABLE settlement_runs (
 	objections TEXT NOT NULL, 
 	scale_factors TEXT NOT NULL, 
 	validation TEXT NOT NULL, 
+	ledger_state INTEGER, 
 	PRIMARY KEY (id), 
 	UNIQUE (run_uid), 
 	FOREIGN KEY(supersedes_run_id) REFERENCES settlement_runs (id)

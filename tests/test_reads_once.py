@@ -33,6 +33,6 @@ def test_a_run_parses_each_policy_file_once_and_reads_the_year_once(landing_copy
     assert dict(parsed) == {p.id: 1 for p in loader.load_catalog().policies}
     assert reads == [2025]
 
-    run(2025, landing_copy, tmp_path / "out", db)  # the same process again: nothing parsed anew
+    run(2025, landing_copy, tmp_path / "out2", db)  # the same process again (in full): nothing parsed anew
     assert set(parsed.values()) == {1}
     assert reads == [2025, 2025]

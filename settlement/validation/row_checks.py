@@ -208,9 +208,9 @@ def duplicate_applications(apps: pd.DataFrame, file: str, warnings: Collector) -
     mask = np.zeros(len(apps), dtype=bool)
     mask[apps.index.get_indexer(approved.index[hit])] = True
     detail = np.full(len(apps), "", dtype=object)
-    detail[mask] = (
-        WARNING_MESSAGES["duplicate_application"] + "（申报编号：" + keys[hit].map(ids) + "）"
-    ).to_numpy()
+    if hit.any():
+        listed = keys[hit].map(ids).astype(object)
+        detail[mask] = (WARNING_MESSAGES["duplicate_application"] + "（申报编号：" + listed + "）").to_numpy()
     warnings.add(
         file,
         apps,
