@@ -10,6 +10,7 @@ with a message naming the file and the key: a misspelt setting must not vanish i
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Literal
@@ -124,6 +125,11 @@ def settings_path(path: str | os.PathLike | None = None) -> Path | None:
         or ("settlement.yaml" if Path("settlement.yaml").exists() else None)
     )
     return Path(candidate) if candidate else None
+
+
+def settings_digest(settings: Settings) -> str:
+    """SHA-256 of the settings' values (the same values give the same digest wherever the file is)."""
+    return hashlib.sha256(settings.model_dump_json().encode("utf-8")).hexdigest()
 
 
 def load_settings(path: str | os.PathLike | None = None) -> Settings:

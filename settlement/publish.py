@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .config import Settings, load_settings
+from .config import Settings, load_settings, settings_digest
 from .hashing import sha256_of
+from .ledger.runs import record_settings
 from .policies import Catalog
 from .reports.audit import AuditBook, write_audit
 from .reports.awards import write_awards
@@ -65,6 +66,7 @@ def write_run_outputs(conn, spec: RunOutputs, settings: Settings | None = None) 
     """The run's files (see the module's doc); returns every file of the run -> SHA-256."""
     settings = settings or load_settings()
     run, year, out_dir = spec.run, spec.run.year, Path(spec.out_dir)
+    record_settings(conn, run.run_uid, settings_digest(settings))
     lines = spec.lines.reset_index(drop=True)
     outputs = dict(spec.files)
     outputs["awards.csv"] = write_awards(out_dir / "awards.csv", lines)

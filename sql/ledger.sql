@@ -168,6 +168,7 @@ CREATE TABLE settlement_runs (
 	scale_factors TEXT NOT NULL, 
 	validation TEXT NOT NULL, 
 	ledger_state INTEGER, 
+	settings_sha256 VARCHAR(64), 
 	PRIMARY KEY (id), 
 	UNIQUE (run_uid), 
 	FOREIGN KEY(supersedes_run_id) REFERENCES settlement_runs (id)

@@ -31,6 +31,18 @@ def test_an_unchanged_rerun_reuses_the_run_and_writes_nothing(landing_copy, tmp_
     assert again.totals == first.totals and again.quarantined == first.quarantined
 
 
+def test_changed_settings_write_the_files_again(landing_copy, tmp_path, monkeypatch):
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    out = tmp_path / "out"
+    first = run(2025, landing_copy, out, db)
+    settings = tmp_path / "settlement.yaml"
+    settings.write_text("bureau: 示例市商务局\nphone: 0571-00000000\n", encoding="utf-8")
+    monkeypatch.setenv("SETTLEMENT_SETTINGS", str(settings))
+    again = run(2025, landing_copy, out, db)  # the lists name the bureau and its phone: written again
+    assert not again.reused and again.run_uid == first.run_uid
+    assert run(2025, landing_copy, out, db).reused
+
+
 def test_a_changed_input_an_edited_output_or_a_ledger_event_settles_in_full(landing_copy, tmp_path):
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
     out = tmp_path / "out"

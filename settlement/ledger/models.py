@@ -152,6 +152,8 @@ class SettlementRun(Base):
     )  # JSON: the checks, warnings and row counts of the run's inputs
     # the last ledger event when a draft was computed (None: before events were kept)
     ledger_state: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # the settings (settlement.yaml) the run's files were last written with, as a SHA-256
+    settings_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     __table_args__ = (
         # nothing is paid twice: a year has at most one final run (a correction supersedes it)
         Index(

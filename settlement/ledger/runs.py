@@ -123,6 +123,11 @@ def set_status(conn: Connection, run_id: int, status: str, **values) -> None:
     conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(status=status, **values))
 
 
+def record_settings(conn: Connection, run_uid: str, digest: str) -> None:
+    """The settings a run's files were written with (a re-run reuses the run only with the same)."""
+    conn.execute(update(RUNS).where(RUNS.c.run_uid == run_uid).values(settings_sha256=digest))
+
+
 def run_by_id(conn: Connection, run_id: int):
     return conn.execute(select(RUNS).where(RUNS.c.id == run_id)).first()
 

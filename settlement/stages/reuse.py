@@ -8,7 +8,8 @@ Reused only when all of these hold, so that the money cannot differ from a full 
 - the run is the year's current draft (or in publicity), and the year is not final;
 - no ledger event since the run was computed (no load that changed rows, of any year, and no
   final or correction run that changes what earlier years paid; see ``ledger.events``);
-- the run's files are in the output folder as its manifest lists them (same SHA-256).
+- the run's files are in the output folder as its manifest lists them (same SHA-256), written
+  with the same settings (``settlement.yaml``: the bureau, the accounts paid from, ...).
 
 Anything else, and the run proceeds in full.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 
+from ..config import SettingsError, load_settings, settings_digest
 from ..hashing import sha256_of
 from ..ledger import make_engine, migrate, store
 from ..ledger.events import last_event
@@ -83,6 +85,12 @@ def reusable_run(year: int, landing_root: Path, out_root: Path, db_url: str | No
         if store.final_run(conn, year) is not None:
             return None
         if run.ledger_state is None or run.ledger_state != last_event(conn):
+            return None
+        try:
+            settings = settings_digest(load_settings())
+        except SettingsError:
+            return None  # the full run names what is wrong with the file
+        if run.settings_sha256 != settings:
             return None
         payees = select(AwardLine.__table__.c.payee_uscc).where(AwardLine.__table__.c.run_id == run.id)
         enterprises = read_table(conn, Enterprise, where=Enterprise.__table__.c.uscc.in_(payees))
