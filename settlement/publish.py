@@ -20,7 +20,7 @@ import pandas as pd
 from . import __version__
 from .config import Settings, load_settings, settings_digest
 from .hashing import sha256_of
-from .ledger.runs import record_settings
+from .ledger.runs import record_files
 from .policies import Catalog
 from .reports.audit import AuditBook, write_audit
 from .reports.awards import write_awards
@@ -66,7 +66,6 @@ def write_run_outputs(conn, spec: RunOutputs, settings: Settings | None = None) 
     """The run's files (see the module's doc); returns every file of the run -> SHA-256."""
     settings = settings or load_settings()
     run, year, out_dir = spec.run, spec.run.year, Path(spec.out_dir)
-    record_settings(conn, run.run_uid, settings_digest(settings))
     lines = spec.lines.reset_index(drop=True)
     outputs = dict(spec.files)
     outputs["awards.csv"] = write_awards(out_dir / "awards.csv", lines)
@@ -131,7 +130,9 @@ def write_run_outputs(conn, spec: RunOutputs, settings: Settings | None = None) 
     if run.notes:
         manifest["notes"] = list(run.notes)
     manifest.update(spec.extra)
-    write_manifest(out_dir / "manifest.json", manifest)
+    digest = write_manifest(out_dir / "manifest.json", manifest)
+    # what the files were written with and as, so that a re-run reuses only these very files
+    record_files(conn, run.run_uid, settings_digest(settings), digest)
     return outputs
 
 

@@ -169,6 +169,7 @@ CREATE TABLE settlement_runs (
 	validation TEXT NOT NULL, 
 	ledger_state INTEGER, 
 	settings_sha256 VARCHAR(64), 
+	manifest_sha256 VARCHAR(64), 
 	PRIMARY KEY (id), 
 	UNIQUE (run_uid), 
 	FOREIGN KEY(supersedes_run_id) REFERENCES settlement_runs (id)

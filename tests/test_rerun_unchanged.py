@@ -31,6 +31,22 @@ def test_an_unchanged_rerun_reuses_the_run_and_writes_nothing(landing_copy, tmp_
     assert again.totals == first.totals and again.quarantined == first.quarantined
 
 
+def test_files_not_as_this_ledgers_run_wrote_them_are_not_vouched_for(landing_copy, tmp_path):
+    """The manifest in the folder must be the one this ledger's run wrote (it lists every file's
+    SHA-256): files another ledger or a hand left there make the run settle in full."""
+    out = tmp_path / "out"
+    a, b = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    run(2025, landing_copy, out, a)
+    manifest = out / "2025" / "manifest.json"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(
+        text.replace('"warnings"', '"warnings" '), encoding="utf-8"
+    )  # same files, other manifest
+    assert not run(2025, landing_copy, out, a).reused
+    assert run(2025, landing_copy, out, a).reused
+    assert not run(2025, landing_copy, out, b).reused  # ledger b has no such run
+
+
 def test_changed_settings_write_the_files_again(landing_copy, tmp_path, monkeypatch):
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
     out = tmp_path / "out"

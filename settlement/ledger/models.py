@@ -154,6 +154,7 @@ class SettlementRun(Base):
     ledger_state: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # the settings (settlement.yaml) the run's files were last written with, as a SHA-256
     settings_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    manifest_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)  # of its files
     __table_args__ = (
         # nothing is paid twice: a year has at most one final run (a correction supersedes it)
         Index(

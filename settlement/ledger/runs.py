@@ -123,9 +123,11 @@ def set_status(conn: Connection, run_id: int, status: str, **values) -> None:
     conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(status=status, **values))
 
 
-def record_settings(conn: Connection, run_uid: str, digest: str) -> None:
-    """The settings a run's files were written with (a re-run reuses the run only with the same)."""
-    conn.execute(update(RUNS).where(RUNS.c.run_uid == run_uid).values(settings_sha256=digest))
+def record_files(conn: Connection, run_uid: str, settings: str, manifest: str) -> None:
+    """The SHA-256 of the settings a run's files were written with and of their manifest (which
+    lists every file's): a re-run reuses the run only with the same settings and these files."""
+    values = {"settings_sha256": settings, "manifest_sha256": manifest}
+    conn.execute(update(RUNS).where(RUNS.c.run_uid == run_uid).values(**values))
 
 
 def run_by_id(conn: Connection, run_id: int):

@@ -9,7 +9,8 @@ Reused only when all of these hold, so that the money cannot differ from a full 
 - no ledger event since the run was computed (no load that changed rows, of any year, and no
   final or correction run that changes what earlier years paid; see ``ledger.events``);
 - the run's files are in the output folder as its manifest lists them (same SHA-256), written
-  with the same settings (``settlement.yaml``: the bureau, the accounts paid from, ...).
+  by this ledger's run (the manifest's SHA-256 recorded with it) with the same settings
+  (``settlement.yaml``: the bureau, the accounts paid from, ...).
 
 Anything else, and the run proceeds in full.
 """
@@ -90,8 +91,8 @@ def reusable_run(year: int, landing_root: Path, out_root: Path, db_url: str | No
             settings = settings_digest(load_settings())
         except SettingsError:
             return None  # the full run names what is wrong with the file
-        if run.settings_sha256 != settings:
-            return None
+        if run.settings_sha256 != settings or run.manifest_sha256 != sha256_of(out_dir / "manifest.json"):
+            return None  # other settings, or files this ledger's run did not write
         payees = select(AwardLine.__table__.c.payee_uscc).where(AwardLine.__table__.c.run_id == run.id)
         enterprises = read_table(conn, Enterprise, where=Enterprise.__table__.c.uscc.in_(payees))
         lines = decorate(store.read_lines(conn, run.id), enterprises)
