@@ -24,11 +24,10 @@ from .demo_files import (
     csv_bytes,
     write_xlsx,
 )
-from .demo_money import yuan
 from .demo_names import BANKS, NAME_TRADES, NAME_WORDS, branch_names, uscc_codes
 from .demo_planted import inject_errors, plant, plant_prior_awards
 from .fact_registry import MONEY_STATISTICS
-from .money import fen_to_yuan_grouped
+from .money import fen_column_to_yuan_text, fen_to_yuan_grouped
 from .policies import Catalog, load_catalog
 
 REGIONS = {
@@ -241,7 +240,7 @@ def build(spec: DemoSpec, catalog: Catalog | None = None) -> dict[int, dict[str,
         vals = stats[col]
         known = vals.notna()
         text = pd.Series("", index=stats.index, dtype=object)
-        text[known] = yuan(vals[known].astype(np.int64))
+        text[known] = fen_column_to_yuan_text(vals[known].astype(np.int64))
         stats[col] = text
     stats["retail_growth"] = stats["retail_growth"].fillna("")
     stats["online_retail_growth"] = stats["online_retail_growth"].fillna("")

@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .demo_applications import WAN
-from .demo_money import yuan
-from .money import fen_to_yuan_grouped
+from .money import fen_to_yuan_grouped, fen_to_yuan_text, yuan_to_fen
 from .policies import Catalog
 
 
@@ -215,7 +214,7 @@ def inject_errors(frames: dict[str, pd.DataFrame], rng) -> None:
     st = frames["annual_stats"]
     last_year = st["year"].astype(int).max()
     idx = st.index[st["year"].astype(int) == last_year][-1]
-    st.loc[idx, "online_retail"] = yuan([int(round(float(st.loc[idx, "retail_sales"]) * 100)) + 100])[0]
+    st.loc[idx, "online_retail"] = fen_to_yuan_text(yuan_to_fen(st.loc[idx, "retail_sales"]) + 100)
     apps = frames["applications"]
     if len(apps):
         bad = apps.iloc[[0]].copy()

@@ -24,7 +24,7 @@ from . import text as tx
 from .conditions import Leaf, evaluate
 from .context import YearContext
 from .facts import FactError
-from .tiers import tier_amounts, tier_index, tier_words
+from .tiers import tier_amounts, tier_reached, tier_words
 from .wording import metric_words
 
 COLUMNS = [
@@ -149,8 +149,7 @@ def clause_prospects(
         keep &= passed
     tiers = None
     if _data_tiered(clause):
-        extra = keep & ft.value("limit_above") if clause.requires_limit_above else keep
-        tiers = tier_index(clause, ft, extra, policy.two_year_average)
+        tiers = tier_reached(policy, clause, ft, keep)
         keep &= tiers >= 0
     uscc = ctx.enterprises["uscc"].to_numpy(dtype=object)
     apps = ctx.applications

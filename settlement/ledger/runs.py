@@ -66,10 +66,15 @@ def save_draft(conn: Connection, run_uid: str, year: int, lines: pd.DataFrame, m
         run_id = int(existing.id)
         conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
         conn.execute(delete(AwardLine.__table__).where(AwardLine.__table__.c.run_id == run_id))
-    frame = lines.assign(run_id=run_id, line_no=np.arange(1, len(lines) + 1), uscc=lines["payee_uscc"])
+    _insert_lines(conn, run_id, lines.assign(uscc=lines["payee_uscc"]))
+    return run_id
+
+
+def _insert_lines(conn: Connection, run_id: int, lines: pd.DataFrame) -> None:
+    """A run's lines, numbered in their order."""
+    frame = lines.assign(run_id=run_id, line_no=np.arange(1, len(lines) + 1))
     cols = [c.name for c in AwardLine.__table__.columns if c.name != "id"]
     bulk_insert_frame(conn, AwardLine.__table__, frame.reindex(columns=cols), cols)
-    return run_id
 
 
 def complete_draft(conn: Connection, run_id: int) -> None:
@@ -138,9 +143,7 @@ def insert_run(conn: Connection, lines: pd.DataFrame, **values) -> int:
     """A final or correction run with its lines (already allocated and decorated)."""
     run_id = int(conn.execute(RUNS.insert().values(**values)).inserted_primary_key[0])
     record_event(conn, int(values["year"]), str(values["kind"]))  # what earlier years paid changed
-    frame = lines.assign(run_id=run_id, line_no=np.arange(1, len(lines) + 1))
-    cols = [c.name for c in AwardLine.__table__.columns if c.name != "id"]
-    bulk_insert_frame(conn, AwardLine.__table__, frame.reindex(columns=cols), cols)
+    _insert_lines(conn, run_id, lines)
     return run_id
 
 

@@ -61,14 +61,16 @@ def reusable_run(year: int, landing_root: Path, out_root: Path, db_url: str | No
     """The year's run, when a re-run on these inputs would settle exactly it (see above)."""
     if not (Path(landing_root) / str(year)).is_dir():
         return None
+    out_dir = Path(out_root) / str(year)
+    manifest = _manifest(out_dir)
+    if manifest is None:
+        return None  # nothing written for the year here yet
     try:
         hashes = landing_hashes(year, landing_root)
     except OSError:
         return None  # the full run names what cannot be read
     run_uid = run_uid_for(year, hashes, load_catalog().sha256)
-    out_dir = Path(out_root) / str(year)
-    manifest = _manifest(out_dir)
-    if manifest is None or manifest.get("run_id") != run_uid or manifest.get("inputs") != hashes:
+    if manifest.get("run_id") != run_uid or manifest.get("inputs") != hashes:
         return None
     outputs = manifest.get("outputs", {})
     if any(
