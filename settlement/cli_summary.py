@@ -62,7 +62,7 @@ def print_summary(result) -> None:
     )
     if getattr(result, "reused", False):
         console.print(
-            f"输入文件、政策文件和程序版本与结算 {result.run_uid} 相同，台账此后也未改变："
+            f"输入文件、政策文件、设置和程序版本与结算 {result.run_uid} 相同，台账此后也未改变："
             "沿用该结算及其文件，未重新读取、计算或写出"
             "（如需强制重算，请先改动输入或删除输出目录中的 manifest.json）。",
             highlight=False,
