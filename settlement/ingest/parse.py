@@ -141,9 +141,11 @@ def parse_money(text: pd.Series, problems: _Problems, column: str) -> pd.Series:
     (:func:`plain_money`); the rest cell by cell, with the same reasons for bad cells."""
     plain, fen = plain_money(text)
     out = pd.Series(fen, index=text.index, dtype="Int64")
-    if not plain.all():
-        rest = text[~plain]
-        out[~plain] = parse_money_cells(rest, problems, column).array  # Int64 as is: never through a float
+    blank = (text == "").to_numpy()
+    out[blank] = pd.NA
+    rest = ~plain & ~blank
+    if rest.any():
+        out[rest] = parse_money_cells(text[rest], problems, column).array  # Int64 as is, never a float
     return out
 
 
@@ -171,7 +173,18 @@ def parse_money_cells(text: pd.Series, problems: _Problems, column: str) -> pd.S
 def parse_scaled(
     text: pd.Series, problems: _Problems, column: str, scale: int, allow_negative: bool
 ) -> pd.Series:
-    """Decimal text (``0.125`` or ``12.5%``) -> nullable Int64 in units of 1/scale."""
+    """Decimal text (``0.125`` or ``12.5%``) -> nullable Int64 in units of 1/scale; a blank
+    cell is unknown (NA), and only the other cells are read."""
+    blank = text == ""
+    out = pd.Series(pd.NA, index=text.index, dtype="Int64")
+    if not blank.all():
+        out[~blank] = _scaled_cells(text[~blank], problems, column, scale, allow_negative).array
+    return out
+
+
+def _scaled_cells(
+    text: pd.Series, problems: _Problems, column: str, scale: int, allow_negative: bool
+) -> pd.Series:
     digits = len(str(scale)) - 1
     blank = text == ""
     percent = text.str.endswith("%")
@@ -232,6 +245,15 @@ def parse_enum(text: pd.Series, problems: _Problems, column: str, kind: str) -> 
     return mapped.astype(object).where(mapped.notna(), None)
 
 
+_STRIP = np.frompyfunc(str.strip, 1, 1)
+
+
+def _stripped(text: pd.Series) -> pd.Series:
+    """``text.str.strip()``, each cell by ``str.strip`` itself (the same whitespace), at twice
+    its speed."""
+    return pd.Series(_STRIP(text.to_numpy(dtype=object)), index=text.index, dtype=text.dtype)
+
+
 def _unique(names: list[str]) -> list[str]:
     """Extra columns' names, a repeated one numbered (备注, 备注(2)): each is kept, none
     overwrites another."""
@@ -255,7 +277,7 @@ def parse_table(spec: LandingFile, raw: RawTable) -> ParsedTable:
         if col.code not in positions:
             text = pd.Series("", index=cells.index, dtype=object)
         else:
-            text = cells[positions[col.code]].astype(str).str.strip()
+            text = _stripped(cells[positions[col.code]].astype(str))
         if col.not_blank:
             problems.add(col.code, text, text == "", "blank")
         if raw.numeric is not None and col.code in positions and col.type in ("uscc", "account"):
