@@ -29,6 +29,7 @@ MAX_ROWS_NAMED = 40  # per file and line; a park with more members is summarized
 
 def read_sources(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
     """Where the ledger's rows came from (file and row), for the tables a line can read."""
+    from ..ledger.load import fetch_rows
     from ..ledger.models import (
         AnnualStat,
         Application,
@@ -42,7 +43,7 @@ def read_sources(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
     )
 
     def frame(stmt, columns):
-        return pd.DataFrame(conn.execute(stmt).all(), columns=columns)
+        return pd.DataFrame(fetch_rows(conn, stmt), columns=columns)
 
     e, s, a, p = Enterprise.__table__, AnnualStat.__table__, Application.__table__, Park.__table__
     b, f, pa = Budget.__table__, FxRate.__table__, PriorAward.__table__
@@ -207,7 +208,10 @@ def input_rows(
     parts.append(_rows_text(exploded.merge(sources["applications"], on="application_id"), "line"))
 
     # statistics of the subject (or of a park's members) for the years the clause reads
+    # joined on a number per enterprise: the statistics' keys are hashed once, not once per clause
     stats = sources["stats"]
+    stats_keys = pd.Index(stats["uscc"].unique())
+    stats = stats.assign(_key=stats_keys.get_indexer(stats["uscc"])).drop(columns="uscc")
     members = ent[ent["park_id"].fillna("") != ""][["uscc", "park_id"]]
     wanted = []
     for (pid, cid), idx in lines.groupby(["policy_id", "clause_id"], sort=False).groups.items():
@@ -233,7 +237,7 @@ def input_rows(
             or clause.kind in ("tiered", "step", "contribution_increment")
         ):
             continue
-        picked = who.merge(stats, on="uscc")
+        picked = who.assign(_key=stats_keys.get_indexer(who["uscc"])).merge(stats, on="_key")
         picked = picked[picked["year"].isin(years)] if years is not None else picked
         wanted.append(picked)
     if wanted:
