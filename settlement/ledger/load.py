@@ -262,10 +262,14 @@ def read_table(
     keys: pd.DataFrame | None = None,
     where=None,
     order_by: tuple[str, ...] = (),
+    without: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """Rows as a typed frame: BIGINT columns become nullable Int64 (never float), dates datetime64."""
+    """Rows as a typed frame: BIGINT columns become nullable Int64 (never float), dates datetime64.
+    ``without``: columns not read. ``order_by``: sorted here, by code point, the same order on
+    every database (and faster than the database walking its key index row by row)."""
     table = model.__table__
-    stmt = select(table).order_by(*(table.c[c] for c in order_by))
+    columns = [c for c in table.columns if c.name not in without]
+    stmt = select(*columns)
     if year is not None:
         stmt = stmt.where(table.c.year == year)
     if where is not None:
@@ -278,7 +282,10 @@ def read_table(
             rows += fetch_rows(conn, stmt.where(table.c[col].in_(values[start : start + 5000])))
     else:
         rows = fetch_rows(conn, stmt)
-    return typed_frame(table, rows)
+    frame = typed_frame(table, rows, columns)
+    if order_by and len(frame):
+        frame = frame.sort_values(list(order_by), kind="stable", ignore_index=True)
+    return frame
 
 
 def fetch_rows(conn: Connection, stmt) -> list:
@@ -298,16 +305,19 @@ def fetch_rows(conn: Connection, stmt) -> list:
         result.close()
 
 
-def typed_frame(table, rows) -> pd.DataFrame:
+def typed_frame(table, rows, columns=None) -> pd.DataFrame:
     from sqlalchemy import BigInteger, Boolean, Date, Integer
 
-    names = [c.name for c in table.columns]
-    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    columns = list(table.columns) if columns is None else columns
+    names = [c.name for c in columns]
+    grid = np.empty((len(rows), len(names)), dtype=object)  # the rows' values, one column per slice
+    if len(rows):
+        grid[:] = rows
     data = {}
-    for c, values in zip(table.columns, cols, strict=True):
-        arr = np.array(values, dtype=object)
+    for k, c in enumerate(columns):
+        arr = grid[:, k].copy()
         if isinstance(c.type, (BigInteger, Integer)):
-            missing = pd.isna(arr)
+            missing = np.equal(arr, None)  # the database's NULL
             arr[missing] = 0
             data[c.name] = pd.arrays.IntegerArray(arr.astype(np.int64), missing)
         elif isinstance(c.type, Boolean):

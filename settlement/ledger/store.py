@@ -140,7 +140,14 @@ def read_frames(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
     year's applications and budgets, parks, exchange rates and what was paid before."""
     enterprises = read_table(conn, Enterprise, order_by=("uscc",))
     # in key order: the same frame every time, and each enterprise's years together
-    stats = read_table(conn, AnnualStat, where=AnnualStat.__table__.c.year <= year, order_by=("uscc", "year"))
+    # the engine reads figures only; where each row came from is the trace's (reports.lineage)
+    stats = read_table(
+        conn,
+        AnnualStat,
+        where=AnnualStat.__table__.c.year <= year,
+        order_by=("uscc", "year"),
+        without=("source_file", "source_row", "extra"),
+    )
     apps = read_table(
         conn, Application, year=year, order_by=("policy_id", "clause_id", "uscc", "application_id")
     )  # as the engine takes them
