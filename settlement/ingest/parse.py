@@ -230,7 +230,8 @@ def parse_date(text: pd.Series, problems: _Problems, column: str) -> pd.Series:
 
 
 def parse_bool(text: pd.Series, problems: _Problems, column: str) -> pd.Series:
-    norm = text.map(lambda s: unicodedata.normalize("NFKC", s).strip().lower()) if len(text) else text
+    # a flag column holds a handful of distinct texts: each is normalized once
+    norm = text.map({s: unicodedata.normalize("NFKC", s).strip().lower() for s in text.unique()})
     true = norm.isin(BOOL_TRUE)
     false = norm.isin(BOOL_FALSE)
     problems.add(column, text, ~true & ~false, "bad_bool")
