@@ -102,6 +102,7 @@ def _settle_loaded(year, landing_root, out_root, db_url, progress, loaded, load_
     progress("封顶、就高不重复、预算下调、资金分担")
     allocated = stages.allocate_year(year, [], landing_root, db_url, loaded, computed=computed)
     timings["allocate"] = time.perf_counter() - t
+    del computed  # the year's context: the files are written from the recorded run (a GiB at 1M)
     t = time.perf_counter()
     progress("写出文件")
     published = stages.publish_run(year, out_root, allocated["run_uid"], db_url)

@@ -105,3 +105,29 @@ def test_money_round_trips_exactly(db_url, tmp_path, catalog, year):
             select(AnnualStat.operating_revenue).where(AnnualStat.uscc == STATS[1]["uscc"])
         ).scalar_one()
     assert value == 99_999_999_999_999_999
+
+
+def test_loading_in_parts_gives_the_same_rows(db_url, tmp_path, catalog, monkeypatch):
+    """The rows go to the database a part at a time (the memory of a province's load); parts of
+    two rows must give the very rows one part gives, dates, flags and blanks included."""
+    from settlement.ledger import load
+    from settlement.ledger.load import read_table
+
+    write_landing(tmp_path)
+    engine, _ = _load(tmp_path, db_url, catalog)
+    with engine.connect() as conn:
+        whole = {
+            m: read_table(conn, m, order_by=keys)
+            for m, keys in ((Enterprise, ("uscc",)), (AnnualStat, ("uscc", "year")))
+        }
+    with engine.begin() as conn:
+        conn.execute(AnnualStat.__table__.delete())
+        conn.execute(Enterprise.__table__.delete())
+    monkeypatch.setattr(load, "INSERT_PART", 2)
+    _load(tmp_path, db_url, catalog)
+    with engine.connect() as conn:
+        for model, frame in whole.items():
+            keys = ("uscc",) if model is Enterprise else ("uscc", "year")
+            again = read_table(conn, model, order_by=keys)
+            assert len(again) > 2
+            assert again.equals(frame), model.__tablename__

@@ -233,7 +233,8 @@ def bulk_insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: lis
         statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
         cursor = conn.connection.driver_connection.cursor()
         try:
-            cursor.executemany(statement, zip(*_sqlite_values(frame, columns), strict=True))
+            for part in _parts(frame):
+                cursor.executemany(statement, zip(*_sqlite_values(part, columns), strict=True))
         finally:
             cursor.close()
         return
@@ -242,17 +243,25 @@ def bulk_insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: lis
         return
     from psycopg import sql
 
-    values = plain_columns(frame, columns)
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
     cursor = conn.connection.driver_connection.cursor()
     try:
         with cursor.copy(statement) as copy:
-            for row in zip(*values, strict=True):
-                copy.write_row(row)
+            for part in _parts(frame):
+                for row in zip(*plain_columns(part, columns), strict=True):
+                    copy.write_row(row)
     finally:
         cursor.close()
+
+
+INSERT_PART = 100_000  # rows made into Python values at a time (a million at once took 600 MB)
+
+
+def _parts(frame: pd.DataFrame):
+    for start in range(0, len(frame), INSERT_PART):
+        yield frame.iloc[start : start + INSERT_PART]
 
 
 def read_table(
