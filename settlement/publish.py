@@ -77,7 +77,7 @@ def write_run_outputs(conn, spec: RunOutputs, settings: Settings | None = None) 
     elif publicity.exists() and run.correction is None:
         outputs[publicity.name] = sha256_of(publicity)  # the list that was publicized, as it stands
 
-    sources = read_sources(conn, year)
+    sources = read_sources(conn, year, lines)
     money = (
         spec.money
         if spec.money is not None

@@ -27,8 +27,12 @@ from ..policies.schema import Clause
 MAX_ROWS_NAMED = 40  # per file and line; a park with more members is summarized with its count
 
 
-def read_sources(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
-    """Where the ledger's rows came from (file and row), for the tables a line can read."""
+def read_sources(
+    conn: Connection, year: int, award_lines: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """Where the ledger's rows came from (file and row), for the tables a line can read. With
+    ``award_lines``, the statistics rows are those of the enterprises the lines can read (payees,
+    subjects, members of the lines' parks): at a province's size, a fraction of them."""
     from ..ledger.load import fetch_rows
     from ..ledger.models import (
         AnnualStat,
@@ -47,16 +51,28 @@ def read_sources(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
 
     e, s, a, p = Enterprise.__table__, AnnualStat.__table__, Application.__table__, Park.__table__
     b, f, pa = Budget.__table__, FxRate.__table__, PriorAward.__table__
+    enterprises = frame(
+        select(e.c.uscc, e.c.park_id, e.c.source_file, e.c.source_row),
+        ["uscc", "park_id", "source_file", "source_row"],
+    )
+    stats = select(s.c.uscc, s.c.year, s.c.source_file, s.c.source_row).where(s.c.year <= year)
+    stats_columns = ["uscc", "year", "source_file", "source_row"]
+    if award_lines is None:
+        stats_rows = frame(stats, stats_columns)
+    else:
+        wanted = sorted(_enterprises_read(award_lines, enterprises))
+        stats_rows = pd.concat(
+            [
+                frame(stats.where(s.c.uscc.in_(wanted[i : i + 5000])), stats_columns)
+                for i in range(0, len(wanted), 5000)
+            ]
+            or [pd.DataFrame(columns=stats_columns)],
+            ignore_index=True,
+        )
     runs, lines = SettlementRun.__table__, AwardLine.__table__
     return {
-        "enterprises": frame(
-            select(e.c.uscc, e.c.park_id, e.c.source_file, e.c.source_row),
-            ["uscc", "park_id", "source_file", "source_row"],
-        ),
-        "stats": frame(
-            select(s.c.uscc, s.c.year, s.c.source_file, s.c.source_row).where(s.c.year <= year),
-            ["uscc", "year", "source_file", "source_row"],
-        ),
+        "enterprises": enterprises,
+        "stats": stats_rows,
         "applications": frame(
             select(a.c.application_id, a.c.source_file, a.c.source_row).where(a.c.year == year),
             ["application_id", "source_file", "source_row"],
@@ -103,6 +119,14 @@ def read_sources(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
             ["payee_uscc", "policy_id", "clause_id", "subject_uscc", "year", "run_uid"],
         ),
     }
+
+
+def _enterprises_read(lines: pd.DataFrame, enterprises: pd.DataFrame) -> set[str]:
+    """Every enterprise whose statistics a line can read: its payee, its subject, and the
+    members of its park (a park's own award sums its members')."""
+    parks = set(lines["park_id"].dropna()) - {""} if "park_id" in lines else set()
+    members = enterprises.loc[enterprises["park_id"].isin(parks), "uscc"]
+    return (set(lines["payee_uscc"].dropna()) | set(lines["subject_uscc"].dropna()) | set(members)) - {""}
 
 
 def clause_facts(clause: Clause) -> set[str]:
