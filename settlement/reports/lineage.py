@@ -31,8 +31,8 @@ def read_sources(
     conn: Connection, year: int, award_lines: pd.DataFrame | None = None
 ) -> dict[str, pd.DataFrame]:
     """Where the ledger's rows came from (file and row), for the tables a line can read. With
-    ``award_lines``, the statistics rows are those of the enterprises the lines can read (payees,
-    subjects, members of the lines' parks): at a province's size, a fraction of them."""
+    ``award_lines``, only the statistics rows of the enterprises the lines can read (payees,
+    subjects, members of the lines' parks) are kept: at a province's size, a fraction of them."""
     from ..ledger.load import fetch_rows
     from ..ledger.models import (
         AnnualStat,
@@ -55,24 +55,16 @@ def read_sources(
         select(e.c.uscc, e.c.park_id, e.c.source_file, e.c.source_row),
         ["uscc", "park_id", "source_file", "source_row"],
     )
-    stats = select(s.c.uscc, s.c.year, s.c.source_file, s.c.source_row).where(s.c.year <= year)
-    stats_columns = ["uscc", "year", "source_file", "source_row"]
-    if award_lines is None:
-        stats_rows = frame(stats, stats_columns)
-    else:
-        wanted = sorted(_enterprises_read(award_lines, enterprises))
-        stats_rows = pd.concat(
-            [
-                frame(stats.where(s.c.uscc.in_(wanted[i : i + 5000])), stats_columns)
-                for i in range(0, len(wanted), 5000)
-            ]
-            or [pd.DataFrame(columns=stats_columns)],
-            ignore_index=True,
-        )
+    stats = frame(
+        select(s.c.uscc, s.c.year, s.c.source_file, s.c.source_row).where(s.c.year <= year),
+        ["uscc", "year", "source_file", "source_row"],
+    )
+    if award_lines is not None:  # a scan and a filter: faster than reading them by key
+        stats = stats[stats["uscc"].isin(_enterprises_read(award_lines, enterprises))].reset_index(drop=True)
     runs, lines = SettlementRun.__table__, AwardLine.__table__
     return {
         "enterprises": enterprises,
-        "stats": stats_rows,
+        "stats": stats,
         "applications": frame(
             select(a.c.application_id, a.c.source_file, a.c.source_row).where(a.c.year == year),
             ["application_id", "source_file", "source_row"],
