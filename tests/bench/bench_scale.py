@@ -27,6 +27,8 @@ enterprises per clause. Each size runs in a process of its own, so that its peak
                csv and openpyxl, cell by cell, reference_engine, awards.csv), compared line by line
     run        the whole ``settlement run`` on a fresh ledger, end to end
     rerun      ``settlement run`` again on the same inputs, ledger and output folder (the run is reused)
+    run_pg     the whole ``settlement run`` on a fresh PostgreSQL schema (when the server answers); its
+               awards.csv must be byte-identical to the SQLite run's
 
 "compute+allocate" below is facts + compute + allocate: the same work the reference does
 (it derives its own facts). Prints a table and writes ``out/bench/scale.json`` and
@@ -72,6 +74,7 @@ STAGES = [
     "reference_e2e",
     "run",
     "rerun",
+    "run_pg",
 ]
 TARGETS = {
     "compute_allocate_1m_s": 10.0,
@@ -352,12 +355,16 @@ def measure(size: int, reference: bool) -> dict:
             f"  {'rerun':<10} {rerun_s:8.2f} s   peak {rerun_peak:7.0f} MiB (again, unchanged inputs)",
             flush=True,
         )
+        run_pg_s, pg_same = _run_on_postgresql(run_cmd, tmp, env)
     r["seconds"] = {
         "generate": round(gen_s, 3),
         **r["seconds"],
         "run": round(run_s, 3),
         "rerun": round(rerun_s, 3),
+        **({"run_pg": round(run_pg_s, 3)} if run_pg_s is not None else {}),
     }
+    if pg_same is not None:
+        r["pg_awards_equal"] = pg_same
     r["peak_rss_mib"] = {
         "generate": round(gen_peak, 1),
         **r["peak_rss_mib"],
@@ -367,6 +374,27 @@ def measure(size: int, reference: bool) -> dict:
     r["max_rss_mib"] = round(run_peak, 1)  # the whole settlement run
     r["stages_rss_mib"] = round(stages_peak, 1)
     return r
+
+
+def _run_on_postgresql(run_cmd: list[str], tmp: Path, env: dict) -> tuple[float | None, bool | None]:
+    """The same ``settlement run`` on a fresh PostgreSQL schema, in a process of its own:
+    (seconds, whether its awards.csv is the very bytes of the SQLite run's); (None, None) when
+    PostgreSQL does not answer."""
+    pg, drop = _pg_url()
+    if not pg:
+        return None, None
+    try:
+        seconds, _ = _in_child([*run_cmd[:-4], "--out", str(tmp / "run_pg"), "--db", pg], env, quiet=True)
+    finally:
+        drop()
+    awards = [(tmp / folder / str(YEAR) / "awards.csv").read_bytes() for folder in ("run", "run_pg")]
+    same = awards[0] == awards[1]
+    print(
+        f"  {'run_pg':<10} {seconds:8.2f} s   (settlement run on PostgreSQL; awards.csv the same bytes"
+        f" as on SQLite: {same})",
+        flush=True,
+    )
+    return seconds, same
 
 
 def _startup_seconds() -> float:
@@ -549,6 +577,12 @@ def main(argv: list[str] | None = None) -> int:
                 f" GiB): {good}"
             )
             ok &= good
+        if "pg_awards_equal" in r:
+            checks.append(
+                f"{n:,}: settlement run on PostgreSQL {r['seconds']['run_pg']:.1f} s, awards.csv the same"
+                f" bytes as on SQLite: {r['pg_awards_equal']}"
+            )
+            ok &= r["pg_awards_equal"]
         if n >= 1_000_000 and "rerun" in r["seconds"]:
             good = r["seconds"]["rerun"] <= TARGETS["rerun_1m_s"]
             checks.append(
