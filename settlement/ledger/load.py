@@ -12,7 +12,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Connection,
+    Date,
+    Integer,
+    String,
+    Text,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    select,
+)
 
 from .models import AnnualStat, Application, Budget, Enterprise, FxRate, Park, PriorAward, QuarantinedRow
 
@@ -63,14 +76,16 @@ def _none_where_missing(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def plain_columns(frame: pd.DataFrame, columns: list[str]) -> list[np.ndarray]:
+def plain_columns(frame: pd.DataFrame, columns: list[str], iso_dates: bool = False) -> list[np.ndarray]:
     """Each column as plain Python values (int, str, bool, date, None) for the database, column
-    by column (an integer column's ``astype(object)`` gives Python ints)."""
+    by column (an integer column's ``astype(object)`` gives Python ints). ``iso_dates``: dates as
+    the ISO text SQLAlchemy stores in SQLite."""
     out = []
     for col in columns:
         s = frame[col]
         if pd.api.types.is_datetime64_any_dtype(s):
-            values = _none_where_missing(s.dt.date.to_numpy(dtype=object))
+            dates = s.dt.strftime("%Y-%m-%d") if iso_dates else s.dt.date
+            values = _none_where_missing(dates.to_numpy(dtype=object))
         elif isinstance(s.dtype, pd.Int64Dtype) or pd.api.types.is_integer_dtype(s):
             values = _none_where_missing(s.astype(object).to_numpy())
         elif pd.api.types.is_bool_dtype(s):
@@ -79,15 +94,6 @@ def plain_columns(frame: pd.DataFrame, columns: list[str]) -> list[np.ndarray]:
             values = _none_where_missing(s.to_numpy(dtype=object))
         out.append(values)
     return out
-
-
-def _sqlite_values(frame: pd.DataFrame, columns: list[str]) -> list[np.ndarray]:
-    """:func:`plain_columns` with dates as the ISO text SQLAlchemy stores in SQLite."""
-    values = plain_columns(frame, columns)
-    for k, col in enumerate(columns):
-        if pd.api.types.is_datetime64_any_dtype(frame[col]):
-            values[k] = _none_where_missing(frame[col].dt.strftime("%Y-%m-%d").to_numpy(dtype=object))
-    return values
 
 
 def to_records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
@@ -173,7 +179,7 @@ def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Chan
     new = ~known
     in_scope = (
         (existing[scope].astype("Int64") == year).to_numpy(dtype=bool)
-        if scope and len(existing)
+        if scope
         else np.zeros(len(existing), dtype=bool)
     )
     removed = ~ex_key.isin(set(inc_key)).to_numpy() & in_scope
@@ -234,7 +240,7 @@ def bulk_insert_frame(conn: Connection, table, frame: pd.DataFrame, columns: lis
         cursor = conn.connection.driver_connection.cursor()
         try:
             for part in _parts(frame):
-                cursor.executemany(statement, zip(*_sqlite_values(part, columns), strict=True))
+                cursor.executemany(statement, zip(*plain_columns(part, columns, iso_dates=True), strict=True))
         finally:
             cursor.close()
         return
@@ -302,16 +308,18 @@ def read_table(
     return frame
 
 
+# the column types :func:`typed_frame` makes from the driver's own values (others, such as
+# DateTime, need SQLAlchemy's conversion)
+TYPED_HERE = (BigInteger, Boolean, Date, Integer, String, Text)
+
+
 def fetch_rows(conn: Connection, stmt) -> list:
     """The statement's rows. Where every selected column is a number, text, flag or date (which
     :func:`typed_frame` and the callers type themselves), the driver's tuples are taken as they
     are, without SQLAlchemy's row objects (a third of the time of reading a year; pandas also
     probes each row object for attributes it lacks)."""
-    from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Text
-
     result = conn.execute(stmt)
-    simple = (BigInteger, Boolean, Date, Integer, String, Text)
-    if not all(isinstance(c.type, simple) for c in stmt.selected_columns):
+    if not all(isinstance(c.type, TYPED_HERE) for c in stmt.selected_columns):
         return [tuple(row) for row in result.all()]
     try:
         return result.cursor.fetchall()
@@ -326,8 +334,6 @@ _anew = np.frompyfunc(
 
 
 def typed_frame(table, rows, columns=None) -> pd.DataFrame:
-    from sqlalchemy import BigInteger, Boolean, Date, Integer
-
     columns = list(table.columns) if columns is None else columns
     names = [c.name for c in columns]
     grid = np.empty((len(rows), len(names)), dtype=object)  # the rows' values, one column per slice
