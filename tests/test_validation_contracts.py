@@ -292,3 +292,38 @@ def test_validation_workbook_has_its_sheets(landing_copy, tmp_path):
     assert {r[8] for r in rows[3:]} == {"online_gt_retail", "unknown_clause"}
     assert all(r[3] and r[4] for r in rows[3:])  # the enterprise's code and name
     _ = C
+
+
+@pytest.mark.parametrize(
+    "amounts, failing_rows",
+    [  # file rows 3-6 (row 2 is blank); the bound is 0 <= amount <= 99,999,999,999,999,999 fen
+        ([-1, 5, 2**53 - 1, 0], [3]),  # all exact in float64: compared as float64
+        ([2**53 - 1, -(2**53) + 1, 0, 1], [4]),  # the largest magnitudes exact in float64
+        ([2**53 + 1, -1, 10**16, 99_999_999_999_999_999], [4]),  # beyond 2**53: as integers
+        ([-(2**53) - 1, 1, 2, 3], [3]),
+    ],
+)
+def test_amount_bounds_are_the_same_with_blanks(amounts, failing_rows):
+    """A blank in an amount column does not change which amounts are out of range: the column
+    then goes to Great Expectations as float64 only while every value is exact in it."""
+
+    def failing(values):
+        frame = pd.DataFrame(
+            {
+                "uscc": [A] * len(values),
+                "year": range(2020, 2020 + len(values)),
+                "policy_id": "cixi-2024-8",
+                "clause_id": "2.1",
+                "subject_uscc": "",
+                "amount": pd.array(values, dtype="Int64"),
+                "_row": range(2, 2 + len(values)),
+                "_extra": "",
+            }
+        )
+        result = run_contracts(
+            {"prior_awards": frame}, {"prior_awards": "prior_awards.csv"}, 2025, ["cixi-2024-8"]
+        )
+        return sorted(result.problems.loc[result.problems["column"] == "amount", "row"])
+
+    assert failing([None, *amounts]) == failing_rows
+    assert failing([0, *amounts]) == failing_rows  # no blank: int64
