@@ -32,3 +32,41 @@ def test_rejections():
 def test_vectorized_many():
     codes = [make_uscc("9", "1", "330108", f"MA{i:07d}") for i in range(1000)]
     assert uscc_valid(np.array(codes)).all()
+
+
+def _one_by_one(code) -> bool:
+    """The standard read literally, one code at a time."""
+    from settlement.uscc import ALPHABET, AUTHORITIES
+
+    code = "" if code is None else str(code)
+    return (
+        len(code) == 18
+        and all(c in ALPHABET for c in code)
+        and code[0] in AUTHORITIES
+        and all(c in "0123456789" for c in code[2:8])
+        and check_character(code[:17]) == code[17]
+    )
+
+
+def test_vectorized_equals_the_standard_one_by_one():
+    from settlement.uscc import ALPHABET
+
+    rng = np.random.default_rng(7)
+    noise = list(ALPHABET + "IOSVZ az中é０１\x00")
+    good = [
+        make_uscc(
+            rng.choice(list("123456789ANY")),
+            "1",
+            "".join(rng.choice(list("0123456789"), 6)),
+            "".join(rng.choice(list(ALPHABET), 9)),
+        )
+        for _ in range(3000)
+    ]
+    changed = []
+    for code in good[:2000]:
+        i = int(rng.integers(0, 18))
+        changed.append(code[:i] + rng.choice(noise) + code[i + 1 :])
+    random = ["".join(rng.choice(noise, int(rng.integers(0, 21)))) for _ in range(3000)]
+    codes = [*good, *changed, *random, "", "9" * 40, None, 5]
+    assert uscc_valid(np.array(codes, dtype=object)).tolist() == [_one_by_one(c) for c in codes]
+    assert uscc_valid(codes).tolist() == [_one_by_one(c) for c in codes]
