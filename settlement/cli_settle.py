@@ -55,19 +55,25 @@ def run(
     """导入 → 校验 → 计算 → 分配 → 输出草稿（awards.csv、公示名单、manifest.json）。"""
 
     def body():
-        from .pipeline import run as run_pipeline
+        from .validation import background
 
         if replace_publicized and not (reason or "").strip():
             fail("--replace-publicized 必须同时用 --reason 写明理由", 2)
-        with console.status("结算中…") as status:
-            result = run_pipeline(
-                year,
-                landing,
-                out,
-                db,
-                progress=lambda s: status.update(f"{s}…"),
-                replace_reason=reason if replace_publicized else None,
-            )
+        background.start()  # Great Expectations' import, while this process reads the files
+        try:
+            from .pipeline import run as run_pipeline
+
+            with console.status("结算中…") as status:
+                result = run_pipeline(
+                    year,
+                    landing,
+                    out,
+                    db,
+                    progress=lambda s: status.update(f"{s}…"),
+                    replace_reason=reason if replace_publicized else None,
+                )
+        finally:
+            background.stop()
         print_summary(result)
 
     guard(body, db)

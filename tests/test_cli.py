@@ -88,6 +88,11 @@ def test_demo_then_run_then_explain(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "慈溪电商新十条" in proc.stdout and "awards.csv" in proc.stdout
+    assert proc.stderr == ""  # the validation process ends without a word (no leaked resources)
+    again = _run(
+        "run", "--year", "2025", "--landing", str(landing), "--out", str(tmp_path / "out"), "--db", db
+    )  # reused: the validation process started for nothing is ended
+    assert again.returncode == 0 and again.stderr == "", again.stderr
     import pandas as pd
 
     awards = pd.read_csv(tmp_path / "out" / "2025" / "awards.csv", dtype=str)

@@ -327,3 +327,56 @@ def test_amount_bounds_are_the_same_with_blanks(amounts, failing_rows):
 
     assert failing([None, *amounts]) == failing_rows
     assert failing([0, *amounts]) == failing_rows  # no blank: int64
+
+
+def _demo_frames(landing):
+    return (
+        {name: t.frame for name, t in landing.tables.items()},
+        {name: t.file_name for name, t in landing.tables.items()},
+    )
+
+
+def _same_contract_results(a, b):
+    pd.testing.assert_frame_equal(a.problems, b.problems)
+    pd.testing.assert_frame_equal(a.warnings, b.warnings)
+    assert a.checks == b.checks
+
+
+def test_contracts_in_a_process_of_their_own_give_the_same_result(landing_copy, catalog, tmp_path):
+    """``settlement run`` validates in the process it started as it began (background.py)."""
+    from settlement.validation import background
+
+    frames, names = _demo_frames(read_landing(landing_copy, 2025))
+    policies = [p.id for p in catalog.policies]
+    here = run_contracts(frames, names, 2025, policies)
+    background.start()
+    process = background._STARTED["process"]
+    there = run_contracts(frames, names, 2025, policies, docs_dir=tmp_path / "docs")
+    assert not background._STARTED  # taken: the next validation is in process again
+    process.join(timeout=30)
+    assert process.exitcode == 0  # it answered and ended by itself
+    _same_contract_results(here, there)
+    assert len(here.problems)  # the demo's planted errors are there
+    assert (tmp_path / "docs" / "index.html").is_file()  # the Data Docs written by that process
+
+
+def test_a_validation_process_gone_is_replaced_by_validating_here(landing_copy, catalog):
+    from settlement.validation import background
+
+    frames, names = _demo_frames(read_landing(landing_copy, 2025))
+    policies = [p.id for p in catalog.policies]
+    background.start()
+    background._STARTED["process"].kill()  # out of memory, say
+    background._STARTED["process"].join()
+    there = run_contracts(frames, names, 2025, policies)
+    _same_contract_results(run_contracts(frames, names, 2025, policies), there)
+
+
+def test_an_unused_validation_process_is_ended():
+    from settlement.validation import background
+
+    background.start()
+    process = background._STARTED["process"]
+    background.stop()
+    assert not background._STARTED and not process.is_alive()
+    background.stop()  # nothing started: nothing to do

@@ -119,10 +119,26 @@ def run_contracts(
     docs_dir: Path | None = None,
     today: date | None = None,
 ) -> ContractResult:
-    """Validate every landing frame against its suite; optionally build the Data Docs site."""
+    """Validate every landing frame against its suite; optionally build the Data Docs site. In
+    the process :mod:`settlement.validation.background` started, if the run started one."""
+    from .background import validate
+
+    args = (frames, file_names, year, policy_ids, docs_dir, today or date.today())
+    result = validate(args)
+    return result if result is not None else validate_here(*args)
+
+
+def validate_here(
+    frames: dict[str, pd.DataFrame],
+    file_names: dict[str, str],
+    year: int,
+    policy_ids: list[str],
+    docs_dir: Path | None,
+    today: date,
+) -> ContractResult:
+    """:func:`run_contracts` in this process."""
     g = _gx()
     gx = g["gx"]
-    today = today or date.today()
     params = {
         "settlement_year": year,
         "policy_ids": sorted(policy_ids),

@@ -1,0 +1,91 @@
+"""Great Expectations in a process of its own, for ``settlement run``.
+
+Importing Great Expectations takes about 3 s: more than a 100k run's whole ingest. ``settlement
+run`` starts this process before anything else; it imports GX while the run imports its own
+libraries and reads the landing files, then validates the one set of frames it is sent with
+the same code as in process (:func:`settlement.validation.contracts.validate_here`) and ends.
+
+Should the process be gone when the frames are ready (killed, out of memory), the run validates
+in its own process instead: later, with the same result. Every other caller (tests, the Airflow
+tasks, ``settlement correct``) validates in its own process. Only the standard library is
+imported here, so that starting the process costs the run nothing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+
+_STARTED: dict = {}
+
+
+def start() -> None:
+    """Start the validating process (once per run); it waits for one set of frames."""
+    if _STARTED:
+        return
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no state of ours copied
+    ours, theirs = context.Pipe()
+    process = context.Process(target=_serve, args=(theirs,), name="settlement-validation", daemon=True)
+    try:
+        process.start()
+    except OSError:  # no process to be had (limits): the run validates in its own, as slow as before
+        ours.close()
+        return
+    finally:
+        theirs.close()
+    _STARTED.update(process=process, conn=ours)
+
+
+def stop() -> None:
+    """End a started process that was not needed (the run was reused or refused): it is still
+    importing or waiting for frames, and holds nothing."""
+    process, conn = _STARTED.pop("process", None), _STARTED.pop("conn", None)
+    if conn is not None:
+        conn.close()
+    if process is not None:
+        process.terminate()
+        process.join()
+
+
+def validate(args: tuple):
+    """``validate_here(*args)`` computed in the started process, or None when no process was
+    started or it is gone (the caller then validates in its own process)."""
+    if not _STARTED:
+        return None
+    process, conn = _STARTED.pop("process"), _STARTED.pop("conn")
+    try:
+        conn.send(args)
+        kind, value = conn.recv()
+    except (EOFError, OSError):  # the process died before answering
+        kind, value = "gone", None
+        process.terminate()
+    finally:
+        conn.close()  # having answered, the process ends by itself (and frees what it holds)
+    if kind == "error":
+        raise value
+    return value
+
+
+def _serve(conn) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to answer; it ends us
+    try:
+        from .contracts import _gx, validate_here
+
+        _gx()
+        failed = None
+    except Exception as exc:  # told to the run when it sends its frames, as in process
+        failed = exc
+    try:
+        args = conn.recv()
+    except EOFError:  # the run ended without validating
+        return
+    try:
+        if failed is not None:
+            raise failed
+        outcome = ("result", validate_here(*args))
+    except Exception as exc:  # raised again in the run, as in process
+        outcome = ("error", exc)
+    try:
+        conn.send(outcome)
+    except Exception:  # an error that cannot be sent: the run validates in process and meets it
+        conn.send(("gone", None))
