@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+from collections.abc import Callable
 
 _STARTED: dict = {}
 
@@ -47,23 +48,36 @@ def stop() -> None:
         process.join()
 
 
-def validate(args: tuple):
-    """``validate_here(*args)`` computed in the started process, or None when no process was
-    started or it is gone (the caller then validates in its own process)."""
+def submit(args: tuple) -> Callable[[], object] | None:
+    """Send ``args`` to the started process, which computes ``validate_here(*args)`` while the
+    caller goes on; the function returned waits for its result, which is None when the process
+    is gone (the caller then validates in its own process). None when no process was started."""
     if not _STARTED:
         return None
     process, conn = _STARTED.pop("process"), _STARTED.pop("conn")
     try:
         conn.send(args)
-        kind, value = conn.recv()
-    except (EOFError, OSError):  # the process died before answering
-        kind, value = "gone", None
-        process.terminate()
-    finally:
+    except OSError:  # the process died before reading
+        return _gone(process, conn)
+
+    def result():
+        try:
+            kind, value = conn.recv()
+        except (EOFError, OSError):  # the process died before answering
+            return _gone(process, conn)()
         conn.close()  # having answered, the process ends by itself (and frees what it holds)
-    if kind == "error":
-        raise value
-    return value
+        if kind == "error":
+            raise value
+        return value
+
+    return result
+
+
+def _gone(process, conn) -> Callable[[], None]:
+    conn.close()
+    process.terminate()
+    process.join()
+    return lambda: None
 
 
 def _serve(conn) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -79,6 +80,17 @@ def _gx():
     return _GX
 
 
+def _suite_columns(doc: dict) -> set[str]:
+    """The frame's columns a suite reads: those its expectations name (a ``_days`` column is
+    made from its date), and the row numbers."""
+    columns = {"_row"}
+    for spec in doc["expectations"]:
+        kwargs = spec["kwargs"]
+        named = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+        columns.update(c.removesuffix("_days") for c in [*named, *kwargs.get("column_list", [])])
+    return columns
+
+
 def _frame_for_gx(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The typed frame indexed by the file's row numbers, with dates as day counts."""
     out = frame.drop(columns=["_extra"], errors="ignore").set_index("_row", drop=False)
@@ -119,13 +131,37 @@ def run_contracts(
     docs_dir: Path | None = None,
     today: date | None = None,
 ) -> ContractResult:
-    """Validate every landing frame against its suite; optionally build the Data Docs site. In
-    the process :mod:`settlement.validation.background` started, if the run started one."""
-    from .background import validate
+    """Validate every landing frame against its suite; optionally build the Data Docs site."""
+    return start_contracts(frames, file_names, year, policy_ids, docs_dir, today)()
 
-    args = (frames, file_names, year, policy_ids, docs_dir, today or date.today())
-    result = validate(args)
-    return result if result is not None else validate_here(*args)
+
+def start_contracts(
+    frames: dict[str, pd.DataFrame],
+    file_names: dict[str, str],
+    year: int,
+    policy_ids: list[str],
+    docs_dir: Path | None = None,
+    today: date | None = None,
+) -> Callable[[], ContractResult]:
+    """:func:`run_contracts`, begun in the process :mod:`settlement.validation.background`
+    started (if the run started one), so that the caller can go on meanwhile; the function
+    returned gives the result (in this process, if that one is gone)."""
+    from .background import submit
+
+    docs = load_suite_documents()
+    checked = {
+        name: frame[[c for c in frame.columns if c in _suite_columns(docs[name])]]
+        for name, frame in frames.items()
+        if name in docs
+    }  # what the suites read, and no more, is sent and hashed by GX
+    args = (checked, file_names, year, policy_ids, docs_dir, today or date.today())
+    answer = submit(args)
+
+    def result() -> ContractResult:
+        there = answer() if answer is not None else None
+        return there if there is not None else validate_here(*args)
+
+    return result
 
 
 def validate_here(

@@ -57,10 +57,11 @@ def _bad_rows(problems: pd.DataFrame, file: str) -> set[int]:
 def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=None) -> ValidationResult:
     """Every check of the year's landing files: cell types (parsing), the data contracts (Great
     Expectations suites), references between files, history warnings and blocking checks."""
-    from .contracts import run_contracts
+    from .contracts import start_contracts
 
     year = landing.year
-    refs = Collector()
+    clause_refs = Collector()  # applications' and prior awards' clause ids
+    refs = Collector()  # references between files, once the quarantine of each is known
     warnings = Collector()
     blocking: list[str] = []
     tables = landing.tables
@@ -88,9 +89,33 @@ def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=No
             )
         )
 
-    contracts = run_contracts(
+    # the suites run in the validating process, if the run started one (background.py), while
+    # this one makes the checks that do not need their results
+    contracts_result = start_contracts(
         frames, names, year, [p.id for p in catalog.policies], docs_dir=docs_dir, today=today
     )
+    # clause ids exist in the named policy (the contracts check the policy ids)
+    clause_ids = catalog.clause_ids()
+    policy_ids = {p.id for p in catalog.policies}
+    for name in ("applications", "prior_awards"):
+        if name in frames:
+            frame = frames[name]
+            pairs = pd.Series(
+                list(zip(frame["policy_id"], frame["clause_id"], strict=True)),
+                index=frame.index,
+                dtype=object,
+            )
+            clause_refs.add(
+                file_of(name),
+                frame,
+                (frame["policy_id"].isin(policy_ids) & ~pairs.isin(clause_ids)).to_numpy(),
+                "clause_id",
+                "unknown_clause",
+            )
+
+    _warnings(frames, tables, catalog, year, file_of, warnings)
+
+    contracts = contracts_result()
     for c in contracts.checks:
         checks.append(
             Check(
@@ -106,38 +131,20 @@ def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=No
             )
         )
 
-    # clause ids exist in the named policy (the contracts check the policy ids)
-    clause_ids = catalog.clause_ids()
-    policy_ids = {p.id for p in catalog.policies}
-    for name in ("applications", "prior_awards"):
-        if name in frames:
-            frame = frames[name]
-            pairs = pd.Series(
-                list(zip(frame["policy_id"], frame["clause_id"], strict=True)),
-                index=frame.index,
-                dtype=object,
-            )
-            refs.add(
-                file_of(name),
-                frame,
-                (frame["policy_id"].isin(policy_ids) & ~pairs.isin(clause_ids)).to_numpy(),
-                "clause_id",
-                "unknown_clause",
-            )
-
-    intrinsic = pd.concat([contracts.problems, refs.frame(), *cell_problems], ignore_index=True)
-    checks += refs.checks
-    refs = Collector()
+    intrinsic = pd.concat([contracts.problems, clause_refs.frame(), *cell_problems], ignore_index=True)
+    checks += clause_refs.checks
 
     # --- references, to a fixed point (parks <-> enterprises) ----------------------------
     ent = frames["enterprises"]
     parks = frames.get("parks")
     bad_ent = _bad_rows(intrinsic, file_of("enterprises"))
     bad_park = _bad_rows(intrinsic, file_of("parks")) if parks is not None else set()
-    ent_known = set(ent["uscc"])
+    # codes as columns, not sets: isin looks a column up in a column at C speed (a set of a
+    # province's 200,000 codes it first turns into a list)
+    ent_known = ent["uscc"]
     park_known = set(parks["park_id"]) if parks is not None else set()
     for _ in range(10):
-        good_ent = set(ent.loc[~ent["_row"].isin(bad_ent), "uscc"])
+        good_ent = ent.loc[~ent["_row"].isin(bad_ent), "uscc"]
         good_park = set(parks.loc[~parks["_row"].isin(bad_park), "park_id"]) if parks is not None else set()
         new_bad_park = set()
         if parks is not None:
@@ -149,7 +156,7 @@ def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=No
             break
         bad_park |= new_bad_park
         bad_ent |= new_bad_ent
-    good_ent = set(ent.loc[~ent["_row"].isin(bad_ent), "uscc"])
+    good_ent = ent.loc[~ent["_row"].isin(bad_ent), "uscc"]
     good_park = set(parks.loc[~parks["_row"].isin(bad_park), "park_id"]) if parks is not None else set()
     if parks is not None:
         op = parks["operator_uscc"]
@@ -182,85 +189,18 @@ def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=No
         if name not in frames:
             continue
         frame = frames[name]
-        refs.add(file_of(name), frame, (~frame[col].isin(ent_known)).to_numpy(), col, "unknown_enterprise")
+        known = frame[col].isin(ent_known)
+        refs.add(file_of(name), frame, (~known).to_numpy(), col, "unknown_enterprise")
         refs.add(
             file_of(name),
             frame,
-            (frame[col].isin(ent_known) & ~frame[col].isin(good_ent)).to_numpy(),
+            (known & ~frame[col].isin(good_ent)).to_numpy(),
             col,
             "quarantined_enterprise",
         )
 
     problems = pd.concat([intrinsic, refs.frame()], ignore_index=True)
     problems = problems.sort_values(["file", "row", "column", "reason"], kind="stable").reset_index(drop=True)
-
-    # --- warnings -----------------------------------------------------------------------
-    if "budgets" in frames:
-        b = frames["budgets"]
-        no_scale = {p.id for p in catalog.policies if not p.budget.scale_down}
-        warnings.add(
-            file_of("budgets"),
-            b,
-            b["policy_id"].isin(no_scale).to_numpy(),
-            "policy_id",
-            "budget_not_applicable",
-            "warning",
-            WARNING_MESSAGES,
-        )
-    if "applications" in frames:
-        a = frames["applications"]
-        data_clauses = {
-            (p.id, c.id)
-            for p in catalog.policies
-            for c in p.clauses
-            if not c.application and c.kind not in ("none", "external")
-        }
-        pairs = pd.Series(list(zip(a["policy_id"], a["clause_id"], strict=True)), index=a.index, dtype=object)
-        warnings.add(
-            file_of("applications"),
-            a,
-            pairs.isin(data_clauses).to_numpy(),
-            "clause_id",
-            "application_for_data_clause",
-            "warning",
-            WARNING_MESSAGES,
-        )
-    if "annual_stats" in frames:
-        history_warnings(frames["annual_stats"], file_of("annual_stats"), warnings)
-    for name in ("applications", "budgets"):
-        if name in frames:
-            f = frames[name]
-            warnings.add(
-                file_of(name),
-                f,
-                (f["year"].notna() & (f["year"] != year)).to_numpy(),
-                "year",
-                "other_year",
-                "warning",
-                WARNING_MESSAGES,
-            )
-    if "budgets" in frames:
-        b = frames["budgets"]
-        warnings.add(
-            file_of("budgets"),
-            b,
-            (b["budget"] == 0).fillna(False).to_numpy(),
-            "budget",
-            "budget_zero",
-            "warning",
-            WARNING_MESSAGES,
-        )
-    if "applications" in frames:
-        duplicate_applications(frames["applications"], file_of("applications"), warnings)
-    for name, table in tables.items():
-        if table.extra_columns:
-            header = pd.DataFrame(
-                {
-                    "_row": [getattr(table, "header_row", 1)] * len(table.extra_columns),
-                    "column": table.extra_columns,
-                }
-            )
-            warnings.add_records(file_of(name), header, "extra_column", WARNING_MESSAGES)
 
     # --- clean frames ---------------------------------------------------------------------
     clean: dict[str, pd.DataFrame] = {}
@@ -345,3 +285,74 @@ def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=No
     return ValidationResult(
         year, problems, warn_frame, blocking, clean, counts, checks, rows_read, ignored_rows
     )
+
+
+def _warnings(frames, tables, catalog: Catalog, year: int, file_of, warnings: Collector) -> None:
+    """The warnings about the landing files (the row still counts; some rows are then not used,
+    and the report says why). They read the frames only, not what is quarantined."""
+    if "budgets" in frames:
+        b = frames["budgets"]
+        no_scale = {p.id for p in catalog.policies if not p.budget.scale_down}
+        warnings.add(
+            file_of("budgets"),
+            b,
+            b["policy_id"].isin(no_scale).to_numpy(),
+            "policy_id",
+            "budget_not_applicable",
+            "warning",
+            WARNING_MESSAGES,
+        )
+    if "applications" in frames:
+        a = frames["applications"]
+        data_clauses = {
+            (p.id, c.id)
+            for p in catalog.policies
+            for c in p.clauses
+            if not c.application and c.kind not in ("none", "external")
+        }
+        pairs = pd.Series(list(zip(a["policy_id"], a["clause_id"], strict=True)), index=a.index, dtype=object)
+        warnings.add(
+            file_of("applications"),
+            a,
+            pairs.isin(data_clauses).to_numpy(),
+            "clause_id",
+            "application_for_data_clause",
+            "warning",
+            WARNING_MESSAGES,
+        )
+    if "annual_stats" in frames:
+        history_warnings(frames["annual_stats"], file_of("annual_stats"), warnings)
+    for name in ("applications", "budgets"):
+        if name in frames:
+            f = frames[name]
+            warnings.add(
+                file_of(name),
+                f,
+                (f["year"].notna() & (f["year"] != year)).to_numpy(),
+                "year",
+                "other_year",
+                "warning",
+                WARNING_MESSAGES,
+            )
+    if "budgets" in frames:
+        b = frames["budgets"]
+        warnings.add(
+            file_of("budgets"),
+            b,
+            (b["budget"] == 0).fillna(False).to_numpy(),
+            "budget",
+            "budget_zero",
+            "warning",
+            WARNING_MESSAGES,
+        )
+    if "applications" in frames:
+        duplicate_applications(frames["applications"], file_of("applications"), warnings)
+    for name, table in tables.items():
+        if table.extra_columns:
+            header = pd.DataFrame(
+                {
+                    "_row": [getattr(table, "header_row", 1)] * len(table.extra_columns),
+                    "column": table.extra_columns,
+                }
+            )
+            warnings.add_records(file_of(name), header, "extra_column", WARNING_MESSAGES)
