@@ -24,6 +24,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     insert,
+    literal,
     select,
 )
 
@@ -203,6 +204,8 @@ def _existing(
 ) -> pd.DataFrame:
     """The ledger rows that share a key with ``incoming``, plus (with a scope) the year's rows."""
     table = model.__table__
+    if conn.execute(select(literal(1)).select_from(table).limit(1)).first() is None:
+        return typed_frame(table, [])  # an empty table: no need to look up a province's keys
     parts = []
     if scope_year is not None:
         parts.append(read_table(conn, model, where=table.c[scope] == scope_year))
