@@ -141,12 +141,21 @@ def _spec(enterprise_years: int, landing: Path):
     )
 
 
-def _in_child(cmd: list[str], env: dict | None = None, quiet: bool = False) -> tuple[float, float]:
-    """Run ``cmd`` in a process of its own: (seconds, its peak resident memory in MiB)."""
+def _in_child(
+    cmd: list[str], env: dict | None = None, quiet: bool = False, tree: dict | None = None
+) -> tuple[float, float]:
+    """Run ``cmd`` in a process of its own: (seconds, its peak resident memory in MiB: the
+    largest of it and the processes it started). ``tree``: filled with ``peak_mib``, the most
+    resident memory it and its processes (settlement run's validating process) held together,
+    sampled every 50 ms."""
     t = time.perf_counter()
     proc = subprocess.Popen(
         cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL if quiet else None
     )
+    if tree is not None:
+        import threading
+
+        threading.Thread(target=_sample_tree, args=(proc.pid, tree), daemon=True).start()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
@@ -345,9 +354,11 @@ def measure(size: int, reference: bool) -> dict:
             "--db",
             f"sqlite:///{tmp / 'run.db'}",
         ]
-        run_s, run_peak = _in_child(run_cmd, env, quiet=True)
+        tree: dict = {}
+        run_s, run_peak = _in_child(run_cmd, env, quiet=True, tree=tree)
         print(
-            f"  {'run':<10} {run_s:8.2f} s   peak {run_peak:7.0f} MiB (settlement run, own process)",
+            f"  {'run':<10} {run_s:8.2f} s   peak {run_peak:7.0f} MiB (settlement run, own process;"
+            f" {tree['peak_mib']:.0f} MiB with its validating process, sampled)",
             flush=True,
         )
         rerun_s, rerun_peak = _in_child(run_cmd, env, quiet=True)  # the same inputs: the run is reused
@@ -372,8 +383,40 @@ def measure(size: int, reference: bool) -> dict:
         "rerun": round(rerun_peak, 1),
     }
     r["max_rss_mib"] = round(run_peak, 1)  # the whole settlement run
+    r["tree_rss_mib"] = round(tree["peak_mib"], 1)  # with its validating process, together
     r["stages_rss_mib"] = round(stages_peak, 1)
     return r
+
+
+def _sample_tree(pid: int, tree: dict) -> None:
+    """The most resident memory (MiB) process ``pid`` and its descendants hold together, until
+    it ends (Linux /proc)."""
+    tree["peak_mib"] = 0.0
+    while True:
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+        if pid not in parents:
+            return
+        members, todo = [], [pid]
+        while todo:
+            member = todo.pop()
+            members.append(member)
+            todo += [child for child, parent in parents.items() if parent == member]
+        total = 0
+        for member in members:
+            try:
+                for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            except OSError:
+                continue
+        tree["peak_mib"] = max(tree["peak_mib"], total / 1024)
+        time.sleep(0.05)
 
 
 def _run_on_postgresql(run_cmd: list[str], tmp: Path, env: dict) -> tuple[float | None, bool | None]:
@@ -443,6 +486,11 @@ def table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
     rows.append(
         ["peak RSS, settlement run (MiB)"]
         + [f"{r['max_rss_mib']:.0f}" for r in results]
+        + [""] * len(results)
+    )
+    rows.append(
+        ["peak RSS, settlement run + validating process together, sampled (MiB)"]
+        + [f"{r['tree_rss_mib']:.0f}" for r in results]
         + [""] * len(results)
     )
     rows.append(
