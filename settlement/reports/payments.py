@@ -128,9 +128,12 @@ def sources_in_order(share_rows: pd.DataFrame) -> list[FundingSource]:
 BANK_COLUMNS = ["account_name", "bank_name", "bank_account", "bank_code"]
 
 
-def bank_details(enterprises: pd.DataFrame) -> pd.DataFrame:
+def bank_details(enterprises: pd.DataFrame, only=None) -> pd.DataFrame:
     """Each enterprise's account: holder name (户名; the enterprise's name when not given), bank
-    (开户银行), account number and CNAPS code (联行号), indexed by USCC."""
+    (开户银行), account number and CNAPS code (联行号), indexed by USCC. ``only``: the USCCs
+    wanted (the payees are a few of a province's enterprises)."""
+    if only is not None:
+        enterprises = enterprises[enterprises["uscc"].isin(pd.unique(np.asarray(only, dtype=object)))]
     info = enterprises.set_index("uscc")
     out = pd.DataFrame(index=info.index)
     names = info["name"].fillna("").astype(str)
@@ -176,7 +179,7 @@ def payments(
     picked = lines.iloc[rows["line"].to_numpy()].reset_index(drop=True)
     details = pd.concat([rows.drop(columns=["line"]).reset_index(drop=True), picked], axis=1)
     details["line_no"] = rows["line"].to_numpy() + 1
-    bank = bank_details(enterprises)
+    bank = bank_details(enterprises, only=details["payee_uscc"])
     for col in (*BANK_COLUMNS, "name"):
         details[f"payee_{col}"] = details["payee_uscc"].map(bank[col]).fillna("").astype(str)
     order = {s.name: i for i, s in enumerate(sources_in_order(rows))}
@@ -298,7 +301,7 @@ def missing_bank_details(lines: pd.DataFrame, enterprises: pd.DataFrame) -> pd.D
     if not len(paid):
         return pd.DataFrame(columns=["payee_uscc", "name", "missing", "lines"])
     counts = paid.groupby("payee_uscc").size()
-    info = bank_details(enterprises).reindex(counts.index)  # a payee not in the ledger: all blank
+    info = bank_details(enterprises, only=counts.index).reindex(counts.index)  # not in the ledger: blank
     blank = {col: info[col].fillna("").astype(str).str.strip() == "" for col in ("bank_account", "bank_name")}
     words = np.where(blank["bank_account"], "银行账号", "")
     words = np.where(blank["bank_account"] & blank["bank_name"], "银行账号、开户银行", words)
