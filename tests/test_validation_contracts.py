@@ -351,7 +351,7 @@ def test_contracts_in_a_process_of_their_own_give_the_same_result(landing_copy, 
     here = run_contracts(frames, names, 2025, policies)
     background.start()
     process = background._STARTED["process"]
-    there = run_contracts(frames, names, 2025, policies, docs_dir=tmp_path / "docs")
+    there = background.start_contracts(frames, names, 2025, policies, docs_dir=tmp_path / "docs")()
     assert not background._STARTED  # taken: the next validation is in process again
     process.join(timeout=30)
     assert process.exitcode == 0  # it answered and ended by itself
@@ -368,7 +368,7 @@ def test_a_validation_process_gone_is_replaced_by_validating_here(landing_copy, 
     background.start()
     background._STARTED["process"].kill()  # out of memory, say
     background._STARTED["process"].join()
-    there = run_contracts(frames, names, 2025, policies)
+    there = background.start_contracts(frames, names, 2025, policies)()
     _same_contract_results(run_contracts(frames, names, 2025, policies), there)
 
 

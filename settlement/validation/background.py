@@ -8,7 +8,7 @@ the same code as in process (:func:`settlement.validation.contracts.validate_her
 Should the process be gone when the frames are ready (killed, out of memory), the run validates
 in its own process instead: later, with the same result. Every other caller (tests, the Airflow
 tasks, ``settlement correct``) validates in its own process. Only the standard library is
-imported here, so that starting the process costs the run nothing.
+imported when the process is started, so that starting it costs the run nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .contracts import ContractResult
 
 _STARTED: dict = {}
 
@@ -46,6 +51,24 @@ def stop() -> None:
     if process is not None:
         process.terminate()
         process.join()
+
+
+def start_contracts(
+    frames: dict, file_names: dict[str, str], year: int, policy_ids: list[str], docs_dir=None, today=None
+) -> Callable[[], ContractResult]:
+    """:func:`~settlement.validation.contracts.run_contracts`, begun in the started process (if
+    the run started one) so that the caller can go on meanwhile; the function returned gives the
+    result (computed in this process if there is no such process, or it is gone)."""
+    from .contracts import suite_frames, validate_here
+
+    args = (suite_frames(frames), file_names, year, policy_ids, docs_dir, today or date.today())
+    answer = submit(args)
+
+    def result() -> ContractResult:
+        there = answer() if answer is not None else None
+        return there if there is not None else validate_here(*args)
+
+    return result
 
 
 def submit(args: tuple) -> Callable[[], object] | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -131,37 +130,20 @@ def run_contracts(
     docs_dir: Path | None = None,
     today: date | None = None,
 ) -> ContractResult:
-    """Validate every landing frame against its suite; optionally build the Data Docs site."""
-    return start_contracts(frames, file_names, year, policy_ids, docs_dir, today)()
+    """Validate every landing frame against its suite, in this process; optionally build the
+    Data Docs site. (``settlement run`` validates in a process of its own: background.py.)"""
+    return validate_here(suite_frames(frames), file_names, year, policy_ids, docs_dir, today or date.today())
 
 
-def start_contracts(
-    frames: dict[str, pd.DataFrame],
-    file_names: dict[str, str],
-    year: int,
-    policy_ids: list[str],
-    docs_dir: Path | None = None,
-    today: date | None = None,
-) -> Callable[[], ContractResult]:
-    """:func:`run_contracts`, begun in the process :mod:`settlement.validation.background`
-    started (if the run started one), so that the caller can go on meanwhile; the function
-    returned gives the result (in this process, if that one is gone)."""
-    from .background import submit
-
+def suite_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The frames that have a suite, with the columns it reads and no more (what is sent to the
+    validating process and hashed by GX)."""
     docs = load_suite_documents()
-    checked = {
+    return {
         name: frame[[c for c in frame.columns if c in _suite_columns(docs[name])]]
         for name, frame in frames.items()
         if name in docs
-    }  # what the suites read, and no more, is sent and hashed by GX
-    args = (checked, file_names, year, policy_ids, docs_dir, today or date.today())
-    answer = submit(args)
-
-    def result() -> ContractResult:
-        there = answer() if answer is not None else None
-        return there if there is not None else validate_here(*args)
-
-    return result
+    }
 
 
 def validate_here(
@@ -172,7 +154,8 @@ def validate_here(
     docs_dir: Path | None,
     today: date,
 ) -> ContractResult:
-    """:func:`run_contracts` in this process."""
+    """The suites over frames cut to the columns they read (:func:`suite_frames`), in this
+    process: :func:`run_contracts`, and what the validating process runs."""
     g = _gx()
     gx = g["gx"]
     params = {

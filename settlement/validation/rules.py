@@ -57,7 +57,7 @@ def _bad_rows(problems: pd.DataFrame, file: str) -> set[int]:
 def validate_landing(landing: Landing, catalog: Catalog, docs_dir=None, today=None) -> ValidationResult:
     """Every check of the year's landing files: cell types (parsing), the data contracts (Great
     Expectations suites), references between files, history warnings and blocking checks."""
-    from .contracts import start_contracts
+    from .background import start_contracts
 
     year = landing.year
     clause_refs = Collector()  # applications' and prior awards' clause ids
