@@ -20,7 +20,6 @@ CREATE TABLE annual_stats (
 	extra TEXT NOT NULL, 
 	PRIMARY KEY (uscc, year)
 );
-CREATE INDEX ix_annual_stats_year ON annual_stats (year);
 
 CREATE TABLE applications (
 	application_id VARCHAR(64) NOT NULL, 
