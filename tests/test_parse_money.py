@@ -61,3 +61,40 @@ def test_plain_amounts_are_exact():
     )
     assert plain.tolist() == [True, True, True, True, False, False]
     assert fen[:4].tolist() == [47663855880, 99999999999999999, 50, 1200]
+
+
+RATIO_CELLS = st.one_of(
+    st.text(alphabet="0123456789.,-+ e%１", max_size=16),
+    st.from_regex(r"-?[0-9]{1,11}(\.[0-9]{0,11})?%?", fullmatch=True),
+    st.sampled_from(
+        ["", "0", "-0", "-0.0", "007.5", "0.125", "12.5%", "999999999.999999999", "1000000000", "7.", ".5"]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(RATIO_CELLS, min_size=1, max_size=40),
+    st.sampled_from([10**9, 10**6]),
+    st.booleans(),
+)
+@example(["", "0.1234567891", "-0", "0001.5"], 10**9, False)
+def test_ratios_column_wise_equal_cell_by_cell(values, scale, allow_negative):
+    from settlement.ingest.parse import _scaled_cells, parse_scaled
+
+    text = pd.Series(values, dtype=object, index=range(2, len(values) + 2))
+    fast_problems, slow_problems = _Problems("f.csv"), _Problems("f.csv")
+    fast = parse_scaled(text, fast_problems, "ratio", scale, allow_negative)
+    cells = text[text != ""]
+    slow = pd.Series(pd.NA, index=text.index, dtype="Int64")
+    if len(cells):
+        slow[text != ""] = _scaled_cells(cells, slow_problems, "ratio", scale, allow_negative).array
+    assert (
+        fast.astype("object").where(fast.notna(), None).tolist()
+        == slow.astype("object").where(slow.notna(), None).tolist()
+    )
+    key = ["row", "column", "reason"]
+    assert (
+        fast_problems.frame().sort_values(key)[key + ["value"]].values.tolist()
+        == slow_problems.frame().sort_values(key)[key + ["value"]].values.tolist()
+    )
