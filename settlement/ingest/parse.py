@@ -112,41 +112,58 @@ def _decimal_parts(text: pd.Series):
     return negative, whole, frac
 
 
-# The common amount cell (up to 15 whole digits, up to 2 decimals, nothing else), read at C speed
-PLAIN_MONEY = r"^(?P<whole>[0-9]{1,15})(?:\.(?P<frac>[0-9]{1,2}))?$"
-
-
-def plain_money(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Which cells are plain amounts, and their fen (0 elsewhere), with Arrow's compute
-    kernels: exact integer arithmetic on the digits, never a float. Every other cell (blank,
-    thousands separators, signs, more decimals, problems) is left to :func:`parse_money_cells`."""
+def _plain_decimals(
+    text: pd.Series, scale: int, whole_digits: int, signed: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells are plain decimals (up to ``whole_digits`` whole digits, as many decimals as
+    ``scale`` holds, a minus sign only if ``signed``, nothing else), and their value in units of
+    1/scale (0 elsewhere), with Arrow's compute kernels: exact integer arithmetic on the digits,
+    never a float, and far below int64's bound (10**15 * 100, 10**9 * 10**9)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    digits = len(str(scale)) - 1
+    sign = "-?" if signed else ""
+    pattern = rf"^(?P<sign>{sign})(?P<whole>[0-9]{{1,{whole_digits}}})(?:\.(?P<frac>[0-9]{{1,{digits}}}))?$"
     cells = pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    parts = pc.extract_regex(cells, PLAIN_MONEY)
+    parts = pc.extract_regex(cells, pattern)
     plain = pc.is_valid(parts)
     whole = pc.cast(pc.fill_null(pc.struct_field(parts, "whole"), "0"), pa.int64())
     frac = pc.cast(
-        pc.utf8_rpad(pc.fill_null(pc.struct_field(parts, "frac"), ""), width=2, padding="0"), pa.int64()
+        pc.utf8_rpad(pc.fill_null(pc.struct_field(parts, "frac"), ""), width=digits, padding="0"), pa.int64()
     )
-    fen = pc.add(pc.multiply(whole, 100), frac)
-    return plain.to_numpy(zero_copy_only=False).astype(bool), fen.to_numpy(zero_copy_only=False).astype(
+    value = pc.add(pc.multiply(whole, scale), frac)
+    negative = pc.equal(pc.fill_null(pc.struct_field(parts, "sign"), ""), "-")
+    value = pc.if_else(negative, pc.negate(value), value)
+    return plain.to_numpy(zero_copy_only=False).astype(bool), value.to_numpy(zero_copy_only=False).astype(
         np.int64
     )
+
+
+def _plain_first(text: pd.Series, plain: np.ndarray, value: np.ndarray, read_cells) -> pd.Series:
+    """Nullable Int64: ``value`` where the cell is plain, unknown (NA) where it is blank, and
+    ``read_cells`` (the cell-by-cell reader, which records bad cells) for the rest."""
+    blank = (text == "").to_numpy()
+    out = pd.Series(value, index=text.index, dtype="Int64")
+    out[blank] = pd.NA
+    rest = ~plain & ~blank
+    if rest.any():
+        out[rest] = read_cells(text[rest]).array  # Int64 as is, never a float
+    return out
+
+
+def plain_money(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells are plain amounts (up to 15 whole digits, up to 2 decimals, nothing else), and
+    their fen (0 elsewhere). Every other cell (blank, thousands separators, signs, more decimals,
+    problems) is left to :func:`parse_money_cells`."""
+    return _plain_decimals(text, 100, whole_digits=15, signed=False)
 
 
 def parse_money(text: pd.Series, problems: _Problems, column: str) -> pd.Series:
     """元 text -> nullable Int64 fen. Blank is unknown (NA). Plain amounts are read column-wise
     (:func:`plain_money`); the rest cell by cell, with the same reasons for bad cells."""
     plain, fen = plain_money(text)
-    out = pd.Series(fen, index=text.index, dtype="Int64")
-    blank = (text == "").to_numpy()
-    out[blank] = pd.NA
-    rest = ~plain & ~blank
-    if rest.any():
-        out[rest] = parse_money_cells(text[rest], problems, column).array  # Int64 as is, never a float
-    return out
+    return _plain_first(text, plain, fen, lambda cells: parse_money_cells(cells, problems, column))
 
 
 def parse_money_cells(text: pd.Series, problems: _Problems, column: str) -> pd.Series:
@@ -176,39 +193,17 @@ def parse_scaled(
     """Decimal text (``0.125`` or ``12.5%``) -> nullable Int64 in units of 1/scale; a blank
     cell is unknown (NA). Plain decimals are read column-wise (:func:`plain_scaled`); the rest
     cell by cell, with the same reasons for bad cells."""
-    blank = (text == "").to_numpy()
     plain, value = plain_scaled(text, scale, allow_negative)
-    out = pd.Series(value, index=text.index, dtype="Int64")
-    out[blank] = pd.NA
-    rest = ~plain & ~blank
-    if rest.any():
-        out[rest] = _scaled_cells(text[rest], problems, column, scale, allow_negative).array
-    return out
+    return _plain_first(
+        text, plain, value, lambda cells: _scaled_cells(cells, problems, column, scale, allow_negative)
+    )
 
 
 def plain_scaled(text: pd.Series, scale: int, allow_negative: bool) -> tuple[np.ndarray, np.ndarray]:
     """Which cells are plain decimals (up to 9 whole digits and as many decimals as the scale
     holds; a minus sign where negatives are allowed; no percent sign), and their value in units
-    of 1/scale (0 elsewhere), with Arrow's compute kernels on the digits: exact integers."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    digits = len(str(scale)) - 1
-    sign = "-?" if allow_negative else ""
-    pattern = rf"^(?P<sign>{sign})(?P<whole>[0-9]{{1,9}})(?:\.(?P<frac>[0-9]{{1,{digits}}}))?$"
-    cells = pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    parts = pc.extract_regex(cells, pattern)
-    plain = pc.is_valid(parts)
-    whole = pc.cast(pc.fill_null(pc.struct_field(parts, "whole"), "0"), pa.int64())
-    frac = pc.cast(
-        pc.utf8_rpad(pc.fill_null(pc.struct_field(parts, "frac"), ""), width=digits, padding="0"), pa.int64()
-    )
-    value = pc.add(pc.multiply(whole, scale), frac)  # below 10**9 * scale: no int64 bound near
-    negative = pc.equal(pc.fill_null(pc.struct_field(parts, "sign"), ""), "-")
-    value = pc.if_else(negative, pc.negate(value), value)
-    return plain.to_numpy(zero_copy_only=False).astype(bool), value.to_numpy(zero_copy_only=False).astype(
-        np.int64
-    )
+    of 1/scale (0 elsewhere)."""
+    return _plain_decimals(text, scale, whole_digits=9, signed=allow_negative)
 
 
 def _scaled_cells(
