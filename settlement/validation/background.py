@@ -45,12 +45,8 @@ def start() -> None:
 def stop() -> None:
     """End a started process that was not needed (the run was reused or refused): it is still
     importing or waiting for frames, and holds nothing."""
-    process, conn = _STARTED.pop("process", None), _STARTED.pop("conn", None)
-    if conn is not None:
-        conn.close()
-    if process is not None:
-        process.terminate()
-        process.join()
+    if _STARTED:
+        _end(_STARTED.pop("process"), _STARTED.pop("conn"))
 
 
 def start_contracts(
@@ -62,45 +58,46 @@ def start_contracts(
     from .contracts import suite_frames, validate_here
 
     args = (suite_frames(frames), file_names, year, policy_ids, docs_dir, today or date.today())
-    answer = submit(args)
+    sent = _send(args)
 
     def result() -> ContractResult:
-        there = answer() if answer is not None else None
+        there = _receive(*sent) if sent is not None else None
         return there if there is not None else validate_here(*args)
 
     return result
 
 
-def submit(args: tuple) -> Callable[[], object] | None:
-    """Send ``args`` to the started process, which computes ``validate_here(*args)`` while the
-    caller goes on; the function returned waits for its result, which is None when the process
-    is gone (the caller then validates in its own process). None when no process was started."""
+def _send(args: tuple):
+    """The started process and our end of its pipe, once ``args`` are sent to it; None when no
+    process was started or it died before reading."""
     if not _STARTED:
         return None
     process, conn = _STARTED.pop("process"), _STARTED.pop("conn")
     try:
         conn.send(args)
-    except OSError:  # the process died before reading
-        return _gone(process, conn)
-
-    def result():
-        try:
-            kind, value = conn.recv()
-        except (EOFError, OSError):  # the process died before answering
-            return _gone(process, conn)()
-        conn.close()  # having answered, the process ends by itself (and frees what it holds)
-        if kind == "error":
-            raise value
-        return value
-
-    return result
+    except OSError:
+        _end(process, conn)
+        return None
+    return process, conn
 
 
-def _gone(process, conn) -> Callable[[], None]:
+def _receive(process, conn):
+    """The process's result; None when it died before answering."""
+    try:
+        kind, value = conn.recv()
+    except (EOFError, OSError):
+        _end(process, conn)
+        return None
+    conn.close()  # having answered, the process ends by itself (and frees what it holds)
+    if kind == "error":
+        raise value
+    return value
+
+
+def _end(process, conn) -> None:
     conn.close()
     process.terminate()
     process.join()
-    return lambda: None
 
 
 def _serve(conn) -> None:

@@ -138,11 +138,11 @@ def run_contracts(
 def suite_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The frames that have a suite, with the columns it reads and no more (what is sent to the
     validating process and hashed by GX)."""
-    docs = load_suite_documents()
+    wanted = {name: _suite_columns(doc) for name, doc in load_suite_documents().items()}
     return {
-        name: frame[[c for c in frame.columns if c in _suite_columns(docs[name])]]
+        name: frame[[c for c in frame.columns if c in wanted[name]]]
         for name, frame in frames.items()
-        if name in docs
+        if name in wanted
     }
 
 
