@@ -46,6 +46,11 @@ TABLES = {
     ),
 }
 
+# tables the year's context reads in key order (:func:`read_table`'s ``order_by``): their new
+# rows are inserted in that order, so that a year loaded at once is read back already sorted (the
+# sort is then skipped) and SQLite appends to its key index instead of splitting its pages
+KEY_ORDERED = {"enterprises", "annual_stats"}
+
 
 @dataclass
 class Changes:
@@ -157,6 +162,8 @@ def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Chan
     columns = _db_columns(model)
     keys = list(keys)
     incoming = incoming.drop_duplicates(keys, keep="first").reset_index(drop=True)
+    if name in KEY_ORDERED:
+        incoming = _in_order(incoming, keys)
     existing = _existing(conn, model, keys, incoming, year if scope else None, scope)
     if not len(existing):  # nothing to compare with: every row is new
         bulk_insert_frame(conn, table, incoming, columns)
@@ -301,7 +308,7 @@ def read_table(
     else:
         rows = fetch_rows(conn, stmt)
     frame = typed_frame(table, rows, columns)
-    if order_by and len(frame):
+    if order_by and len(frame) and not _sorted(frame, list(order_by)):
         frame = frame.sort_values(list(order_by), kind="stable", ignore_index=True)
         for col in order_by:
             if not pd.api.types.is_numeric_dtype(frame[col]) and frame[col].notna().all():
@@ -309,6 +316,32 @@ def read_table(
                 # sorted rows pointing at texts scattered in memory made it a third slower
                 frame[col] = pd.Series(_anew(frame[col].to_numpy(dtype=object)), dtype=frame[col].dtype)
     return frame
+
+
+def _in_order(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    if _sorted(frame, keys):
+        return frame
+    return frame.sort_values(keys, kind="stable", ignore_index=True)
+
+
+def _sorted(frame: pd.DataFrame, columns: list[str]) -> bool:
+    """Whether the rows are already in the order of ``columns`` (compared as a stable sort
+    by code point would put them: then sorting would give the same frame). A column with a
+    blank is never taken as sorted."""
+    if len(frame) < 2:
+        return True
+    values = [frame[c] for c in columns]
+    if any(v.isna().any() for v in values):
+        return False
+    arrays = [v.to_numpy(dtype=np.int64 if pd.api.types.is_numeric_dtype(v) else object) for v in values]
+    # row i+1 is after row i unless, for the first column where they differ, it is smaller
+    undecided = np.ones(len(frame) - 1, dtype=bool)
+    for a in arrays:
+        after, before = a[1:], a[:-1]
+        if (undecided & (after < before)).any():
+            return False
+        undecided &= after == before
+    return True
 
 
 # the column types :func:`typed_frame` makes from the driver's own values (others, such as
