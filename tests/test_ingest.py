@@ -1,6 +1,8 @@
 """Ingest: encodings, xlsx, Chinese headers in any order, thousands separators, dates and
 booleans, amounts to integer fen, and clear messages for missing files and columns."""
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -202,8 +204,9 @@ def test_arrow_and_pandas_read_the_same_cells(text):
     got = _arrow_csv(text)
     if got is None:  # read by pandas instead
         return
+    assert all(dtype.storage == "pyarrow" for dtype in got.dtypes)  # kept in Arrow's memory
     got.columns = expected.columns
-    pd.testing.assert_frame_equal(got, expected)
+    pd.testing.assert_frame_equal(got.astype(str), expected)
 
 
 def test_rectangular_csv_is_read_by_arrow():
@@ -231,3 +234,45 @@ def test_malformed_csv_is_told_as_before(tmp_path, tail, message):
     else:
         with pytest.raises(LandingError, match=message):
             read_landing(tmp_path, 2025)
+
+
+# cells of every kind a number column meets: plain, padded, separated, signed, percent, blank,
+# full-width, scientific, too long, too precise, words
+AWKWARD_NUMBERS = [
+    "0", "12", "007", "1234.5", "1234.56", "1234.567", " 12.5", "12.5 ", "\t3", "1,234.56", "1,23",
+    "+5", "-5", "-0", "-0.00", "", "  ", "１２", "1e5", "1E+18", "nan", "inf", "#DIV/0!", "12%",
+    "12.5%", "999999999999999.99", "1000000000000000", "123456789", "1234567890", "0.000000001",
+    "0.0000000001", ".5", "5.", "abc", "1 000",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["annual_stats", "applications", "parks", "fx_rates"])
+def test_numbers_read_in_arrow_are_read_as_cell_by_cell(tmp_path, name):
+    """A CSV file's number cells (amounts, ratios, quantities, years) are read where Arrow holds
+    them when they are plain, and cell by cell otherwise: the same values and the same problems,
+    row for row, as reading every cell as a Python string."""
+
+    from settlement.ingest.contract import FILES_BY_NAME
+    from settlement.ingest.parse import parse_table
+    from settlement.ingest.readers import read_csv_text
+
+    spec = FILES_BY_NAME[name]
+    numeric = [c.code for c in spec.columns if c.type in ("money", "ratio", "number", "int")]
+    codes = [c.code for c in spec.columns]
+    rows = []
+    for k in range(len(AWKWARD_NUMBERS) * 2):
+        row = {c: f"T{k}" for c in codes}
+        for j, code in enumerate(numeric):
+            row[code] = AWKWARD_NUMBERS[(k + 7 * j) % len(AWKWARD_NUMBERS)]
+        rows.append(row)
+    path = tmp_path / f"{name}.csv"
+    frame = pd.DataFrame(rows, columns=codes)
+    path.write_bytes(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    raw = read_csv_text(path)
+    assert raw.cells[codes.index(numeric[0])].dtype.storage == "pyarrow"  # read by Arrow
+    in_python = dataclasses.replace(raw, cells=raw.cells.astype(str))
+    assert in_python.cells[codes.index(numeric[0])].dtype.storage == "python"
+    arrow, python = parse_table(spec, raw), parse_table(spec, in_python)
+    pd.testing.assert_frame_equal(arrow.frame, python.frame, check_exact=True)
+    pd.testing.assert_frame_equal(arrow.problems, python.problems, check_exact=True)
+    assert len(python.problems) > len(rows) // 2  # the awkward cells were there to be found

@@ -124,13 +124,21 @@ def _plain_decimals(
 
     digits = len(str(scale)) - 1
     sign = "-?" if signed else ""
-    pattern = rf"^(?P<sign>{sign})(?P<whole>[0-9]{{1,{whole_digits}}})(?:\.(?P<frac>[0-9]{{1,{digits}}}))?$"
-    cells = pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    decimals = rf"(?:\.(?P<frac>[0-9]{{1,{digits}}}))?" if digits else "(?P<frac>)"  # scale 1: whole numbers
+    pattern = rf"^(?P<sign>{sign})(?P<whole>[0-9]{{1,{whole_digits}}}){decimals}$"
+    cells = _arrow_cells(text)
+    if cells is None:
+        cells = pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     parts = pc.extract_regex(cells, pattern)
     plain = pc.is_valid(parts)
     whole = pc.cast(pc.fill_null(pc.struct_field(parts, "whole"), "0"), pa.int64())
-    frac = pc.cast(
-        pc.utf8_rpad(pc.fill_null(pc.struct_field(parts, "frac"), ""), width=digits, padding="0"), pa.int64()
+    frac = (
+        pc.cast(
+            pc.utf8_rpad(pc.fill_null(pc.struct_field(parts, "frac"), ""), width=digits, padding="0"),
+            pa.int64(),
+        )
+        if digits
+        else 0
     )
     value = pc.add(pc.multiply(whole, scale), frac)
     negative = pc.equal(pc.fill_null(pc.struct_field(parts, "sign"), ""), "-")
@@ -138,6 +146,14 @@ def _plain_decimals(
     return plain.to_numpy(zero_copy_only=False).astype(bool), value.to_numpy(zero_copy_only=False).astype(
         np.int64
     )
+
+
+def _arrow_cells(text: pd.Series):
+    """The column's cells as Arrow holds them (no copy), or None for cells in Python's memory."""
+    dtype = text.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return text.array._pa_array
+    return None
 
 
 def _plain_first(text: pd.Series, plain: np.ndarray, value: np.ndarray, read_cells) -> pd.Series:
@@ -290,6 +306,39 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
+# column type -> (the column-wise reader of plain cells, the reader of any stripped cell)
+NUMERIC_READERS = {
+    "money": (plain_money, parse_money),
+    "ratio": (
+        lambda cells: plain_scaled(cells, RATIO_SCALE, allow_negative=True),
+        lambda text, problems, column: parse_scaled(text, problems, column, RATIO_SCALE, True),
+    ),
+    "number": (
+        lambda cells: plain_scaled(cells, NUMBER_SCALE, allow_negative=False),
+        lambda text, problems, column: parse_scaled(text, problems, column, NUMBER_SCALE, False),
+    ),
+    "int": (lambda cells: _plain_decimals(cells, 1, whole_digits=9, signed=False), parse_int),
+}
+
+
+def _numbers_in_arrow(cells: pd.Series, col, problems: _Problems) -> pd.Series:
+    """A number column whose cells Arrow holds (a CSV file): the cells that are plain numbers as
+    they stand are read there, without making each a Python string. The others (blank, padded
+    with spaces, separators, bad) are stripped and read exactly as every cell of an xlsx file is,
+    with the same problems: a cell that is plain unstripped is plain stripped, with one value."""
+    plain_reader, reader = NUMERIC_READERS[col.type]
+    plain, value = plain_reader(cells)
+    out = pd.Series(value, index=cells.index, dtype="Int64")
+    if plain.all():
+        return out
+    rest = ~plain
+    text = _stripped(cells[rest].astype(str))
+    if col.not_blank:
+        problems.add(col.code, text, text == "", "blank")
+    out[rest] = reader(text, problems, col.code).array
+    return out
+
+
 def parse_table(spec: LandingFile, raw: RawTable) -> ParsedTable:
     positions = map_header(spec, raw)
     name = raw.path.name
@@ -299,6 +348,11 @@ def parse_table(spec: LandingFile, raw: RawTable) -> ParsedTable:
         cells = pd.DataFrame({p: pd.Series(dtype=object) for p in range(len(raw.header))})
     out: dict[str, pd.Series] = {}
     for col in spec.columns:
+        if col.code in positions and col.type in NUMERIC_READERS and not col.max_length:
+            column = cells[positions[col.code]]
+            if _arrow_cells(column) is not None:
+                out[col.code] = _numbers_in_arrow(column, col, problems)
+                continue
         if col.code not in positions:
             text = pd.Series("", index=cells.index, dtype=object)
         else:

@@ -129,6 +129,7 @@ def _arrow_csv(text: str) -> pd.DataFrame | None:
     from pyarrow import csv as arrow_csv
 
     text_type = pa.string()
+    _arrow_text_types()
     try:
         table = arrow_csv.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -144,7 +145,19 @@ def _arrow_csv(text: str) -> pd.DataFrame | None:
         return None
     if table.num_columns < 2 or table.num_columns > _ARROW_TEXT_COLUMNS:
         return None  # one column: a line of blanks would be a row here, skipped by pandas
-    return table.to_pandas()
+    # the cells stay in Arrow's memory: amounts are read there (ingest.parse); a column is made
+    # into Python strings only when it is read as text
+    return table.to_pandas(types_mapper=_ARROW_TEXT.get)
+
+
+_ARROW_TEXT = {}  # Arrow's string type -> pandas' text dtype on Arrow storage (filled on first use)
+
+
+def _arrow_text_types() -> None:
+    import pyarrow as pa
+
+    if not _ARROW_TEXT:
+        _ARROW_TEXT[pa.string()] = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
 def _pandas_csv(text: str, name: str) -> pd.DataFrame:
