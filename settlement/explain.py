@@ -12,8 +12,8 @@ from sqlalchemy.engine import make_url
 
 from .ledger import make_engine
 from .ledger.db import db_url, scrub
-from .ledger.load import read_table
 from .ledger.models import AwardLine, SettlementRun
+from .ledger.read import read_table
 
 
 class NoLedger(Exception):

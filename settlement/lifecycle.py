@@ -18,9 +18,9 @@ import pandas as pd
 from . import __version__
 from .errors import InputError, RunRefused
 from .ledger import make_engine, migrate, runs, store
-from .ledger.load import read_table as read_ledger_table
 from .ledger.locks import ledger_lock
 from .ledger.models import Enterprise
+from .ledger.read import read_table as read_ledger_table
 from .money import fen_to_yuan_text
 from .objections import apply_objections, budgets_of, carry_objections, payee_regions, read_objections
 from .outputs import discard, promote, rejecting

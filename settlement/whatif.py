@@ -13,8 +13,8 @@ import pandas as pd
 
 from .allocation.whatif import Scenario, run_budgets, scenario
 from .explain import year_run
-from .ledger.load import read_table
 from .ledger.models import AwardLine, Enterprise
+from .ledger.read import read_table
 from .policies import Catalog, load_catalog
 from .reports.files import write_text_atomic
 

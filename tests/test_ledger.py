@@ -111,7 +111,7 @@ def test_loading_in_parts_gives_the_same_rows(db_url, tmp_path, catalog, monkeyp
     """The rows go to the database a part at a time (the memory of a province's load); parts of
     two rows must give the very rows one part gives, dates, flags and blanks included."""
     from settlement.ledger import load
-    from settlement.ledger.load import read_table
+    from settlement.ledger.read import read_table
 
     write_landing(tmp_path)
     engine, _ = _load(tmp_path, db_url, catalog)
@@ -139,7 +139,7 @@ def test_big_tables_are_stored_in_key_order(db_url, tmp_path, catalog):
     import pandas as pd
     from sqlalchemy import text
 
-    from settlement.ledger.load import _sorted, read_table
+    from settlement.ledger.read import _sorted, read_table
 
     write_landing(
         tmp_path,

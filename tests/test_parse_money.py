@@ -7,7 +7,8 @@ import pandas as pd
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from settlement.ingest.parse import _Problems, parse_money, parse_money_cells, plain_money
+from settlement.ingest.numbers import parse_money, parse_money_cells, plain_money
+from settlement.ingest.problems import _Problems
 
 CELLS = st.one_of(
     st.text(alphabet="0123456789.,-+ e%１２", max_size=22),
@@ -80,7 +81,7 @@ RATIO_CELLS = st.one_of(
 )
 @example(["", "0.1234567891", "-0", "0001.5"], 10**9, False)
 def test_ratios_column_wise_equal_cell_by_cell(values, scale, allow_negative):
-    from settlement.ingest.parse import _scaled_cells, parse_scaled
+    from settlement.ingest.numbers import _scaled_cells, parse_scaled
 
     text = pd.Series(values, dtype=object, index=range(2, len(values) + 2))
     fast_problems, slow_problems = _Problems("f.csv"), _Problems("f.csv")

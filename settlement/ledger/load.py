@@ -13,13 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
     Connection,
-    Date,
-    Integer,
-    String,
-    Text,
     and_,
     bindparam,
     delete,
@@ -29,6 +23,7 @@ from sqlalchemy import (
 )
 
 from .models import AnnualStat, Application, Budget, Enterprise, FxRate, Park, PriorAward, QuarantinedRow
+from .read import _sorted, read_table, typed_frame
 
 # landing file -> (model, key columns, delete-absent scope: "year" = rows of the settlement year,
 # "landing_year" = rows loaded from the settlement year's folder)
@@ -280,115 +275,10 @@ def _parts(frame: pd.DataFrame):
         yield frame.iloc[start : start + INSERT_PART]
 
 
-def read_table(
-    conn: Connection,
-    model,
-    year: int | None = None,
-    keys: pd.DataFrame | None = None,
-    where=None,
-    order_by: tuple[str, ...] = (),
-    without: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """Rows as a typed frame: BIGINT columns become nullable Int64 (never float), dates datetime64.
-    ``without``: columns not read. ``order_by``: sorted here, by code point, the same order on
-    every database (and faster than the database walking its key index row by row)."""
-    table = model.__table__
-    columns = [c for c in table.columns if c.name not in without]
-    stmt = select(*columns)
-    if year is not None:
-        stmt = stmt.where(table.c.year == year)
-    if where is not None:
-        stmt = stmt.where(where)
-    if keys is not None and len(keys.columns) == 1:
-        col = keys.columns[0]
-        values = [v for v in keys[col].tolist() if v is not None]
-        rows = []
-        for start in range(0, len(values), 5000):
-            rows += fetch_rows(conn, stmt.where(table.c[col].in_(values[start : start + 5000])))
-    else:
-        rows = fetch_rows(conn, stmt)
-    frame = typed_frame(table, rows, columns)
-    if order_by and len(frame) and not _sorted(frame, list(order_by)):
-        frame = frame.sort_values(list(order_by), kind="stable", ignore_index=True)
-        for col in order_by:
-            if not pd.api.types.is_numeric_dtype(frame[col]) and frame[col].notna().all():
-                # the key texts made anew in row order: the engine groups and joins on them, and
-                # sorted rows pointing at texts scattered in memory made it a third slower
-                frame[col] = pd.Series(_anew(frame[col].to_numpy(dtype=object)), dtype=frame[col].dtype)
-    return frame
-
-
 def _in_order(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     if _sorted(frame, keys):
         return frame
     return frame.sort_values(keys, kind="stable", ignore_index=True)
-
-
-def _sorted(frame: pd.DataFrame, columns: list[str]) -> bool:
-    """Whether the rows are already in the order of ``columns`` (compared as a stable sort
-    by code point would put them: then sorting would give the same frame). A column with a
-    blank is never taken as sorted."""
-    if len(frame) < 2:
-        return True
-    values = [frame[c] for c in columns]
-    if any(v.isna().any() for v in values):
-        return False
-    arrays = [v.to_numpy(dtype=np.int64 if pd.api.types.is_numeric_dtype(v) else object) for v in values]
-    # row i+1 is after row i unless, for the first column where they differ, it is smaller
-    undecided = np.ones(len(frame) - 1, dtype=bool)
-    for a in arrays:
-        after, before = a[1:], a[:-1]
-        if (undecided & (after < before)).any():
-            return False
-        undecided &= after == before
-    return True
-
-
-# the column types :func:`typed_frame` makes from the driver's own values (others, such as
-# DateTime, need SQLAlchemy's conversion)
-TYPED_HERE = (BigInteger, Boolean, Date, Integer, String, Text)
-
-
-def fetch_rows(conn: Connection, stmt) -> list:
-    """The statement's rows. Where every selected column is a number, text, flag or date (which
-    :func:`typed_frame` and the callers type themselves), the driver's tuples are taken as they
-    are, without SQLAlchemy's row objects (a third of the time of reading a year; pandas also
-    probes each row object for attributes it lacks)."""
-    result = conn.execute(stmt)
-    if not all(isinstance(c.type, TYPED_HERE) for c in stmt.selected_columns):
-        return [tuple(row) for row in result.all()]
-    try:
-        return result.cursor.fetchall()
-    finally:
-        result.close()
-
-
-# the same text as a new object (an exact round trip, whatever the characters)
-_anew = np.frompyfunc(
-    lambda text: text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass"), 1, 1
-)
-
-
-def typed_frame(table, rows, columns=None) -> pd.DataFrame:
-    columns = list(table.columns) if columns is None else columns
-    names = [c.name for c in columns]
-    grid = np.empty((len(rows), len(names)), dtype=object)  # the rows' values, one column per slice
-    if len(rows):
-        grid[:] = rows
-    data = {}
-    for k, c in enumerate(columns):
-        arr = grid[:, k].copy()
-        if isinstance(c.type, (BigInteger, Integer)):
-            missing = np.equal(arr, None)  # the database's NULL
-            arr[missing] = 0
-            data[c.name] = pd.arrays.IntegerArray(arr.astype(np.int64), missing)
-        elif isinstance(c.type, Boolean):
-            data[c.name] = pd.Series(arr, dtype=object).fillna(False).astype(bool).to_numpy()
-        elif isinstance(c.type, Date):
-            data[c.name] = pd.to_datetime(pd.Series(arr, dtype=object)).astype("datetime64[s]").to_numpy()
-        else:
-            data[c.name] = arr
-    return pd.DataFrame(data, columns=names)
 
 
 def replace_quarantine(conn: Connection, year: int, problems: pd.DataFrame, hashes: dict[str, str]) -> None:

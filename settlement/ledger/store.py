@@ -12,7 +12,6 @@ from .load import (
     TABLES,
     Changes,
     prepare,
-    read_table,
     replace_quarantine,
     sync,
 )
@@ -27,6 +26,7 @@ from .models import (
     PriorAward,
     SettlementRun,
 )
+from .read import read_table
 from .runs import (  # noqa: F401 (the runs' functions, as the stages call them)
     complete_draft,
     current_run,

@@ -33,7 +33,6 @@ def read_sources(
     """Where the ledger's rows came from (file and row), for the tables a line can read. With
     ``award_lines``, only the statistics rows of the enterprises the lines can read (payees,
     subjects, members of the lines' parks) are kept: at a province's size, a fraction of them."""
-    from ..ledger.load import fetch_rows
     from ..ledger.models import (
         AnnualStat,
         Application,
@@ -45,6 +44,7 @@ def read_sources(
         PriorAward,
         SettlementRun,
     )
+    from ..ledger.read import fetch_rows
 
     def frame(stmt, columns):
         return pd.DataFrame(fetch_rows(conn, stmt), columns=columns)

@@ -11,8 +11,8 @@ import pandas as pd
 from .. import __version__
 from ..errors import RunRefused
 from ..ledger import make_engine, store
-from ..ledger.load import read_table
 from ..ledger.models import Enterprise
+from ..ledger.read import read_table
 from ..outputs import promote, staging_dir
 from ..policies import load_catalog
 from ..publish import RunOutputs, run_notes, summary_from, write_run_outputs

@@ -28,8 +28,8 @@ from ..config import SettingsError, load_settings, settings_digest
 from ..hashing import sha256_of
 from ..ledger import make_engine, migrate, store
 from ..ledger.events import last_event
-from ..ledger.load import read_table
 from ..ledger.models import AwardLine, Enterprise
+from ..ledger.read import read_table
 from ..policies import load_catalog
 from ..reports.payments import missing_bank_details
 from .allocate import decorate

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..fact_registry import GROWTH
-from ..ingest.parse import PROBLEM_COLUMNS
+from ..ingest.problems import PROBLEM_COLUMNS
 from ..policies import Catalog
 from .display import display_values
 from .messages import MESSAGES, RULES, WARNING_MESSAGES, WHY

@@ -201,8 +201,8 @@ def _sources(db: str | None, year: int) -> list[dict]:
     if engine is None:
         return []
     from ..explain import latest_run
-    from ..ledger.load import read_table
     from ..ledger.models import AwardLine, Enterprise
+    from ..ledger.read import read_table
     from ..policies import load_catalog
     from ..reports.payments import shares, sources_in_order
 

@@ -68,7 +68,8 @@ def main(rows: int = 1_000_000) -> dict:
 
     from settlement.ingest import Landing
     from settlement.ingest.contract import ANNUAL_STATS, ENTERPRISES
-    from settlement.ingest.parse import PROBLEM_COLUMNS, ParsedTable
+    from settlement.ingest.parse import ParsedTable
+    from settlement.ingest.problems import PROBLEM_COLUMNS
     from settlement.policies import load_catalog
     from settlement.validation import validate_landing
 
