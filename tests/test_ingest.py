@@ -276,3 +276,49 @@ def test_numbers_read_in_arrow_are_read_as_cell_by_cell(tmp_path, name):
     pd.testing.assert_frame_equal(arrow.frame, python.frame, check_exact=True)
     pd.testing.assert_frame_equal(arrow.problems, python.problems, check_exact=True)
     assert len(python.problems) > len(rows) // 2  # the awkward cells were there to be found
+
+
+def _sheet_xml(body: str) -> bytes:
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    return (
+        f'<worksheet xmlns="{ns}"><dimension ref="A1:B2"/><sheetData>{body}</sheetData></worksheet>'.encode()
+    )
+
+
+def _workbook(path, sheet: bytes) -> None:
+    import zipfile
+
+    from openpyxl import Workbook
+
+    Workbook().save(path)
+    with zipfile.ZipFile(path) as src:
+        parts = {i.filename: src.read(i.filename) for i in src.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+
+
+def test_the_xlsx_scan_finds_every_cell_in_rows_and_outside_them(tmp_path):
+    """The scan reads a row at a time: cells between rows and after the last one still count for
+    the sheet's extent, and formulas without a value are named in the sheet's order."""
+    from settlement.ingest.xlsx import scan_xlsx
+
+    path = tmp_path / "a.xlsx"
+    uncalculated = '<c r="{}"><f>1+1</f></c>'
+    _workbook(
+        path,
+        _sheet_xml(
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c>'
+            + uncalculated.format("B1")
+            + "</row>"
+            + uncalculated.format("C7")  # between rows, and the last column named
+            + '<row r="2"><c r="A2"><f>2*3</f><v>6</v></c>'
+            + uncalculated.format("B2")
+            + "</row>"
+            + '<c r="A40"><v>1</v></c>'  # after the last row, and the last row named
+        ),
+    )
+    scan = scan_xlsx(path)
+    assert (scan.rows, scan.columns) == (40, 3)
+    assert scan.uncached == ["B1", "C7", "B2"]
