@@ -300,9 +300,10 @@ def _workbook(path, sheet: bytes) -> None:
 
 
 def test_the_xlsx_scan_finds_every_cell_in_rows_and_outside_them(tmp_path):
-    """The scan reads a row at a time: cells between rows and after the last one still count for
-    the sheet's extent, and formulas without a value are named in the sheet's order."""
-    from settlement.ingest.xlsx import scan_xlsx
+    """Cells between rows and after the last one count for the sheet's extent too, and formulas
+    without a value are named in the sheet's order. (The scan takes one cell at a time, clearing
+    each: a scan by rows would hold a row of a billion cells in memory before any bound.)"""
+    from settlement.ingest.readers import scan_xlsx
 
     path = tmp_path / "a.xlsx"
     uncalculated = '<c r="{}"><f>1+1</f></c>'
