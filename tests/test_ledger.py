@@ -171,3 +171,30 @@ def test_big_tables_are_stored_in_key_order(db_url, tmp_path, catalog):
     assert not _sorted(frame.iloc[[2, 0, 1, 3]], ["a", "b"])
     assert not _sorted(frame.assign(b=pd.array([1, None, 2, 3], dtype="Int64")), ["a", "b"])
     assert _sorted(frame.iloc[:1], ["a", "b"])
+
+
+@pytest.mark.parametrize("per_query", [1, 5000])
+def test_the_trace_reads_the_statistics_rows_of_the_enterprises_its_lines_name(
+    db_url, tmp_path, catalog, monkeypatch, per_query
+):
+    """The audit trace reads the statistics rows of the payees, subjects and park members its
+    lines name, by key (on PostgreSQL as one array of codes, elsewhere in queries of codes),
+    and gets the same rows as reading every row and keeping theirs."""
+    import pandas as pd
+
+    from settlement.reports import lineage
+    from settlement.reports.lineage import read_sources
+
+    from landing_helpers import A, B, C
+
+    write_landing(tmp_path)
+    engine, _ = _load(tmp_path, db_url, catalog)
+    monkeypatch.setattr(lineage, "KEYS_PER_QUERY", per_query)
+    lines = pd.DataFrame({"payee_uscc": [A, A], "subject_uscc": ["", B], "park_id": ["", ""]})
+    with engine.connect() as conn:
+        every = read_sources(conn, 2025)["stats"]
+        traced = read_sources(conn, 2025, lines)["stats"]
+    key = ["uscc", "year"]
+    expected = every[every["uscc"].isin([A, B])].sort_values(key, ignore_index=True)
+    assert len(expected) and C not in set(traced["uscc"])
+    pd.testing.assert_frame_equal(traced.sort_values(key, ignore_index=True), expected)

@@ -60,12 +60,11 @@ def read_sources(
     stats_columns = ["uscc", "year", "source_file", "source_row"]
     if award_lines is None:
         stats = frame(stats_of, stats_columns)
-    else:  # by key, through the primary key's index: at 1M, 1.4 s against 3 s for a scan and a filter
-        wanted = _enterprises_read(award_lines, enterprises)
-        rows = []
-        for start in range(0, len(wanted), KEYS_PER_QUERY):
-            rows += fetch_rows(conn, stats_of.where(s.c.uscc.in_(wanted[start : start + KEYS_PER_QUERY])))
-        stats = pd.DataFrame(rows, columns=stats_columns)
+    else:
+        stats = pd.DataFrame(
+            _by_code(conn, stats_of, s.c.uscc, _enterprises_read(award_lines, enterprises)),
+            columns=stats_columns,
+        )
     runs, lines = SettlementRun.__table__, AwardLine.__table__
     return {
         "enterprises": enterprises,
@@ -116,6 +115,25 @@ def read_sources(
             ["payee_uscc", "policy_id", "clause_id", "subject_uscc", "year", "run_uid"],
         ),
     }
+
+
+def _by_code(conn: Connection, stmt, column, codes: list[str]) -> list:
+    """The statement's rows whose ``column`` is one of ``codes``, through the primary key's index:
+    on PostgreSQL in one query with the codes as one array; elsewhere in queries of
+    KEYS_PER_QUERY codes. (At 1M enterprise-years, half of whose statistics rows are wanted: 1.0 s
+    on PostgreSQL and 1.4 s on SQLite, against 2-3 s for reading them all; on PostgreSQL the
+    same queries of bound codes took 6.5 s.)"""
+    from ..ledger.read import fetch_rows
+
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import String, any_, bindparam
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return fetch_rows(conn, stmt.where(column == any_(bindparam("codes", codes, type_=ARRAY(String)))))
+    rows: list = []
+    for start in range(0, len(codes), KEYS_PER_QUERY):
+        rows += fetch_rows(conn, stmt.where(column.in_(codes[start : start + KEYS_PER_QUERY])))
+    return rows
 
 
 def _enterprises_read(lines: pd.DataFrame, enterprises: pd.DataFrame) -> list[str]:
