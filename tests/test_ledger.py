@@ -182,14 +182,14 @@ def test_the_trace_reads_the_statistics_rows_of_the_enterprises_its_lines_name(
     and gets the same rows as reading every row and keeping theirs."""
     import pandas as pd
 
-    from settlement.reports import lineage
+    from settlement.ledger import read
     from settlement.reports.lineage import read_sources
 
     from landing_helpers import A, B, C
 
     write_landing(tmp_path)
     engine, _ = _load(tmp_path, db_url, catalog)
-    monkeypatch.setattr(lineage, "KEYS_PER_QUERY", per_query)
+    monkeypatch.setattr(read, "KEYS_PER_QUERY", per_query)
     lines = pd.DataFrame({"payee_uscc": [A, A], "subject_uscc": ["", B], "park_id": ["", ""]})
     with engine.connect() as conn:
         every = read_sources(conn, 2025)["stats"]

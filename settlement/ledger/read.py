@@ -33,10 +33,7 @@ def read_table(
         stmt = stmt.where(where)
     if keys is not None and len(keys.columns) == 1:
         col = keys.columns[0]
-        values = [v for v in keys[col].tolist() if v is not None]
-        rows = []
-        for start in range(0, len(values), 5000):
-            rows += fetch_rows(conn, stmt.where(table.c[col].in_(values[start : start + 5000])))
+        rows = fetch_by_keys(conn, stmt, table.c[col], [v for v in keys[col].tolist() if v is not None])
     else:
         rows = fetch_rows(conn, stmt)
     frame = typed_frame(table, rows, columns)
@@ -87,6 +84,26 @@ def fetch_rows(conn: Connection, stmt) -> list:
         return result.cursor.fetchall()
     finally:
         result.close()
+
+
+KEYS_PER_QUERY = 5000  # key values per query where the database takes no array (SQLite binds at most 32,766)
+
+
+def fetch_by_keys(conn: Connection, stmt, column, values: list) -> list:
+    """The statement's rows whose ``column`` is one of ``values``, through the column's index: on
+    PostgreSQL in one query with the values as one array, elsewhere in queries of KEYS_PER_QUERY
+    values. (The audit trace's statistics rows at 1M enterprise-years: 1.0 s on PostgreSQL as an
+    array, 6.5 s in queries of bound values; 1.4 s on SQLite, against 2-3 s for reading them all.)"""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import any_, bindparam
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        array = bindparam("keys", values, type_=ARRAY(column.type))
+        return fetch_rows(conn, stmt.where(column == any_(array)))
+    rows: list = []
+    for start in range(0, len(values), KEYS_PER_QUERY):
+        rows += fetch_rows(conn, stmt.where(column.in_(values[start : start + KEYS_PER_QUERY])))
+    return rows
 
 
 # the same text as a new object (an exact round trip, whatever the characters)

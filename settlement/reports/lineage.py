@@ -25,7 +25,6 @@ from ..policies import Catalog
 from ..policies.schema import Clause
 
 MAX_ROWS_NAMED = 40  # per file and line; a park with more members is summarized with its count
-KEYS_PER_QUERY = 5000  # enterprise codes per statistics query (SQLite binds at most 32,766 values)
 
 
 def read_sources(
@@ -45,7 +44,7 @@ def read_sources(
         PriorAward,
         SettlementRun,
     )
-    from ..ledger.read import fetch_rows
+    from ..ledger.read import fetch_by_keys, fetch_rows
 
     def frame(stmt, columns):
         return pd.DataFrame(fetch_rows(conn, stmt), columns=columns)
@@ -62,7 +61,7 @@ def read_sources(
         stats = frame(stats_of, stats_columns)
     else:
         stats = pd.DataFrame(
-            _by_code(conn, stats_of, s.c.uscc, _enterprises_read(award_lines, enterprises)),
+            fetch_by_keys(conn, stats_of, s.c.uscc, _enterprises_read(award_lines, enterprises)),
             columns=stats_columns,
         )
     runs, lines = SettlementRun.__table__, AwardLine.__table__
@@ -117,31 +116,12 @@ def read_sources(
     }
 
 
-def _by_code(conn: Connection, stmt, column, codes: list[str]) -> list:
-    """The statement's rows whose ``column`` is one of ``codes``, through the primary key's index:
-    on PostgreSQL in one query with the codes as one array; elsewhere in queries of
-    KEYS_PER_QUERY codes. (At 1M enterprise-years, half of whose statistics rows are wanted: 1.0 s
-    on PostgreSQL and 1.4 s on SQLite, against 2-3 s for reading them all; on PostgreSQL the
-    same queries of bound codes took 6.5 s.)"""
-    from ..ledger.read import fetch_rows
-
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy import String, any_, bindparam
-        from sqlalchemy.dialects.postgresql import ARRAY
-
-        return fetch_rows(conn, stmt.where(column == any_(bindparam("codes", codes, type_=ARRAY(String)))))
-    rows: list = []
-    for start in range(0, len(codes), KEYS_PER_QUERY):
-        rows += fetch_rows(conn, stmt.where(column.in_(codes[start : start + KEYS_PER_QUERY])))
-    return rows
-
-
 def _enterprises_read(lines: pd.DataFrame, enterprises: pd.DataFrame) -> list[str]:
     """Every enterprise whose statistics a line can read, in code order: its payee, its subject,
     and the members of its park (a park's own award sums its members')."""
     parks = _codes(lines["park_id"]) if "park_id" in lines else np.array([], dtype=object)
     members = enterprises.loc[enterprises["park_id"].isin(parks), "uscc"]
-    return sorted(set(_codes(pd.concat([lines["payee_uscc"], lines["subject_uscc"], members]))))
+    return sorted(_codes(pd.concat([lines["payee_uscc"], lines["subject_uscc"], members])))
 
 
 def _codes(column: pd.Series) -> np.ndarray:
