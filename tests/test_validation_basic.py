@@ -40,6 +40,20 @@ def test_duplicate_keys_quarantine_every_copy(tmp_path, catalog):
     assert len(result.clean["annual_stats"]) == 3
 
 
+def test_a_doubled_row_of_last_year_is_quarantined_not_a_crash(tmp_path, catalog):
+    """A's 2024 row given twice: the year-on-year checks of A's 2025 row have no one row for
+    last year. Both copies are quarantined with the reason; before, the run stopped on an
+    internal error (the prior-year join grew by the duplicate)."""
+    write_landing(tmp_path, annual_stats__csv=csv_bytes("annual_stats", STATS + [STATS[0]]))
+    result = _validate(tmp_path, catalog)
+    assert {
+        ("annual_stats.csv", 2, "uscc", "duplicate_key"),
+        ("annual_stats.csv", 6, "uscc", "duplicate_key"),
+    } <= _reasons(result)
+    clean = result.clean["annual_stats"]
+    assert len(clean) == 3 and (A, 2025) in set(zip(clean["uscc"], clean["year"], strict=True))
+
+
 def test_online_retail_above_retail_sales(tmp_path, catalog):
     rows = [STATS[0], STATS[1], dict(STATS[2], online_retail="5000.01"), STATS[3]]
     write_landing(tmp_path, annual_stats__csv=csv_bytes("annual_stats", rows))

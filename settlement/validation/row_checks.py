@@ -244,6 +244,8 @@ def history_warnings(stats: pd.DataFrame, file: str, warnings: Collector) -> Non
     """Reported growth far from the growth computed from last year's row (> 0.5 percentage
     points), and jumps of more than 10x year on year. Exact integer arithmetic."""
     prev = stats[["uscc", "year", *GROWTH.values()]].assign(year=stats["year"] + 1)
+    # a key given twice has no one row for last year (both rows are quarantined as duplicates)
+    prev = prev.drop_duplicates(["uscc", "year"], keep=False)
     merged = stats.merge(prev, on=["uscc", "year"], how="left", suffixes=("", "_prev"))
     merged.index = stats.index
     for growth, metric in GROWTH.items():
