@@ -139,3 +139,14 @@ def test_park_operator_must_be_an_enterprise(tmp_path, catalog):
     # the member enterprise refers to a quarantined park: quarantined too, and so are its stats
     assert ("enterprises.csv", 2, "park_id", "quarantined_park") in reasons
     assert A not in set(result.clean["annual_stats"]["uscc"])
+
+
+def test_a_row_without_a_year_is_not_compared_with_last_year(tmp_path, catalog):
+    """A row whose year is blank has no year before it: it is quarantined for the blank and
+    never compared with itself (before, its reported growth was checked against its own
+    figures, a warning about nothing)."""
+    blank_year = dict(STATS[1], year="", online_retail_growth="50%")
+    write_landing(tmp_path, annual_stats__csv=csv_bytes("annual_stats", [*STATS, blank_year]))
+    result = _validate(tmp_path, catalog)
+    assert ("annual_stats.csv", 6, "year", "blank") in _reasons(result)
+    assert 6 not in set(result.warnings.loc[result.warnings["file"] == "annual_stats.csv", "row"])

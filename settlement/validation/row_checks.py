@@ -243,11 +243,12 @@ def clauses_needing_usd(apps: pd.DataFrame | None, catalog: Catalog, year: int) 
 def history_warnings(stats: pd.DataFrame, file: str, warnings: Collector) -> None:
     """Reported growth far from the growth computed from last year's row (> 0.5 percentage
     points), and jumps of more than 10x year on year. Exact integer arithmetic."""
-    prev = stats[["uscc", "year", *GROWTH.values()]].assign(year=stats["year"] + 1)
-    # a key given twice has no one row for last year (both rows are quarantined as duplicates)
-    prev = prev.drop_duplicates(["uscc", "year"], keep=False)
-    merged = stats.merge(prev, on=["uscc", "year"], how="left", suffixes=("", "_prev"))
-    merged.index = stats.index
+    before = previous_year_rows(stats)  # -1: no row of last year, whose figures are then unknown
+    merged = stats.copy(deep=False)
+    for metric in set(GROWTH.values()):
+        merged[f"{metric}_prev"] = pd.Series(
+            stats[metric].array.take(before, allow_fill=True), index=stats.index
+        )
     for growth, metric in GROWTH.items():
         if growth not in merged:
             continue
@@ -270,3 +271,19 @@ def history_warnings(stats: pd.DataFrame, file: str, warnings: Collector) -> Non
         warnings.add(file, stats, jump.to_numpy(), metric, "jump", "warning", WARNING_MESSAGES)
         drop = ok & (cur.fillna(0) * 10 < pre.fillna(0))
         warnings.add(file, stats, drop.to_numpy(), metric, "drop", "warning", WARNING_MESSAGES)
+
+
+def previous_year_rows(stats: pd.DataFrame) -> np.ndarray:
+    """For each statistics row, the position of the same enterprise's row of the year before;
+    -1 when there is none, when the row's code or year is blank, and when last year's key
+    appears twice (both rows are quarantined as duplicates, neither is last year's row)."""
+    codes, _ = pd.factorize(stats["uscc"])  # one number per enterprise, -1 for a blank code
+    year = stats["year"]
+    known = (codes >= 0) & year.notna().to_numpy()
+    # enterprise and year in one int64: years have at most 9 digits (parse_int), codes < 10**8
+    key = codes.astype(np.int64) * 10**10 + year.fillna(0).to_numpy(dtype=np.int64)
+    rows = np.flatnonzero(known)
+    keys = pd.Index(key[rows])
+    once = ~keys.duplicated(keep=False)
+    found = pd.Index(keys[once]).get_indexer(key - 1)
+    return np.where(known & (found >= 0), rows[once][found], -1)
