@@ -380,3 +380,66 @@ def test_an_unused_validation_process_is_ended():
     background.stop()
     assert not background._STARTED and not process.is_alive()
     background.stop()  # nothing started: nothing to do
+
+
+def _posting(monkeypatch):
+    """What this process sends to the validating process: (kind, file name) per message."""
+    from settlement.validation import background
+
+    sent, post = [], background._post
+
+    def recording(message):
+        sent.append((message[0], message[1] if message[0] == "frame" else None))
+        return post(message)
+
+    monkeypatch.setattr(background, "_post", recording)
+    return sent
+
+
+def test_each_file_is_validated_there_as_it_is_read_and_sent_once(landing_copy, catalog, monkeypatch):
+    """``settlement run`` sends each file's frame as soon as it has read it; asked for the result,
+    it sends nothing again, and the result is the one validating here gives."""
+    from settlement.validation import background
+
+    sent = _posting(monkeypatch)
+    policies = [p.id for p in catalog.policies]
+    background.start()
+    background.begin(2025, policies)
+    frames, names = _demo_frames(read_landing(landing_copy, 2025, on_table=background.offer))
+    there = background.start_contracts(frames, names, 2025, policies)()
+    with_suites = list(run_contracts.__globals__["suite_frames"](frames))
+    assert sent == [("begin", None), *[("frame", n) for n in with_suites], ("end", None)]
+    _same_contract_results(run_contracts(frames, names, 2025, policies), there)
+
+
+def test_a_frame_changed_after_it_was_offered_is_validated_as_it_is_now(landing_copy, catalog):
+    from settlement.validation import background
+
+    policies = [p.id for p in catalog.policies]
+    background.start()
+    process = background._STARTED["process"]
+    background.begin(2025, policies)
+    frames, names = _demo_frames(read_landing(landing_copy, 2025, on_table=background.offer))
+    stats = frames["annual_stats"].copy()
+    stats.loc[stats.index[0], "uscc"] = "NOT-A-CODE"
+    frames["annual_stats"] = stats
+    there = background.start_contracts(frames, names, 2025, policies)()
+    assert not background._STARTED and not process.is_alive()  # ended; the suites ran here
+    here = run_contracts(frames, names, 2025, policies)
+    _same_contract_results(here, there)
+    assert "NOT-A-CODE" in set(here.problems["value"])
+
+
+def test_a_process_begun_for_another_day_is_ended_and_the_suites_run_here(landing_copy, catalog):
+    from datetime import date
+
+    from settlement.validation import background
+
+    policies = [p.id for p in catalog.policies]
+    background.start()
+    process = background._STARTED["process"]
+    background.begin(2025, policies, today=date(2025, 12, 31))
+    frames, names = _demo_frames(read_landing(landing_copy, 2025, on_table=background.offer))
+    there = background.start_contracts(frames, names, 2025, policies, today=date(2026, 1, 2))()
+    assert not background._STARTED and not process.is_alive()
+    _same_contract_results(run_contracts(frames, names, 2025, policies, today=date(2026, 1, 2)), there)

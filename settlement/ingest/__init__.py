@@ -88,9 +88,10 @@ def find_file(folder: Path, spec: LandingFile) -> Path | None:
     return landing_files(folder).get(spec.name)
 
 
-def read_landing(landing_root: Path, year: int) -> Landing:
+def read_landing(landing_root: Path, year: int, on_table=None) -> Landing:
     """Read and parse every landing file of ``year``. Raises :class:`LandingError` for a file
-    that is missing (when required), unreadable, or lacks a required column."""
+    that is missing (when required), unreadable, or lacks a required column. ``on_table(name,
+    file_name, frame)`` is called with each file's frame as soon as it is read."""
     landing_root = Path(landing_root)
     folder = landing_root / str(year)
     if not folder.is_dir():
@@ -109,6 +110,8 @@ def read_landing(landing_root: Path, year: int) -> Landing:
         table = parse_table(spec, read_table(path))
         refuse_if_mostly_unreadable(table)
         landing.tables[spec.name] = table
+        if on_table is not None:
+            on_table(spec.name, table.file_name, table.frame)
     return landing
 
 

@@ -21,13 +21,13 @@ from ..policies import Catalog, load_catalog
 from ..publish import fixed_time
 from ..reports.audit import AuditBook, write_audit
 from ..reports.validation import validation_data, write_validation_json
-from ..validation import ValidationResult, validate_landing
+from ..validation import ValidationResult, background, validate_landing
 from .locking import locked
 
 
-def ingest(year: int, landing_root: Path) -> Landing:
+def ingest(year: int, landing_root: Path, on_table=None) -> Landing:
     try:
-        return read_landing(Path(landing_root), year)
+        return read_landing(Path(landing_root), year, on_table)
     except LandingError as exc:
         raise InputError(str(exc)) from None
 
@@ -74,8 +74,10 @@ def validated(year: int, landing_root: Path, out_root: Path, catalog=None):
     (landing, result, report, run_uid). Input that cannot be settled raises InputError, its
     report moved to out/<year>/rejected/ and the year's folder untouched."""
     catalog = catalog or load_catalog()
+    # a validating process started by the run validates each file as soon as it is read
+    background.begin(year, [p.id for p in catalog.policies])
     with rejecting(out_root, year, "unread"):  # the folder's files cannot be read: no run yet
-        landing = ingest(year, landing_root)
+        landing = ingest(year, landing_root, on_table=background.offer)
     run_uid = run_uid_for(year, landing.hashes, catalog.sha256)
     with rejecting(out_root, year, run_uid) as staging:
         result, report = validate(landing, catalog, staging)

@@ -2,8 +2,11 @@
 
 Importing Great Expectations takes about 3 s: more than a 100k run's whole ingest. ``settlement
 run`` starts this process before anything else; it imports GX while the run imports its own
-libraries and reads the landing files, then validates the one set of frames it is sent with
-the same code as in process (:func:`settlement.validation.contracts.validate_here`) and ends.
+libraries and reads the landing files. Told what the run validates (:func:`begin`), it runs each
+file's suite as soon as the run has read the file (:func:`offer`), while the run reads the next
+one; asked for the result (:func:`start_contracts`), it validates whatever it was not offered,
+answers and ends. The code is the same as in process
+(:class:`settlement.validation.contracts.SuiteRun`), and so is the result.
 
 Should the process be gone when the frames are ready (killed, out of memory), the run validates
 in its own process instead: later, with the same result. Every other caller (tests, the Airflow
@@ -14,7 +17,9 @@ imported when the process is started, so that starting it costs the run nothing.
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import signal
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -26,7 +31,7 @@ _STARTED: dict = {}
 
 
 def start() -> None:
-    """Start the validating process (once per run); it waits for one set of frames."""
+    """Start the validating process (once per run); it waits for one validation's frames."""
     if _STARTED:
         return
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no state of ours copied
@@ -46,19 +51,51 @@ def stop() -> None:
     """End a started process that was not needed (the run was reused or refused): it is still
     importing or waiting for frames, and holds nothing."""
     if _STARTED:
-        _end(_STARTED.pop("process"), _STARTED.pop("conn"))
+        _end(*_take())
+
+
+def _take() -> tuple:
+    """The started process and our end of its pipe, no longer the run's to use."""
+    process, conn = _STARTED["process"], _STARTED["conn"]
+    _STARTED.clear()
+    return process, conn
+
+
+def begin(year: int, policy_ids: list[str], today: date | None = None) -> None:
+    """Tell the started process what this run validates, so that it runs each file's suite as
+    soon as the file is read (:func:`offer`), while this process reads the next ones."""
+    if not _STARTED or "params" in _STARTED:
+        return
+    params = (year, sorted(policy_ids), today or date.today())
+    if _post(("begin", *params)):
+        _STARTED.update(params=params, offered={})
+
+
+def offer(name: str, file_name: str, frame) -> None:
+    """A landing file's frame, read: sent to the started process to validate now, if it was told
+    what to validate (:func:`begin`); otherwise nothing happens here. The frame is not changed
+    afterwards (no caller changes a landing frame; one replaced by another is noticed)."""
+    if "params" not in _STARTED:
+        return
+    from .contracts import suite_frames
+
+    cut = suite_frames({name: frame})
+    if name in cut and _post(("frame", name, file_name, cut[name])):
+        _STARTED["offered"][name] = (file_name, frame)
 
 
 def start_contracts(
     frames: dict, file_names: dict[str, str], year: int, policy_ids: list[str], docs_dir=None, today=None
 ) -> Callable[[], ContractResult]:
-    """:func:`~settlement.validation.contracts.run_contracts`, begun in the started process (if
+    """:func:`~settlement.validation.contracts.run_contracts`, finished in the started process (if
     the run started one) so that the caller can go on meanwhile; the function returned gives the
     result (computed in this process if there is no such process, or it is gone)."""
     from .contracts import suite_frames, validate_here
 
-    args = (suite_frames(frames), file_names, year, policy_ids, docs_dir, today or date.today())
-    sent = _send(args)
+    begun = _STARTED.get("params")
+    today = today or (begun[2] if begun else date.today())
+    args = (suite_frames(frames), file_names, year, policy_ids, docs_dir, today)
+    sent = _send(frames, args)
 
     def result() -> ContractResult:
         there = _receive(*sent) if sent is not None else None
@@ -67,18 +104,41 @@ def start_contracts(
     return result
 
 
-def _send(args: tuple):
-    """The started process and our end of its pipe, once ``args`` are sent to it; None when no
-    process was started or it died before reading."""
-    if not _STARTED:
+def _send(frames: dict, args: tuple):
+    """The started process and our end of its pipe, once it has every frame to validate (those
+    offered as they were read are not sent again) and was asked for the result; None when no
+    process was started, it was begun for another validation or offered another frame, or it
+    died before reading."""
+    cut, file_names, year, policy_ids, docs_dir, today = args
+    params = (year, sorted(policy_ids), today)
+    if not _STARTED or _STARTED.get("params", params) != params:
+        stop()
         return None
-    process, conn = _STARTED.pop("process"), _STARTED.pop("conn")
+    if "params" not in _STARTED and not _post(("begin", *params)):
+        return None
+    offered = _STARTED.get("offered", {})
+    if any(
+        was[1] is not frames.get(name) or was[0] != file_names.get(name, name)
+        for name, was in offered.items()
+    ):
+        stop()  # a frame changed since it was offered (no caller does that): validated here, afresh
+        return None
+    for name, frame in cut.items():
+        if name not in offered and not _post(("frame", name, file_names.get(name, name), frame)):
+            return None
+    if not _post(("end", list(cut), docs_dir)):
+        return None
+    return _take()
+
+
+def _post(message: tuple) -> bool:
+    """Send a message to the started process; False (and the process ended) if it is gone."""
     try:
-        conn.send(args)
+        _STARTED["conn"].send(message)
     except OSError:
-        _end(process, conn)
-        return None
-    return process, conn
+        stop()
+        return False
+    return True
 
 
 def _receive(process, conn):
@@ -101,25 +161,48 @@ def _end(process, conn) -> None:
 
 
 def _serve(conn) -> None:
+    """The validating process: GX imported, then the messages of one validation in turn (begin,
+    each frame as the run reads it, end), each frame validated as it comes; a thread reads the
+    pipe meanwhile, so that the run is never held up sending a file."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to answer; it ends us
+    inbox: queue.Queue = queue.Queue()
+    threading.Thread(target=_read_messages, args=(conn, inbox), daemon=True).start()
     try:
-        from .contracts import _gx, validate_here
+        from .contracts import SuiteRun, _gx
 
         _gx()
         failed = None
-    except Exception as exc:  # told to the run when it sends its frames, as in process
+    except Exception as exc:  # told to the run when it asks for the result, as in process
         failed = exc
-    try:
-        args = conn.recv()
-    except EOFError:  # the run ended without validating
+    suites = None
+    while (message := inbox.get()) is not None:  # None: the run ended without validating
+        kind, *args = message
+        if kind != "end":
+            try:
+                if failed is None and kind == "begin":
+                    suites = SuiteRun(*args)
+                elif failed is None:
+                    suites.add(*args)
+            except Exception as exc:  # raised again in the run when it asks for the result
+                failed = exc
+            continue
+        try:
+            if failed is not None:
+                raise failed
+            outcome = ("result", suites.result(*args))
+        except Exception as exc:  # raised again in the run, as in process
+            outcome = ("error", exc)
+        try:
+            conn.send(outcome)
+        except Exception:  # an error that cannot be sent: the run validates in process and meets it
+            conn.send(("gone", None))
         return
-    try:
-        if failed is not None:
-            raise failed
-        outcome = ("result", validate_here(*args))
-    except Exception as exc:  # raised again in the run, as in process
-        outcome = ("error", exc)
-    try:
-        conn.send(outcome)
-    except Exception:  # an error that cannot be sent: the run validates in process and meets it
-        conn.send(("gone", None))
+
+
+def _read_messages(conn, inbox: queue.Queue) -> None:
+    while True:
+        try:
+            inbox.put(conn.recv())
+        except (EOFError, OSError):
+            inbox.put(None)
+            return

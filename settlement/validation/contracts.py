@@ -156,113 +156,143 @@ def validate_here(
 ) -> ContractResult:
     """The suites over frames cut to the columns they read (:func:`suite_frames`), in this
     process: :func:`run_contracts`, and what the validating process runs."""
-    g = _gx()
-    gx = g["gx"]
-    params = {
-        "settlement_year": year,
-        "policy_ids": sorted(policy_ids),
-        "today_days": (today - date(1970, 1, 1)).days,
-    }
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
-
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        progress_bars=ProgressBarsConfig(globally=False),
-        analytics_enabled=False,
-    )
-    ctx = gx.get_context(project_config=config, mode="ephemeral")
-    if docs_dir is not None:
-        ctx.add_data_docs_site(
-            site_name="settlement",
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(Path(docs_dir).resolve()),
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
-    source = ctx.data_sources.add_pandas("landing")
-    docs = load_suite_documents()
-    problems, warnings, checks = [], [], []
+    suites = SuiteRun(year, policy_ids, today)
     for name, frame in frames.items():
-        doc = docs.get(name)
+        suites.add(name, file_names.get(name, name), frame)
+    return suites.result(list(frames), docs_dir)
+
+
+class SuiteRun:
+    """The suites of one validation in one GX context, run one landing frame at a time (the
+    validating process runs each frame as soon as the run has read its file: background.py);
+    :meth:`result` gives them together, in the landing's order."""
+
+    def __init__(self, year: int, policy_ids: list[str], today: date):
+        self.gx = _gx()["gx"]
+        self.year = year
+        self.params = {
+            "settlement_year": year,
+            "policy_ids": sorted(policy_ids),
+            "today_days": (today - date(1970, 1, 1)).days,
+        }
+        from great_expectations.data_context.types.base import (
+            DataContextConfig,
+            InMemoryStoreBackendDefaults,
+            ProgressBarsConfig,
+        )
+
+        config = DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+            progress_bars=ProgressBarsConfig(globally=False),
+            analytics_enabled=False,
+        )
+        self.ctx = self.gx.get_context(project_config=config, mode="ephemeral")
+        self.source = self.ctx.data_sources.add_pandas("landing")
+        self.docs = load_suite_documents()
+        self.done: dict[str, tuple[list, list, list]] = {}  # name -> problems, warnings, checks
+
+    def add(self, name: str, file_name: str, frame: pd.DataFrame) -> None:
+        """Run the frame's suite (none: nothing to run)."""
+        gx, doc = self.gx, self.docs.get(name)
         if doc is None:
-            continue
+            return
         specs = {f"{name}:{i}": spec for i, spec in enumerate(doc["expectations"])}
         suite = gx.ExpectationSuite(
             name=doc["name"],
             expectations=[_expectation(gx, s, key) for key, s in specs.items()],
             meta=doc.get("meta", {}),
         )
-        suite = ctx.suites.add(suite)
-        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("landing")
-        definition = ctx.validation_definitions.add(
-            gx.ValidationDefinition(name=f"{name}_{year}", data=batch, suite=suite)
+        suite = self.ctx.suites.add(suite)
+        batch = self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("landing")
+        definition = self.ctx.validation_definitions.add(
+            gx.ValidationDefinition(name=f"{name}_{self.year}", data=batch, suite=suite)
         )
-        gx_frame = _frame_for_gx(name, frame)
-        checkpoint = ctx.checkpoints.add(
+        checkpoint = self.ctx.checkpoints.add(
             gx.Checkpoint(
-                name=f"{name}_{year}",
+                name=f"{name}_{self.year}",
                 validation_definitions=[definition],
                 result_format={"result_format": "COMPLETE", "include_unexpected_rows": False},
             )
         )
-        result = checkpoint.run(batch_parameters={"dataframe": gx_frame}, expectation_parameters=params)
+        result = checkpoint.run(
+            batch_parameters={"dataframe": _frame_for_gx(name, frame)}, expectation_parameters=self.params
+        )
         validation = next(iter(result.run_results.values()))
-        for r in validation.results:
-            spec = specs[r.expectation_config.meta["check"]]
-            meta = spec.get("meta", {})
-            kwargs = spec["kwargs"]
-            column = kwargs.get("column") or kwargs.get("column_B") or kwargs.get("column_list", [""])[0]
-            column = column.removesuffix("_days")
-            rows = [int(i) for i in r.result.get("unexpected_index_list") or []]
-            severity = "error" if spec.get("severity", "critical") == "critical" else "warning"
-            checks.append(
+        self.done[name] = _outcomes(validation.results, specs, name, file_name, frame)
+
+    def result(self, names: list[str], docs_dir: Path | None) -> ContractResult:
+        """The results of the frames ``names``, in that order; the Data Docs site is built once,
+        over every suite's result (a build per checkpoint redraws them all)."""
+        if docs_dir is not None:
+            self.ctx.add_data_docs_site(
+                site_name="settlement",
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(Path(docs_dir).resolve()),
+                    },
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
+            self.ctx.build_data_docs(site_names=["settlement"])
+        done = [self.done[name] for name in names if name in self.done]
+        problems = [p for d in done for p in d[0]]
+        warnings = [w for d in done for w in d[1]]
+        cols = ["file", "row", "column", "value", "reason", "message"]
+        return ContractResult(
+            pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=cols),
+            pd.concat(warnings, ignore_index=True) if warnings else pd.DataFrame(columns=cols),
+            [c for d in done for c in d[2]],
+        )
+
+
+def _outcomes(
+    results, specs: dict, name: str, file_name: str, frame: pd.DataFrame
+) -> tuple[list, list, list]:
+    """One suite's expectation results as quarantine records, warnings and one check each."""
+    problems, warnings, checks = [], [], []
+    for r in results:
+        spec = specs[r.expectation_config.meta["check"]]
+        meta = spec.get("meta", {})
+        kwargs = spec["kwargs"]
+        column = kwargs.get("column") or kwargs.get("column_B") or kwargs.get("column_list", [""])[0]
+        column = column.removesuffix("_days")
+        rows = [int(i) for i in r.result.get("unexpected_index_list") or []]
+        severity = "error" if spec.get("severity", "critical") == "critical" else "warning"
+        checks.append(
+            {
+                "file": file_name,
+                "check": spec["type"],
+                "column": column,
+                "severity": severity,
+                "description": meta.get("message", ""),
+                "why": meta.get("why", ""),
+                "failed": int(r.result.get("unexpected_count") or len(rows)),
+                "checked": int(r.result.get("element_count") or len(frame)),
+                "reason": meta.get("reason", ""),
+                "label": meta.get("name", ""),
+                "requirement": meta.get("requirement", ""),
+            }
+        )
+        if rows:
+            values = (
+                frame.set_index("_row").reindex(rows)[column]
+                if column in frame
+                else pd.Series([""] * len(rows))
+            )
+            part = pd.DataFrame(
                 {
-                    "file": file_names.get(name, name),
-                    "check": spec["type"],
+                    "file": file_name,
+                    "row": rows,
                     "column": column,
-                    "severity": severity,
-                    "description": meta.get("message", ""),
-                    "why": meta.get("why", ""),
-                    "failed": int(r.result.get("unexpected_count") or len(rows)),
-                    "checked": int(r.result.get("element_count") or len(frame)),
-                    "reason": meta.get("reason", ""),
-                    "label": meta.get("name", ""),
-                    "requirement": meta.get("requirement", ""),
+                    "value": display_values(name, column, values),
+                    "reason": meta.get("reason", spec["type"]),
+                    "message": meta.get("message", spec["type"]),
                 }
             )
-            if rows:
-                values = (
-                    frame.set_index("_row").reindex(rows)[column]
-                    if column in frame
-                    else pd.Series([""] * len(rows))
-                )
-                part = pd.DataFrame(
-                    {
-                        "file": file_names.get(name, name),
-                        "row": rows,
-                        "column": column,
-                        "value": display_values(name, column, values),
-                        "reason": meta.get("reason", spec["type"]),
-                        "message": meta.get("message", spec["type"]),
-                    }
-                )
-                (problems if severity == "error" else warnings).append(part)
-    if docs_dir is not None:  # once, over every suite's result (a build per checkpoint redraws them all)
-        ctx.build_data_docs(site_names=["settlement"])
-    cols = ["file", "row", "column", "value", "reason", "message"]
-    return ContractResult(
-        pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=cols),
-        pd.concat(warnings, ignore_index=True) if warnings else pd.DataFrame(columns=cols),
-        checks,
-    )
+            (problems if severity == "error" else warnings).append(part)
+    return problems, warnings, checks
 
 
 def _expectation(gx, spec: dict, key: str):
