@@ -22,12 +22,13 @@ import signal
 import threading
 from collections.abc import Callable
 from datetime import date
+from multiprocessing.reduction import ForkingPickler
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .contracts import ContractResult
 
-_STARTED: dict = {}
+_STARTED: dict = {}  # process, conn, outbox; once begun: params, offered
 
 
 def start() -> None:
@@ -44,21 +45,48 @@ def start() -> None:
         return
     finally:
         theirs.close()
-    _STARTED.update(process=process, conn=ours)
+    _STARTED.update(process=process, conn=ours, outbox=_Outbox(ours))
 
 
 def stop() -> None:
-    """End a started process that was not needed (the run was reused or refused): it is still
-    importing or waiting for frames, and holds nothing."""
+    """End a started process that was not needed (the run was reused or refused, or validates
+    in process after all)."""
     if _STARTED:
-        _end(*_take())
+        process, conn, outbox = _STARTED["process"], _STARTED["conn"], _STARTED["outbox"]
+        _STARTED.clear()
+        process.terminate()  # first: a message being written fails, and the writer ends
+        outbox.close()
+        _end(process, conn)
 
 
-def _take() -> tuple:
-    """The started process and our end of its pipe, no longer the run's to use."""
-    process, conn = _STARTED["process"], _STARTED["conn"]
-    _STARTED.clear()
-    return process, conn
+class _Outbox:
+    """Messages to the validating process: pickled here, written to its pipe by a thread of their
+    own. Writing a file's frame waits for that process to read it, which it does between suites;
+    the run goes on reading the next file meanwhile."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.pending: queue.Queue = queue.Queue()
+        self.failed = False
+        self.writer = threading.Thread(target=self._write, name="settlement-validation-outbox", daemon=True)
+        self.writer.start()
+
+    def put(self, message: tuple) -> None:
+        self.pending.put(ForkingPickler.dumps(message))
+
+    def close(self) -> bool:
+        """Wait until every message is written; False if the process could not take them all."""
+        self.pending.put(None)
+        self.writer.join()
+        return not self.failed
+
+    def _write(self) -> None:
+        while (data := self.pending.get()) is not None:
+            if not self.failed:
+                try:
+                    self.conn.send_bytes(data)
+                except OSError:  # the process is gone: the run validates in its own
+                    self.failed = True
 
 
 def begin(year: int, policy_ids: list[str], today: date | None = None) -> None:
@@ -67,8 +95,8 @@ def begin(year: int, policy_ids: list[str], today: date | None = None) -> None:
     if not _STARTED or "params" in _STARTED:
         return
     params = (year, sorted(policy_ids), today or date.today())
-    if _post(("begin", *params)):
-        _STARTED.update(params=params, offered={})
+    _post(("begin", *params))
+    _STARTED.update(params=params, offered={})
 
 
 def offer(name: str, file_name: str, frame) -> None:
@@ -80,7 +108,8 @@ def offer(name: str, file_name: str, frame) -> None:
     from .contracts import suite_frames
 
     cut = suite_frames({name: frame})
-    if name in cut and _post(("frame", name, file_name, cut[name])):
+    if name in cut:
+        _post(("frame", name, file_name, cut[name]))
         _STARTED["offered"][name] = (file_name, frame)
 
 
@@ -114,8 +143,8 @@ def _send(frames: dict, args: tuple):
     if not _STARTED or _STARTED.get("params", params) != params:
         stop()
         return None
-    if "params" not in _STARTED and not _post(("begin", *params)):
-        return None
+    if "params" not in _STARTED:
+        _post(("begin", *params))
     offered = _STARTED.get("offered", {})
     if any(
         was[1] is not frames.get(name) or was[0] != file_names.get(name, name)
@@ -124,21 +153,20 @@ def _send(frames: dict, args: tuple):
         stop()  # a frame changed since it was offered (no caller does that): validated here, afresh
         return None
     for name, frame in cut.items():
-        if name not in offered and not _post(("frame", name, file_names.get(name, name), frame)):
-            return None
-    if not _post(("end", list(cut), docs_dir)):
-        return None
-    return _take()
-
-
-def _post(message: tuple) -> bool:
-    """Send a message to the started process; False (and the process ended) if it is gone."""
-    try:
-        _STARTED["conn"].send(message)
-    except OSError:
+        if name not in offered:
+            _post(("frame", name, file_names.get(name, name), frame))
+    _post(("end", list(cut), docs_dir))
+    if not _STARTED["outbox"].close():  # every message written, or the process is gone
         stop()
-        return False
-    return True
+        return None
+    process, conn = _STARTED["process"], _STARTED["conn"]
+    _STARTED.clear()
+    return process, conn
+
+
+def _post(message: tuple) -> None:
+    """A message for the started process, written to it while the caller goes on."""
+    _STARTED["outbox"].put(message)
 
 
 def _receive(process, conn):
