@@ -87,6 +87,7 @@ class _Outbox:
                     self.conn.send_bytes(data)
                 except OSError:  # the process is gone: the run validates in its own
                     self.failed = True
+            del data  # a file's frame, pickled: not kept while waiting for the next message
 
 
 def begin(year: int, policy_ids: list[str], today: date | None = None) -> None:
