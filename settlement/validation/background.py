@@ -140,13 +140,11 @@ def _send(frames: dict, args: tuple):
     process was started, it was begun for another validation or offered another frame, or it
     died before reading."""
     cut, file_names, year, policy_ids, docs_dir, today = args
-    params = (year, sorted(policy_ids), today)
-    if not _STARTED or _STARTED.get("params", params) != params:
+    begin(year, policy_ids, today)  # unless the run has begun already
+    if not _STARTED or _STARTED["params"] != (year, sorted(policy_ids), today):
         stop()
         return None
-    if "params" not in _STARTED:
-        _post(("begin", *params))
-    offered = _STARTED.get("offered", {})
+    offered = _STARTED["offered"]
     if any(
         was[1] is not frames.get(name) or was[0] != file_names.get(name, name)
         for name, was in offered.items()

@@ -244,17 +244,16 @@ def history_warnings(stats: pd.DataFrame, file: str, warnings: Collector) -> Non
     """Reported growth far from the growth computed from last year's row (> 0.5 percentage
     points), and jumps of more than 10x year on year. Exact integer arithmetic."""
     before = previous_year_rows(stats)  # -1: no row of last year, whose figures are then unknown
-    merged = stats.copy(deep=False)
-    for metric in set(GROWTH.values()):
-        merged[f"{metric}_prev"] = pd.Series(
-            stats[metric].array.take(before, allow_fill=True), index=stats.index
-        )
+    last_year = {
+        metric: pd.Series(stats[metric].array.take(before, allow_fill=True), index=stats.index)
+        for metric in set(GROWTH.values())
+    }
     for growth, metric in GROWTH.items():
-        if growth not in merged:
+        if growth not in stats:
             continue
-        rep = merged[growth]
-        cur = merged[metric]
-        pre = merged[f"{metric}_prev"]
+        rep = stats[growth]
+        cur = stats[metric]
+        pre = last_year[metric]
         ok = rep.notna() & cur.notna() & pre.notna() & (pre.fillna(0) > 0)
         r = rep.fillna(0).astype(object).to_numpy()
         c = cur.fillna(0).astype(object).to_numpy()
@@ -264,8 +263,8 @@ def history_warnings(stats: pd.DataFrame, file: str, warnings: Collector) -> Non
         far = np.asarray(np.abs(diff) > p * (5 * 10**6), dtype=bool) & ok.to_numpy()
         warnings.add(file, stats, far, growth, "growth_mismatch", "warning", WARNING_MESSAGES)
     for metric in sorted(GROWTH.values()):
-        cur = merged[metric]
-        pre = merged[f"{metric}_prev"]
+        cur = stats[metric]
+        pre = last_year[metric]
         ok = cur.notna() & pre.notna() & (pre.fillna(0) > 0)
         jump = ok & (cur.fillna(0) > 10 * pre.fillna(0))
         warnings.add(file, stats, jump.to_numpy(), metric, "jump", "warning", WARNING_MESSAGES)
@@ -285,5 +284,5 @@ def previous_year_rows(stats: pd.DataFrame) -> np.ndarray:
     rows = np.flatnonzero(known)
     keys = pd.Index(key[rows])
     once = ~keys.duplicated(keep=False)
-    found = pd.Index(keys[once]).get_indexer(key - 1)
+    found = keys[once].get_indexer(key - 1)
     return np.where(known & (found >= 0), rows[once][found], -1)
