@@ -81,7 +81,7 @@ def run(
 def _run_stages(year, landing_root, out_root, db_url, progress, replace_reason=None) -> RunResult:
     t = time.perf_counter()
     progress("读取、校验并写入台账")
-    loaded = stages.load_inputs(year, landing_root, out_root, db_url, replace_reason)
+    loaded = stages.load_inputs(year, landing_root, out_root, db_url, replace_reason, hold=True)
     load_time = time.perf_counter() - t
     with rejecting(
         out_root, year, loaded["run_uid"]
@@ -95,8 +95,8 @@ def _settle_loaded(year, landing_root, out_root, db_url, progress, loaded, load_
     t = time.perf_counter()
     progress("计算各条款")
     computed = stages.compute_in_process(
-        year, stages.policy_ids(), db_url
-    )  # one read of the year; lines stay in memory
+        year, stages.policy_ids(), db_url, loaded.pop("held")
+    )  # one read of the year (what the load had in hand is not read back); lines stay in memory
     timings["compute"] = time.perf_counter() - t
     t = time.perf_counter()
     progress("封顶、就高不重复、预算下调、资金分担")

@@ -20,9 +20,9 @@ def test_a_run_parses_each_policy_file_once_and_reads_the_year_once(landing_copy
         parsed[out["id"]] += 1
         return out
 
-    def counting_read(conn, year):
+    def counting_read(conn, year, held=None):
         reads.append(year)
-        return real_read(conn, year)
+        return real_read(conn, year, held)
 
     monkeypatch.setattr(loader, "_PARSED", {})  # as in a fresh process
     monkeypatch.setattr(loader, "_safe_yaml", counting_parse)

@@ -8,7 +8,7 @@ returned so that the run can record them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from sqlalchemy import (
     select,
 )
 
+from .held import held_rows
 from .models import AnnualStat, Application, Budget, Enterprise, FxRate, Park, PriorAward, QuarantinedRow
 from .read import _sorted, read_table, typed_frame
 
@@ -53,6 +54,8 @@ class Changes:
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
+    # the table's rows as the load left them, when asked for and known (see :mod:`.held`)
+    held: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -150,8 +153,10 @@ def prepare(name: str, frame: pd.DataFrame, file_name: str, year: int) -> pd.Dat
     return frame[_db_columns(model)]
 
 
-def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Changes:
-    """Make the table's rows for these keys (and the year's scope) equal to ``incoming``."""
+def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int, hold: bool = False) -> Changes:
+    """Make the table's rows for these keys (and the year's scope) equal to ``incoming``.
+    ``hold``: the returned changes carry the table's rows as it now stands, where known
+    (:func:`.held.held_rows`)."""
     model, keys, scope = TABLES[name]
     table = model.__table__
     columns = _db_columns(model)
@@ -162,7 +167,8 @@ def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Chan
     existing = _existing(conn, model, keys, incoming, year if scope else None, scope)
     if not len(existing):  # nothing to compare with: every row is new
         bulk_insert_frame(conn, table, incoming, columns)
-        return Changes(inserted=len(incoming))
+        held = held_rows(conn, model, incoming, existing) if hold else None
+        return Changes(inserted=len(incoming), held=held)
     inc_key = _joined(_comparable(incoming, keys), keys)
     ex_key = _joined(_comparable(existing, keys), keys)
     known = inc_key.isin(set(ex_key)).to_numpy()
@@ -193,6 +199,9 @@ def sync(conn: Connection, name: str, incoming: pd.DataFrame, year: int) -> Chan
         params = [{f"k_{k}": v for k, v in r.items()} for r in to_records(to_delete, keys)]
         conn.execute(delete(table).where(cond), params)
     bulk_insert_frame(conn, table, incoming.loc[changed | new], columns)
+    if hold:  # the rows written, and the ledger's rows left as they were (found the same, or not compared)
+        left = ex_key.isin(set(inc_key[same])).to_numpy() | (~matched & ~in_scope)
+        changes.held = held_rows(conn, model, incoming.loc[changed | new], existing.loc[left])
     return changes
 
 

@@ -36,14 +36,19 @@ def read_table(
         rows = fetch_by_keys(conn, stmt, table.c[col], [v for v in keys[col].tolist() if v is not None])
     else:
         rows = fetch_rows(conn, stmt)
-    frame = typed_frame(table, rows, columns)
-    if order_by and len(frame) and not _sorted(frame, list(order_by)):
-        frame = frame.sort_values(list(order_by), kind="stable", ignore_index=True)
-        for col in order_by:
-            if not pd.api.types.is_numeric_dtype(frame[col]) and frame[col].notna().all():
-                # the key texts made anew in row order: the engine groups and joins on them, and
-                # sorted rows pointing at texts scattered in memory made it a third slower
-                frame[col] = pd.Series(_anew(frame[col].to_numpy(dtype=object)), dtype=frame[col].dtype)
+    return in_key_order(typed_frame(table, rows, columns), order_by)
+
+
+def in_key_order(frame: pd.DataFrame, order_by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The rows sorted by ``order_by``, by code point (a stable sort), on a fresh index."""
+    if not order_by or not len(frame) or _sorted(frame, list(order_by)):
+        return frame.reset_index(drop=True)
+    frame = frame.sort_values(list(order_by), kind="stable", ignore_index=True)
+    for col in order_by:
+        if not pd.api.types.is_numeric_dtype(frame[col]) and frame[col].notna().all():
+            # the key texts made anew in row order: the engine groups and joins on them, and
+            # sorted rows pointing at texts scattered in memory made it a third slower
+            frame[col] = pd.Series(_anew(frame[col].to_numpy(dtype=object)), dtype=frame[col].dtype)
     return frame
 
 

@@ -26,7 +26,7 @@ from .models import (
     PriorAward,
     SettlementRun,
 )
-from .read import read_table
+from .read import in_key_order, read_table
 from .runs import (  # noqa: F401 (the runs' functions, as the stages call them)
     complete_draft,
     current_run,
@@ -39,6 +39,7 @@ from .runs import (  # noqa: F401 (the runs' functions, as the stages call them)
 )
 
 LOAD_ORDER = ("enterprises", "parks", "annual_stats", "applications", "fx_rates", "budgets", "prior_awards")
+HELD = ("enterprises", "annual_stats")  # the tables a run that loaded them need not read back
 PAID_HISTORY_COLUMNS = ["payee_uscc", "subject_uscc", "policy_id", "clause_id", "year", "amount"]
 
 
@@ -53,7 +54,11 @@ def load_clean(
     files: dict[str, str],
     problems: pd.DataFrame,
     hashes: dict[str, str],
+    held: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, dict]:
+    """Load the clean rows (see :mod:`.load`); the counts of what changed, per table. ``held``:
+    filled with the rows of the year's large tables (HELD) as the load left them, where known,
+    for :func:`read_frames` (see :mod:`.held`)."""
     changes: dict[str, dict] = {}
     for name in LOAD_ORDER:
         if name not in clean:
@@ -72,7 +77,10 @@ def load_clean(
         frame = prepare(
             name, clean[name], f"{year}/{files[name]}", year
         )  # the landing folder's year and the file
-        changes[name] = sync(conn, name, frame, year).as_dict()
+        change = sync(conn, name, frame, year, hold=held is not None and name in HELD)
+        if change.held is not None:
+            held[name] = change.held
+        changes[name] = change.as_dict()
     replace_quarantine(conn, year, problems, hashes)
     if any(c["inserted"] or c["updated"] or c["deleted"] for c in changes.values()):
         record_event(conn, year, "load")
@@ -135,19 +143,32 @@ def paid_history(conn: Connection, year: int) -> pd.DataFrame:
     return out[out["amount"].fillna(0) > 0].reset_index(drop=True)
 
 
-def read_frames(conn: Connection, year: int) -> dict[str, pd.DataFrame]:
+def read_frames(
+    conn: Connection, year: int, held: dict[str, pd.DataFrame] | None = None
+) -> dict[str, pd.DataFrame]:
     """The year's data as the engine takes it: enterprises, statistics up to the year, the
-    year's applications and budgets, parks, exchange rates and what was paid before."""
-    enterprises = read_table(conn, Enterprise, order_by=("uscc",))
+    year's applications and budgets, parks, exchange rates and what was paid before. ``held``:
+    tables as the run's load left them (:func:`load_clean`), taken instead of read."""
+    held = held if held is not None else {}  # taken out as used: no second copy of a table at once
     # in key order: the same frame every time, and each enterprise's years together
+    if "enterprises" in held:
+        enterprises = in_key_order(held.pop("enterprises"), ("uscc",))
+    else:
+        enterprises = read_table(conn, Enterprise, order_by=("uscc",))
     # the engine reads figures only; where each row came from is the trace's (reports.lineage)
-    stats = read_table(
-        conn,
-        AnnualStat,
-        where=AnnualStat.__table__.c.year <= year,
-        order_by=("uscc", "year"),
-        without=("source_file", "source_row", "extra"),
-    )
+    without = ("source_file", "source_row", "extra")
+    if "annual_stats" in held:
+        stats = held.pop("annual_stats").drop(columns=list(without))
+        upto = (stats["year"] <= year).fillna(False).to_numpy(dtype=bool)
+        stats = in_key_order(stats if upto.all() else stats.loc[upto], ("uscc", "year"))
+    else:
+        stats = read_table(
+            conn,
+            AnnualStat,
+            where=AnnualStat.__table__.c.year <= year,
+            order_by=("uscc", "year"),
+            without=without,
+        )
     apps = read_table(
         conn, Application, year=year, order_by=("policy_id", "clause_id", "uscc", "application_id")
     )  # as the engine takes them

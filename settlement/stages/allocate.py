@@ -129,14 +129,16 @@ def settle_within(conn, year: int, landing_root: Path, out_root: Path, catalog: 
     timings["validate"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    changes = load_validated(conn, year, landing, result)
+    held: dict = {}
+    changes = load_validated(conn, year, landing, result, held)
     result.summary["ledger_rows"] = store.rows_from_files(
         conn, year, {n: table.file_name for n, table in landing.tables.items()}
     )
     timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    ctx = year_context(conn, year, catalog)
+    ctx = year_context(conn, year, catalog, held)
+    del held
     lines = evaluate_policy(ctx, None, report)
     timings["compute"] = time.perf_counter() - t
 

@@ -20,9 +20,10 @@ from ..policies import Catalog, load_catalog
 AMOUNT_COLUMNS = ["standard_amount", "capped_amount"]
 
 
-def year_context(conn, year: int, catalog: Catalog) -> YearContext:
-    """The engine's context of the year from the ledger's frames."""
-    return YearContext(year=year, catalog=catalog, **store.read_frames(conn, year))
+def year_context(conn, year: int, catalog: Catalog, held: dict | None = None) -> YearContext:
+    """The engine's context of the year from the ledger's frames (``held``: tables as the run's
+    load left them, not read again; see settlement.ledger.held)."""
+    return YearContext(year=year, catalog=catalog, **store.read_frames(conn, year, held))
 
 
 def policy_ids() -> list[str]:
@@ -34,15 +35,15 @@ def compute_policy(year: int, policy_id: str, work_dir: Path, db_url: str | None
     return compute_policies(year, [policy_id], work_dir, db_url)[0]
 
 
-def read_year(year: int, db_url: str | None = None, staged: Path | None = None):
+def read_year(year: int, db_url: str | None = None, staged: Path | None = None, held: dict | None = None):
     """The year's context: from the copy staged for the DAG's tasks when there is one
-    (:func:`stage_year`), else read from the ledger."""
+    (:func:`stage_year`), else read from the ledger (but for the ``held`` tables)."""
     ctx = staged_context(year, staged)
     if ctx is not None:
         return ctx
     engine = make_engine(db_url)
     with engine.connect() as conn:
-        return year_context(conn, year, load_catalog())
+        return year_context(conn, year, load_catalog(), held)
 
 
 STAGED = "context"  # the staged year inside a DAG run's work folder
@@ -99,10 +100,12 @@ def evaluate_policy(ctx, policy_id: str | None, report: Path | None = None) -> p
         raise InputError(str(exc), report) from None
 
 
-def compute_in_process(year: int, ids: list[str], db_url: str | None = None):
+def compute_in_process(year: int, ids: list[str], db_url: str | None = None, held: dict | None = None):
     """Every policy from one read of the ledger, the lines kept in memory: ``settlement run``,
-    which then allocates on the same context (:func:`allocate_year` with ``computed``)."""
-    ctx = read_year(year, db_url)
+    which then allocates on the same context (:func:`allocate_year` with ``computed``).
+    ``held``: the tables the run's load left as it had them (:func:`load_inputs` with ``hold``)."""
+    ctx = read_year(year, db_url, held=held)
+    del held  # the context has what it needs of them
     lines = normalise_lines([evaluate_policy(ctx, policy_id) for policy_id in ids])
     return lines, ctx
 

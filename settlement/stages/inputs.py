@@ -86,10 +86,13 @@ def validated(year: int, landing_root: Path, out_root: Path, catalog=None):
     return landing, result, report, run_uid
 
 
-def load_validated(conn, year: int, landing: Landing, result: ValidationResult) -> dict[str, dict]:
-    """The validated clean rows into the ledger (by natural keys), on an open transaction."""
+def load_validated(
+    conn, year: int, landing: Landing, result: ValidationResult, held: dict | None = None
+) -> dict[str, dict]:
+    """The validated clean rows into the ledger (by natural keys), on an open transaction.
+    ``held``: filled with the large tables as the load left them (see store.load_clean)."""
     files = {name: t.file_name for name, t in landing.tables.items()}
-    return store.load_clean(conn, year, result.clean, files, result.problems, landing.hashes)
+    return store.load_clean(conn, year, result.clean, files, result.problems, landing.hashes, held)
 
 
 @locked
@@ -99,9 +102,12 @@ def load_inputs(
     out_root: Path,
     db_url: str | None = None,
     replace_reason: str | None = None,
+    hold: bool = False,
 ) -> dict:
     """Read, validate and load the year's clean rows into the ledger (by natural keys). A year in
-    publicity is not settled again from other inputs unless the officer says why (``replace_reason``)."""
+    publicity is not settled again from other inputs unless the officer says why (``replace_reason``).
+    ``hold``: the result's "held" has the large tables as the load left them, where known, for
+    the year's context (``settlement run``, which computes in the same process)."""
     catalog = load_catalog()
     engine = make_engine(db_url)
     migrate(engine)
@@ -110,7 +116,8 @@ def load_inputs(
         if store.final_run(conn, year) is not None:
             raise year_is_final(year)
         replaces = _publicized_replaced(conn, year, run_uid, replace_reason)
-        changes = load_validated(conn, year, landing, result)
+        held: dict = {}
+        changes = load_validated(conn, year, landing, result, held if hold else None)
     return {
         "year": year,
         "inputs": landing.hashes,
@@ -119,6 +126,7 @@ def load_inputs(
         "warnings": int(len(result.warnings)),
         "run_uid": run_uid,
         "replaces": replaces,
+        **({"held": held} if hold else {}),
     }
 
 
